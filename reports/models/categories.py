@@ -1,0 +1,243 @@
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
+
+POSITIVE_DURATION = Q(sla__gt=timedelta(0))
+
+
+class Category(models.Model):
+    """A report category, as members see it on the form and moderators as a queue."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(
+        _("description"), help_text=_("Shown to members on the report form.")
+    )
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('Name and description per language, e.g. {"zh-hans": {"name": "…"}}.'),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"), choices=Severity.choices, default=Severity.MEDIUM
+    )
+    sla = models.DurationField(
+        _("SLA"), default=timedelta(hours=24), help_text=_("Time to a first decision.")
+    )
+    details_required = models.BooleanField(
+        _("details required"),
+        default=False,
+        help_text=_("Members must describe what happened when they choose this category."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(condition=POSITIVE_DURATION, name="category_sla_positive"),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="category_severity_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reason(models.Model):
+    """A finer reason under a category, which may be more (or less) urgent than its category."""
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reasons")
+    slug = models.SlugField(_("slug"), max_length=60)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    severity = models.PositiveSmallIntegerField(
+        _("severity"),
+        choices=Severity.choices,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the category's severity."),
+    )
+    sla = models.DurationField(
+        _("SLA"), null=True, blank=True, help_text=_("Leave empty to use the category's SLA.")
+    )
+    is_critical = models.BooleanField(
+        _("critical"),
+        default=False,
+        help_text=_("Cases go straight to the emergency tier and on-call moderators are alerted."),
+    )
+
+    class Meta:
+        ordering = ["category__position", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "slug"], name="reason_slug_per_category"),
+            models.CheckConstraint(
+                condition=Q(sla__isnull=True) | POSITIVE_DURATION, name="reason_sla_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.name}"
+
+    @property
+    def effective_severity(self) -> int:
+        return self.severity if self.severity is not None else self.category.severity
+
+    @property
+    def effective_sla(self) -> timedelta:
+        return self.sla if self.sla is not None else self.category.sla
+
+
+class Policy(models.Model):
+    """How a category's cases are escalated, hidden and enforced."""
+
+    category = models.OneToOneField(
+        Category, on_delete=models.PROTECT, primary_key=True, related_name="policy"
+    )
+    escalation_threshold = models.PositiveSmallIntegerField(
+        _("escalation threshold"),
+        default=5,
+        help_text=_("Distinct reporters within the window that escalate a case."),
+    )
+    escalation_window = models.DurationField(_("escalation window"), default=timedelta(hours=24))
+    auto_hide_threshold = models.PositiveSmallIntegerField(
+        _("auto-hide threshold"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Distinct reporters within the window that hide the content until a moderator "
+            "decides. Leave empty to never hide automatically."
+        ),
+    )
+    auto_hide_window = models.DurationField(_("auto-hide window"), default=timedelta(hours=24))
+    strike_lifetime = models.DurationField(
+        _("strike lifetime"),
+        default=timedelta(days=365),
+        help_text=_("How long a strike counts towards the enforcement ladder."),
+    )
+    four_eyes_for_bans = models.BooleanField(
+        _("second moderator for bans"),
+        default=False,
+        help_text=_("A ban takes effect only once a second moderator confirms it."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(escalation_threshold__gte=2), name="policy_escalation_threshold_min"
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_hide_threshold__isnull=True) | Q(auto_hide_threshold__gte=2),
+                name="policy_auto_hide_threshold_min",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalation_window__gt=timedelta(0))
+                & Q(auto_hide_window__gt=timedelta(0))
+                & Q(strike_lifetime__gt=timedelta(0)),
+                name="policy_windows_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Policy for {self.category.name}"
+
+
+class EscalationTier(models.Model):
+    """Which team works a category's cases at a tier, and how long it has."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="tiers")
+    tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices)
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        related_name="tiers",
+        null=True,
+        blank=True,
+        verbose_name=_("team"),
+    )
+    sla = models.DurationField(_("SLA at this tier"))
+
+    class Meta:
+        ordering = ["category", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "tier"], name="tier_once_per_category"),
+            models.CheckConstraint(condition=POSITIVE_DURATION, name="tier_sla_positive"),
+            models.CheckConstraint(condition=Q(tier__in=Tier.values), name="tier_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.get_tier_display()}"
+
+
+# Spelled out with isnull: a CHECK whose condition is NULL passes, so "duration > 0" alone
+# would let a missing duration through.
+DURATION_MATCHES_ACTION = Q(
+    action__in=TIMED_ACTIONS, duration__isnull=False, duration__gt=timedelta(0)
+) | (~Q(action__in=TIMED_ACTIONS) & Q(duration__isnull=True))
+
+
+class LadderStep(models.Model):
+    """The enforcement ladder: the action suggested for a member's Nth offence in a category."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="ladder")
+    offence = models.PositiveSmallIntegerField(_("offence number"))
+    action = models.CharField(_("action"), max_length=20, choices=DecisionAction.choices)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["category", "offence"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "offence"], name="ladder_offence_unique"),
+            models.CheckConstraint(condition=Q(offence__gte=1), name="ladder_offence_positive"),
+            models.CheckConstraint(
+                condition=DURATION_MATCHES_ACTION,
+                name="ladder_duration_matches_action",
+                violation_error_message=_(
+                    "Restrictions and suspensions need a positive duration; other actions none."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: offence {self.offence} → {self.get_action_display()}"
+
+
+class StatementTemplate(models.Model):
+    """The statement of reasons a member reads about a decision, per category, action and language.
+
+    Placeholders in braces ({category}, {duration}, {facts}, {appeal_url} …) are filled in when
+    the decision is taken.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="statement_templates"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=DecisionAction.choices)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["category", "action", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "action", "language"], name="statement_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.get_action_display()} ({self.language})"

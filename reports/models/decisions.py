@@ -1,0 +1,214 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .categories import DURATION_MATCHES_ACTION
+from .choices import (
+    DecisionAction,
+    DecisionSource,
+    EnforcementKind,
+    Ground,
+    LiftCause,
+    MediaType,
+    Restriction,
+)
+
+
+class Decision(models.Model):
+    """What a moderator decided on a case.
+
+    Decisions are never edited away: a reversal (an appeal upheld, or the moderator's own undo)
+    is recorded on the row and undoes its enforcements and strike, so that history and the
+    transparency figures keep the original. The facts the EU Transparency Database asks of a
+    statement of reasons are recorded when the decision is taken.
+    """
+
+    uuid = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("reports.Case", on_delete=models.PROTECT, related_name="decisions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        null=True,
+        blank=True,
+        help_text=_("Empty when the decision was automated."),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=DecisionAction.choices)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    reason = models.ForeignKey(
+        "reports.Reason",
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        null=True,
+        blank=True,
+        verbose_name=_("policy reason"),
+    )
+    statement_of_reasons = models.TextField(
+        _("statement of reasons"), help_text=_("What the member reads about this decision.")
+    )
+    facts = models.TextField(
+        _("facts and circumstances"), blank=True, help_text=_("The moderator's own words.")
+    )
+
+    ground = models.CharField(
+        _("ground"), max_length=12, choices=Ground.choices, default=Ground.INCOMPATIBLE_CONTENT
+    )
+    legal_ground = models.CharField(_("legal ground"), max_length=500, blank=True)
+    terms_ground = models.CharField(_("guideline broken"), max_length=500, blank=True)
+    restriction = models.CharField(
+        _("what was restricted"), max_length=20, choices=Restriction.choices, blank=True
+    )
+    media_type = models.CharField(
+        _("content type"), max_length=8, choices=MediaType.choices, default=MediaType.TEXT
+    )
+    content_language = models.CharField(_("content language"), max_length=8, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=DecisionSource.choices, default=DecisionSource.NOTICE
+    )
+    automated_detection = models.BooleanField(_("detected automatically"), default=False)
+    automated_decision = models.BooleanField(_("decided automatically"), default=False)
+    starts_at = models.DateTimeField(_("restriction starts"), default=timezone.now)
+    ends_at = models.DateTimeField(_("restriction ends"), null=True, blank=True)
+
+    created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reversed_decisions",
+        null=True,
+        blank=True,
+    )
+    reversal_reason = models.TextField(_("why it was reversed"), blank=True)
+
+    class Meta:
+        get_latest_by = "created_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=DURATION_MATCHES_ACTION,
+                name="decision_duration_matches_action",
+                violation_error_message=_(
+                    "Restrictions and suspensions need a positive duration; other actions none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(action__in=DecisionAction.values), name="decision_action_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="decision_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(reversed_at__isnull=True) | Q(reversed_by__isnull=False),
+                name="decision_reversal_has_actor",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "-created_at"], name="decision_by_case"),
+            models.Index(fields=["action", "created_at"], name="decision_by_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on case {self.case_id}"
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+
+
+class Enforcement(models.Model):
+    """One effect on a member or a piece of content, kept so that it can be lifted exactly.
+
+    `previous_state` holds what the member's status or the content's visibility was before, so
+    that lifting restores it rather than guessing.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EnforcementKind.choices)
+    case = models.ForeignKey("reports.Case", on_delete=models.PROTECT, related_name="enforcements")
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        related_name="enforcements",
+        null=True,
+        blank=True,
+        help_text=_("Empty for content hidden automatically before review."),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="enforcements",
+        null=True,
+        blank=True,
+    )
+    content = models.ForeignKey(
+        "reports.Content",
+        on_delete=models.PROTECT,
+        related_name="enforcements",
+        null=True,
+        blank=True,
+    )
+    previous_state = models.JSONField(default=dict, blank=True)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_cause = models.CharField(max_length=10, choices=LiftCause.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False, content__isnull=True)
+                | Q(member__isnull=True, content__isnull=False),
+                name="enforcement_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="enforcement_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True, lift_cause="")
+                | Q(lifted_at__isnull=False) & ~Q(lift_cause=""),
+                name="enforcement_lift_has_cause",
+            ),
+        ]
+        indexes = [
+            # The expiry sweep: timed enforcements still in force.
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(lifted_at__isnull=True, ends_at__isnull=False),
+                name="enforcement_in_force_ends",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.pk})"
+
+
+class Strike(models.Model):
+    """A mark on a member's record from a decision against them; counts until it expires."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="strikes"
+    )
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="strike")
+    category = models.ForeignKey(
+        "reports.Category", on_delete=models.PROTECT, related_name="strikes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["member", "expires_at"],
+                condition=Q(revoked_at__isnull=True),
+                name="strike_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Strike on {self.member_id} ({self.category.name})"

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Channel, DeliveryStatus
+
+
+class OutboxMessage(models.Model):
+    """A side effect to run after the change that caused it has committed.
+
+    Written in the same transaction as that change; a Celery task runs it and a beat sweep
+    re-sends what is still pending, so a broker outage delays work but never loses it.
+    """
+
+    topic = models.CharField(_("topic"), max_length=60)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    available_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        indexes = [
+            models.Index(
+                fields=["available_at"],
+                condition=Q(status=DeliveryStatus.PENDING),
+                name="outbox_pending_due",
+            ),
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(status=DeliveryStatus.DEAD),
+                name="outbox_dead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} [{self.status}]"
+
+
+class Notification(models.Model):
+    """A message to a member or a moderator, by e-mail or in the in-app inbox.
+
+    The idempotency key names the event and the recipient, so that a task delivered twice finds
+    the row already sent and sends nothing more.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    event = models.CharField(_("event"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    case = models.ForeignKey(
+        "reports.Case",
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        null=True,
+        blank=True,
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(channel=Channel.IN_APP),
+                name="notification_inbox",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status=DeliveryStatus.PENDING),
+                name="notification_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.recipient_id} by {self.channel}"

@@ -1,0 +1,122 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ReportSource, ReportStatus
+
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def new_report_reference() -> str:
+    """A reference number a member can quote to support, e.g. R-7KQ2-M9XD."""
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"R-{chars[:4]}-{chars[4:]}"
+
+
+class Report(models.Model):
+    """One member's notice about a member or a piece of content, under one category."""
+
+    reference = models.CharField(
+        _("reference"), max_length=16, unique=True, default=new_report_reference, editable=False
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reports_filed",
+        null=True,
+        blank=True,
+        verbose_name=_("reporter"),
+        help_text=_("Empty for reports raised by automatic detection."),
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reports_received",
+        verbose_name=_("reported member"),
+    )
+    content = models.ForeignKey(
+        "reports.Content",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        null=True,
+        blank=True,
+        verbose_name=_("content"),
+    )
+    category = models.ForeignKey(
+        "reports.Category", on_delete=models.PROTECT, related_name="reports"
+    )
+    reason = models.ForeignKey(
+        "reports.Reason", on_delete=models.PROTECT, related_name="reports", null=True, blank=True
+    )
+    case = models.ForeignKey("reports.Case", on_delete=models.PROTECT, related_name="reports")
+    description = models.TextField(_("details"), max_length=4000, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=ReportSource.choices, default=ReportSource.WEB
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    also_blocked = models.BooleanField(_("reporter also blocked the member"), default=False)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reporter=F("subject")),
+                name="report_not_about_self",
+                violation_error_message=_("Members cannot report themselves."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reporter__isnull=True, source=ReportSource.AUTOMATIC)
+                | Q(reporter__isnull=False) & ~Q(source=ReportSource.AUTOMATIC),
+                name="report_reporter_matches_source",
+            ),
+            # A reporter who reports the same case again adds to their report instead.
+            models.UniqueConstraint(fields=["case", "reporter"], name="report_once_per_case"),
+            models.CheckConstraint(
+                condition=Q(status=ReportStatus.OPEN, resolved_at__isnull=True)
+                | ~Q(status=ReportStatus.OPEN) & Q(resolved_at__isnull=False),
+                name="report_resolved_at_matches_status",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["reporter", "-created_at"], name="report_by_reporter"),
+            models.Index(fields=["subject", "-created_at"], name="report_by_subject"),
+            models.Index(fields=["category", "-created_at"], name="report_by_category"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Evidence(models.Model):
+    """A screenshot attached to a report, re-encoded on upload with its metadata stripped."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    image = models.ImageField(_("image"), upload_to="evidence/%Y/%m/", blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("Kept past the retention period.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(width__gt=0, height__gt=0, size_bytes__gt=0),
+                name="evidence_dimensions_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evidence {self.pk} for {self.report_id}"

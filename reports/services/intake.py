@@ -1,0 +1,202 @@
+"""Report intake: a member's report is saved with its case in one transaction."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..models import Case, CaseStatus, Category, Content, Reason, Report, ReportSource
+from ..models.choices import OPEN_CASE_STATUSES
+from .audit import record_event
+
+MAX_DESCRIPTION_LENGTH = 4000
+
+
+def _validate(
+    *,
+    reporter: User | None,
+    subject: User,
+    category: Category,
+    reason: Reason | None,
+    content: Content | None,
+    description: str,
+    source: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if reporter is None and source != ReportSource.AUTOMATIC:
+        errors.setdefault("reporter", []).append(_("A report needs a reporter."))
+    if reporter is not None and reporter.pk == subject.pk:
+        errors.setdefault("subject", []).append(_("You cannot report yourself."))
+    if not category.is_active:
+        errors.setdefault("category", []).append(_("This category no longer takes reports."))
+    if reason is not None and (reason.category_id != category.pk or not reason.is_active):
+        errors.setdefault("reason", []).append(_("Choose a reason from the chosen category."))
+    if content is not None and content.author_id != subject.pk:
+        errors.setdefault("content", []).append(_("This content was not posted by that member."))
+    if category.details_required and not description.strip():
+        errors.setdefault("description", []).append(
+            _("Please describe what happened for this category.")
+        )
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        errors.setdefault("description", []).append(
+            _("Keep the details under %(limit)d characters.") % {"limit": MAX_DESCRIPTION_LENGTH}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open_case_for_update(
+    *, category: Category, subject: User, content: Content | None
+) -> Case | None:
+    return (
+        Case.objects.select_for_update()
+        .filter(category=category, subject=subject, content=content, status__in=OPEN_CASE_STATUSES)
+        .first()
+    )
+
+
+def _join_or_open_case(
+    *,
+    category: Category,
+    subject: User,
+    content: Content | None,
+    reason: Reason | None,
+    now: datetime,
+) -> tuple[Case, bool]:
+    """The open case for this subject and category, locked; opened if there is none."""
+    case = _open_case_for_update(category=category, subject=subject, content=content)
+    if case is not None:
+        return case, False
+    sla = reason.effective_sla if reason else category.sla
+    try:
+        # A savepoint, so that losing the race to a concurrent first report is recoverable.
+        with transaction.atomic():
+            case = Case.objects.create(
+                category=category,
+                subject=subject,
+                content=content,
+                reason=reason,
+                status=CaseStatus.OPEN,
+                language=content.language if content else "",
+                opened_at=now,
+                last_reported_at=now,
+                due_at=now + sla,
+            )
+    except IntegrityError:
+        case = _open_case_for_update(category=category, subject=subject, content=content)
+        if case is None:
+            raise
+        return case, False
+    return case, True
+
+
+def _more_urgent(reason: Reason | None, than: Reason | None) -> bool:
+    if reason is None:
+        return False
+    if than is None:
+        return True
+    return (reason.is_critical, reason.effective_severity) > (
+        than.is_critical,
+        than.effective_severity,
+    )
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    reporter: User | None,
+    subject: User,
+    category: Category,
+    reason: Reason | None = None,
+    content: Content | None = None,
+    description: str = "",
+    source: str = ReportSource.WEB,
+    also_blocked: bool = False,
+) -> Report:
+    """Save a report and open or join its case.
+
+    The first report on a subject and category opens a case; later ones join it. A reporter who
+    reports the same case again adds their new details to their earlier report, so one person
+    never counts twice. Raises ValidationError with a message per field for bad input.
+    """
+    _validate(
+        reporter=reporter,
+        subject=subject,
+        category=category,
+        reason=reason,
+        content=content,
+        description=description,
+        source=source,
+    )
+    now = timezone.now()
+    case, opened = _join_or_open_case(
+        category=category, subject=subject, content=content, reason=reason, now=now
+    )
+
+    existing = None
+    if reporter is not None and not opened:
+        existing = Report.objects.select_for_update().filter(case=case, reporter=reporter).first()
+
+    if existing is not None:
+        report = existing
+        before = {"description": report.description, "reason": report.reason_id}
+        if description.strip():
+            report.description = f"{report.description}\n\n{description}".strip()[
+                :MAX_DESCRIPTION_LENGTH
+            ]
+        if _more_urgent(reason, report.reason):
+            report.reason = reason
+        report.also_blocked = report.also_blocked or also_blocked
+        report.save(update_fields=["description", "reason", "also_blocked", "updated_at"])
+        record_event(
+            action="report.amended",
+            target=report,
+            actor=reporter,
+            case=case,
+            before=before,
+            after={"description": report.description, "reason": report.reason_id},
+        )
+    else:
+        report = Report.objects.create(
+            reporter=reporter,
+            subject=subject,
+            content=content,
+            category=category,
+            reason=reason,
+            case=case,
+            description=description,
+            source=source,
+            also_blocked=also_blocked,
+        )
+        Case.objects.filter(pk=case.pk).update(
+            report_count=F("report_count") + 1,
+            distinct_reporters=F("distinct_reporters") + (1 if reporter is not None else 0),
+            last_reported_at=now,
+        )
+        record_event(
+            action="report.submitted",
+            target=report,
+            actor=reporter,
+            actor_label="" if reporter else "automatic detection",
+            case=case,
+            after={"category": category.slug, "reason": reason.slug if reason else None},
+        )
+
+    if _more_urgent(reason, case.reason):
+        sla = reason.effective_sla
+        Case.objects.filter(pk=case.pk).update(reason=reason, due_at=min(case.due_at, now + sla))
+    if opened:
+        record_event(
+            action="case.opened",
+            target=case,
+            actor=reporter,
+            actor_label="" if reporter else "automatic detection",
+            case=case,
+            after={"category": category.slug, "subject": subject.public_id},
+        )
+    return report

@@ -1,0 +1,112 @@
+"""Personas and factories shared by the whole suite.
+
+The personas are the people of the product: a member who gets reported, a reporter, moderators
+of one category and of another, a senior moderator and a Trust & Safety admin.
+"""
+
+import itertools
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.models import Team, TeamMembership, User
+from reports.models import Category, Content, ContentKind
+from reports.services.intake import submit_report
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# beside one unless told this is intended.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_sequence = itertools.count(1)
+
+
+def make_member(**fields) -> User:
+    n = next(_sequence)
+    fields.setdefault("username", f"member{n}")
+    fields.setdefault("display_name", f"Member {n}")
+    fields.setdefault("email", f"member{n}@example.com")
+    fields.setdefault("native_language", "en")
+    password = fields.pop("password", "a-long-member-password")
+    user = User(**fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def make_moderator(*, role: str = "Moderator", team: Team | None = None, **fields) -> User:
+    fields.setdefault("is_staff", True)
+    user = make_member(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    if team is not None:
+        TeamMembership.objects.create(team=team, user=user)
+    return user
+
+
+def make_team(*categories: Category, languages: list[str] | None = None, name=None) -> Team:
+    n = next(_sequence)
+    team = Team.objects.create(
+        name=name or f"Team {n}", slug=f"team-{n}", languages=languages or []
+    )
+    team.categories.set(categories)
+    return team
+
+
+def make_content(author: User, **fields) -> Content:
+    n = next(_sequence)
+    fields.setdefault("kind", ContentKind.MESSAGE)
+    fields.setdefault("external_id", f"ext-{n}")
+    fields.setdefault("text", f"Hello, this is message number {n}.")
+    fields.setdefault("language", "en")
+    return Content.objects.create(author=author, **fields)
+
+
+def make_report(*, reporter, subject, category, **fields):
+    return submit_report(reporter=reporter, subject=subject, category=category, **fields)
+
+
+@pytest.fixture
+def spam(db) -> Category:
+    return Category.objects.get(slug="spam-solicitation")
+
+
+@pytest.fixture
+def hate(db) -> Category:
+    return Category.objects.get(slug="hate-abuse")
+
+
+@pytest.fixture
+def member(db) -> User:
+    """A member who gets reported."""
+    return make_member(display_name="Reported Rita", native_language="es")
+
+
+@pytest.fixture
+def reporter(db) -> User:
+    return make_member(display_name="Reporting Ren", native_language="zh")
+
+
+@pytest.fixture
+def spam_team(spam) -> Team:
+    return make_team(spam, name="Spam team")
+
+
+@pytest.fixture
+def spam_moderator(spam_team) -> User:
+    return make_moderator(team=spam_team, display_name="Moderator Mo", username="mo")
+
+
+@pytest.fixture
+def other_moderator(hate) -> User:
+    """A moderator whose team covers another category than spam."""
+    return make_moderator(team=make_team(hate, name="Hate team"), username="other-mod")
+
+
+@pytest.fixture
+def senior(spam_team) -> User:
+    return make_moderator(role="Senior moderator", team=spam_team, username="senior")
+
+
+@pytest.fixture
+def ts_admin(db) -> User:
+    return make_moderator(role="Trust & Safety admin", username="ts-admin")
