@@ -17,7 +17,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-secret-key-that-is-long-enough-for-dja
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	HELLOMOD_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: install run migrate seed test lint format clean
+.PHONY: install run migrate seed test pytest lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,10 @@ format: install
 	$(BIN)/ruff format .
 
 # ARGS narrows the run, e.g. `make test ARGS="tests/reports -k constraint"`.
-test: lint
+test: lint pytest
+
+# The suite alone, without the lint step.
+pytest: install
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)
 
 clean:

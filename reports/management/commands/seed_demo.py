@@ -1,0 +1,421 @@
+"""Load realistic demo data: members in many languages, their content, reports and teams.
+
+Idempotent: everything is keyed on demo usernames and platform ids, and reports that were
+already submitted are recognised by reporter, subject, content and category, so a second run
+changes nothing. Reports go through the real intake service, like a member's would.
+"""
+
+import io
+import random
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from PIL import Image
+
+from accounts.models import Team, TeamMembership, User
+from reports.models import (
+    Case,
+    Category,
+    Content,
+    ContentKind,
+    EscalationTier,
+    Report,
+    ReportSource,
+    Tier,
+)
+from reports.services.intake import submit_report
+
+DEMO_PASSWORD = "hellomod-demo"  # noqa: S105 - printed for the local demo on purpose
+SEED = 20261123
+MEMBER_COUNT = 320
+REPORT_COUNT = 1000
+
+# Given names in each language's own script, and a few lines of what members write.
+NAMES = {
+    "en": ["Alex", "Sam", "Jordan", "Taylor", "Chris", "Morgan", "Jamie", "Riley", "Casey"],
+    "zh": ["小明", "晓雯", "子涵", "浩然", "雨桐", "思远", "嘉怡", "俊杰"],
+    "ja": ["陽翔", "結衣", "蒼", "葵", "さくら", "ゆうと", "はるか", "健太"],
+    "ko": ["민준", "서연", "지후", "하은", "도윤", "수아", "예준", "지민"],
+    "es": ["Lucía", "Mateo", "Sofía", "Diego", "Valentina", "Javier", "Carmen", "Pablo"],
+    "fr": ["Camille", "Louis", "Chloé", "Hugo", "Léa", "Théo", "Manon", "Jules"],
+    "de": ["Lena", "Jonas", "Mia", "Felix", "Hannah", "Lukas", "Emma", "Paul"],
+    "pt": ["Ana", "João", "Beatriz", "Pedro", "Mariana", "Rafael", "Júlia", "Tiago"],
+    "ru": ["Анна", "Иван", "Мария", "Дмитрий", "Ольга", "Сергей", "Екатерина", "Алексей"],
+    "ar": ["ليلى", "عمر", "نور", "يوسف", "مريم", "خالد", "سارة", "أحمد"],
+}
+LANGUAGES = list(NAMES)
+COUNTRIES = {
+    "en": ["US", "GB", "AU", "CA"],
+    "zh": ["CN", "TW", "SG"],
+    "ja": ["JP"],
+    "ko": ["KR"],
+    "es": ["ES", "MX", "AR", "CO"],
+    "fr": ["FR", "CA", "BE"],
+    "de": ["DE", "AT", "CH"],
+    "pt": ["BR", "PT"],
+    "ru": ["RU", "KZ"],
+    "ar": ["EG", "SA", "MA"],
+}
+# Per language: what a spammer, a flirt, a rude member, a harasser and an ordinary learner write.
+LINES = {
+    "en": {
+        "spam": "Earn $500 a day from home! Add me on WhatsApp +1 555 0100 for details.",
+        "flirt": "Forget the grammar, you look cute. Are you single? Let's meet tonight.",
+        "rude": "Your accent is ridiculous, people like you should stop trying.",
+        "harass": "Why are you ignoring me? I will keep writing until you answer me.",
+        "plain": "Today I practised the past tense with my partner. Any tips for phrasal verbs?",
+    },
+    "zh": {
+        "spam": "在家轻松日赚五百元！加我微信 abc12345 了解详情。",
+        "flirt": "别学语法了，你好可爱，单身吗？今晚见面吧。",
+        "rude": "你的发音太可笑了，你这种人就别学了。",
+        "harass": "你为什么不回我？你不回我就一直发。",
+        "plain": "今天我和语伴练习了过去时，有没有学习短语动词的好方法？",
+    },
+    "ja": {
+        "spam": "自宅で1日5万円稼げます！詳しくはLINE ID: money777 まで。",
+        "flirt": "文法なんていいよ、かわいいね。彼氏いるの？今夜会おうよ。",
+        "rude": "君の発音はひどすぎる。もう日本語を勉強するのはやめたら？",
+        "harass": "なんで無視するの？返事するまでずっと送り続けるから。",
+        "plain": "今日はパートナーと過去形を練習しました。敬語のコツを教えてください。",
+    },
+    "ko": {
+        "spam": "집에서 하루 50만원 벌기! 카톡 ID rich99 로 연락주세요.",
+        "flirt": "문법은 됐고, 너 진짜 귀엽다. 애인 있어? 오늘 밤에 만나자.",
+        "rude": "네 발음 진짜 웃기다. 너 같은 사람은 그냥 포기해.",
+        "harass": "왜 답장 안 해? 답할 때까지 계속 보낼 거야.",
+        "plain": "오늘 파트너와 과거형을 연습했어요. 존댓말 공부 팁이 있을까요?",
+    },
+    "es": {
+        "spam": "¡Gana 500 dólares al día desde casa! Escríbeme al WhatsApp +34 600 000 000.",
+        "flirt": "Olvida la gramática, eres muy guapa. ¿Estás soltera? Quedemos esta noche.",
+        "rude": "Tu acento es ridículo, la gente como tú debería dejar de intentarlo.",
+        "harass": "¿Por qué me ignoras? Voy a seguir escribiendo hasta que me contestes.",
+        "plain": "Hoy practiqué el pretérito con mi compañero. ¿Algún consejo para el subjuntivo?",
+    },
+    "fr": {
+        "spam": "Gagnez 500 € par jour depuis chez vous ! Contactez-moi sur Telegram @cash_fr.",
+        "flirt": "Oublie la grammaire, tu es trop mignonne. Tu es célibataire ? On se voit ce soir ?",
+        "rude": "Ton accent est ridicule, les gens comme toi devraient arrêter.",
+        "harass": "Pourquoi tu m'ignores ? Je vais continuer à écrire jusqu'à ce que tu répondes.",
+        "plain": "Aujourd'hui j'ai pratiqué le passé composé. Des conseils pour le subjonctif ?",
+    },
+    "de": {
+        "spam": "Verdiene 500 € am Tag von zu Hause! Schreib mir auf Telegram @geld_de.",
+        "flirt": "Vergiss die Grammatik, du bist süß. Bist du Single? Treffen wir uns heute?",
+        "rude": "Dein Akzent ist lächerlich, Leute wie du sollten aufhören.",
+        "harass": "Warum ignorierst du mich? Ich schreibe weiter, bis du antwortest.",
+        "plain": "Heute habe ich das Perfekt geübt. Habt ihr Tipps für trennbare Verben?",
+    },
+    "pt": {
+        "spam": "Ganhe R$ 500 por dia em casa! Chama no WhatsApp +55 11 90000-0000.",
+        "flirt": "Esquece a gramática, você é muito fofa. Tá solteira? Vamos sair hoje?",
+        "rude": "Seu sotaque é ridículo, gente como você devia desistir.",
+        "harass": "Por que você me ignora? Vou continuar mandando mensagem até você responder.",
+        "plain": "Hoje pratiquei o pretérito com meu parceiro. Dicas para o subjuntivo?",
+    },
+    "ru": {
+        "spam": "Зарабатывай 500 долларов в день из дома! Пиши в Telegram @bigmoney_ru.",
+        "flirt": "Забудь про грамматику, ты такая милая. Ты свободна? Встретимся вечером?",
+        "rude": "Твой акцент смешной, таким как ты лучше не пытаться.",
+        "harass": "Почему ты меня игнорируешь? Буду писать, пока не ответишь.",
+        "plain": "Сегодня я практиковал прошедшее время. Есть советы по видам глагола?",
+    },
+    "ar": {
+        "spam": "اربح 500 دولار يوميًا من المنزل! راسلني على واتساب للتفاصيل.",
+        "flirt": "انسَ القواعد، أنتِ لطيفة جدًا. هل أنتِ مرتبطة؟ لنلتقِ الليلة.",
+        "rude": "لهجتك مضحكة، أمثالك يجب أن يتوقفوا عن المحاولة.",
+        "harass": "لماذا تتجاهلني؟ سأستمر في الكتابة حتى ترد.",
+        "plain": "تدربت اليوم على الفعل الماضي مع شريكي. هل لديكم نصائح؟",
+    },
+}
+# Which line a piece of content carries, by the category it will be reported under.
+LINE_FOR_CATEGORY = {
+    "dating-sexual": "flirt",
+    "hate-abuse": "rude",
+    "spam-solicitation": "spam",
+    "inappropriate-profile": "flirt",
+    "harassment": "harass",
+    "fake-account": "plain",
+    "rights-infringement": "plain",
+    "malware-scraping": "spam",
+    "service-abuse": "spam",
+}
+# Categories reported about the member themself rather than one piece of content.
+MEMBER_CATEGORIES = {"fake-account", "service-abuse"}
+KIND_FOR_CATEGORY = {
+    "inappropriate-profile": [
+        ContentKind.PROFILE_PHOTO,
+        ContentKind.USERNAME,
+        ContentKind.SELF_INTRODUCTION,
+    ],
+    "rights-infringement": [ContentKind.MOMENT, ContentKind.LIVE_STREAM],
+    "harassment": [ContentKind.MESSAGE, ContentKind.COMMENT, ContentKind.VOICE_MESSAGE],
+    "dating-sexual": [ContentKind.MESSAGE, ContentKind.VOICE_ROOM, ContentKind.MOMENT],
+}
+DEFAULT_KINDS = [ContentKind.MESSAGE, ContentKind.MOMENT, ContentKind.COMMENT]
+# Share of reports per category, roughly what a language-exchange app receives.
+CATEGORY_WEIGHTS = {
+    "spam-solicitation": 28,
+    "dating-sexual": 20,
+    "hate-abuse": 14,
+    "harassment": 12,
+    "inappropriate-profile": 10,
+    "fake-account": 7,
+    "malware-scraping": 4,
+    "service-abuse": 3,
+    "rights-infringement": 2,
+}
+TEAMS = [
+    # name, slug, categories ("*" for all), languages, on call
+    ("Safety", "safety", ["hate-abuse", "harassment"], [], False),
+    ("Spam and scams", "spam", ["spam-solicitation", "malware-scraping", "service-abuse"], [], False),
+    (
+        "Profiles and identity",
+        "profiles",
+        ["inappropriate-profile", "fake-account", "dating-sexual", "rights-infringement"],
+        [],
+        False,
+    ),
+    ("East Asia desk", "east-asia", "*", ["zh", "ja", "ko"], False),
+    ("Senior moderators", "seniors", "*", [], False),
+    ("Emergency on-call", "on-call", "*", [], True),
+]
+LOGINS = [
+    # username, display name, role, team slugs, superuser
+    ("member", "Demo Member", None, [], False),
+    ("moderator", "Demo Moderator", "Moderator", ["spam", "safety"], False),
+    ("senior", "Demo Senior", "Senior moderator", ["seniors", "on-call"], False),
+    ("admin", "Demo Admin", "Trust & Safety admin", ["seniors"], True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load idempotent demo data: members, content, about a thousand reports, teams, logins."
+
+    def handle(self, *args, **options) -> None:
+        rng = random.Random(SEED)
+        with transaction.atomic():
+            teams = self._teams()
+            logins = self._logins(teams)
+            members = self._members(rng)
+        created = self._reports(rng, members)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(members)} members, {created} new reports "
+                f"({Report.objects.count()} in all), {len(teams)} teams."
+            )
+        )
+        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        for username, role in logins:
+            self.stdout.write(f"  {username:<10} {role}")
+
+    def _teams(self) -> dict[str, Team]:
+        categories = {c.slug: c for c in Category.objects.all()}
+        teams = {}
+        for name, slug, covered, languages, _on_call in TEAMS:
+            team, created = Team.objects.get_or_create(
+                slug=slug, defaults={"name": name, "languages": languages}
+            )
+            if created:
+                slugs = categories if covered == "*" else covered
+                team.categories.set([categories[s] for s in slugs])
+            teams[slug] = team
+        # Who works each tier, where nobody was set yet.
+        frontline = {}
+        for slug in ("safety", "spam", "profiles"):
+            for category in teams[slug].categories.all():
+                frontline[category.pk] = teams[slug]
+        for tier in EscalationTier.objects.filter(team__isnull=True):
+            if tier.tier == Tier.FRONTLINE:
+                tier.team = frontline.get(tier.category_id)
+            elif tier.tier == Tier.EMERGENCY:
+                tier.team = teams["on-call"]
+            else:
+                tier.team = teams["seniors"]
+            tier.save(update_fields=["team"])
+        return teams
+
+    def _logins(self, teams: dict[str, Team]) -> list[tuple[str, str]]:
+        on_call = {slug for _, slug, _, _, on_call in TEAMS if on_call}
+        shown = []
+        for username, display_name, role, team_slugs, superuser in LOGINS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "display_name": display_name,
+                    "email": f"{username}@hellomod.localhost",
+                    "native_language": "en",
+                    "learning_languages": ["zh", "es"],
+                    "country": "GB",
+                    "is_staff": role is not None,
+                    "is_superuser": superuser,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+                if role:
+                    user.groups.add(Group.objects.get(name=role))
+                for slug in team_slugs:
+                    TeamMembership.objects.get_or_create(
+                        team=teams[slug], user=user, defaults={"is_on_call": slug in on_call}
+                    )
+            shown.append((username, role or "Member (reports others, reads outcomes)"))
+        return shown
+
+    def _members(self, rng: random.Random) -> list[User]:
+        existing = {
+            u.username: u for u in User.objects.filter(username__startswith="demo-member-")
+        }
+        members = []
+        for n in range(1, MEMBER_COUNT + 1):
+            username = f"demo-member-{n:03d}"
+            language = LANGUAGES[n % len(LANGUAGES)]
+            name = rng.choice(NAMES[language])
+            learning = rng.sample([code for code in LANGUAGES if code != language], k=2)
+            country = rng.choice(COUNTRIES[language])
+            birth_year = rng.randint(1965, 2007)
+            if username in existing:
+                members.append(existing[username])
+                continue
+            members.append(
+                User.objects.create(
+                    username=username,
+                    public_id=f"DM{n:06d}",
+                    display_name=name,
+                    email=f"{username}@example.com",
+                    native_language=language,
+                    learning_languages=learning,
+                    preferred_language="zh-hans" if language == "zh" else "en",
+                    country=country,
+                    birth_year=birth_year,
+                    self_introduction=LINES[language]["plain"],
+                    is_trusted_flagger=n % 97 == 0,
+                    password="!",  # members sign in on the app, not here
+                )
+            )
+        return members
+
+    def _content(self, author: User, slug: str, index: int, rng: random.Random) -> Content:
+        kind = rng.choice(KIND_FOR_CATEGORY.get(slug, DEFAULT_KINDS))
+        external_id = f"demo-{author.public_id}-{index}"
+        existing = Content.objects.filter(kind=kind, external_id=external_id).first()
+        if existing:
+            return existing
+        language = author.native_language
+        text = {
+            ContentKind.USERNAME: f"{author.display_name}_{LINE_FOR_CATEGORY[slug]}{index}",
+            ContentKind.PROFILE_PHOTO: "",
+        }.get(kind, LINES[language][LINE_FOR_CATEGORY[slug]])
+        content = Content(
+            kind=kind,
+            external_id=external_id,
+            author=author,
+            text=text,
+            language=language,
+            created_at=timezone.now() - timedelta(hours=rng.randint(1, 24 * 20)),
+        )
+        if kind in (ContentKind.VOICE_MESSAGE, ContentKind.VOICE_ROOM, ContentKind.LIVE_STREAM):
+            content.media_reference = f"platform://media/{external_id}"
+        if kind == ContentKind.PROFILE_PHOTO:
+            content.media.save(f"{external_id}.png", _avatar_png(rng), save=False)
+        content.save()
+        return content
+
+    def _reports(self, rng: random.Random, members: list[User]) -> int:
+        categories = {c.slug: c for c in Category.objects.prefetch_related("reasons")}
+        slugs = list(CATEGORY_WEIGHTS)
+        weights = list(CATEGORY_WEIGHTS.values())
+        # A few members draw hundreds of reports; most who are reported draw one or two.
+        heavy = members[:6]
+        seen: set[tuple] = set()
+        plan = []
+        while len(plan) < REPORT_COUNT:
+            slug = rng.choices(slugs, weights)[0]
+            subject = rng.choice(heavy) if rng.random() < 0.35 else rng.choice(members)
+            index = 0 if subject in heavy else rng.randint(1, 3)
+            reporter = rng.choice(members)
+            if reporter == subject:
+                continue
+            key = (reporter.pk, subject.pk, slug, index)
+            if key in seen:
+                continue
+            seen.add(key)
+            reasons = [r for r in categories[slug].reasons.all() if r.is_active]
+            plan.append(
+                {
+                    "key": key,
+                    "reporter": reporter,
+                    "subject": subject,
+                    "slug": slug,
+                    "index": index,
+                    "reason": rng.choice(reasons) if reasons and rng.random() < 0.85 else None,
+                    # Most reports are hours old; a tail is days old and past its SLA.
+                    "age": timedelta(minutes=min(5 + rng.expovariate(1 / 400), 60 * 24 * 4)),
+                    "description": (
+                        "This is my own photo; they posted it as theirs without asking."
+                        if categories[slug].details_required
+                        else rng.choice(
+                            ["", "", "They sent this several times.", "Please look at this."]
+                        )
+                    ),
+                    # The same content must come out for every reporter of it, run after run.
+                    "content_rng": random.Random(f"{subject.public_id}:{slug}:{index}"),
+                }
+            )
+
+        done = set(
+            Report.objects.filter(reporter__username__startswith="demo-member-").values_list(
+                "reporter_id", "subject_id", "category__slug", "content__external_id"
+            )
+        )
+        now = timezone.now()
+        created = 0
+        for item in plan:
+            reporter, subject, slug = item["reporter"], item["subject"], item["slug"]
+            content = None
+            if slug not in MEMBER_CATEGORIES:
+                content = self._content(subject, slug, item["index"], item["content_rng"])
+            external_id = content.external_id if content else None
+            if (reporter.pk, subject.pk, slug, external_id) in done:
+                continue
+            with transaction.atomic():
+                report = submit_report(
+                    reporter=reporter,
+                    subject=subject,
+                    category=categories[slug],
+                    reason=item["reason"],
+                    content=content,
+                    description=item["description"],
+                    source=ReportSource.APP if created % 3 else ReportSource.WEB,
+                )
+                self._backdate(report, now - item["age"])
+            done.add((reporter.pk, subject.pk, slug, external_id))
+            created += 1
+        return created
+
+    @staticmethod
+    def _backdate(report: Report, when) -> None:
+        """Spread the demo over the past days, so that some cases are overdue."""
+        Report.objects.filter(pk=report.pk).update(created_at=when)
+        case = Case.objects.select_related("category", "reason").get(pk=report.case_id)
+        if when < case.opened_at:
+            sla = case.reason.effective_sla if case.reason else case.category.sla
+            Case.objects.filter(pk=case.pk).update(opened_at=when, due_at=when + sla)
+        Case.objects.filter(Q(pk=case.pk), Q(last_reported_at__lt=when)).update(
+            last_reported_at=when
+        )
+
+
+def _avatar_png(rng: random.Random) -> ContentFile:
+    colour = tuple(rng.randint(40, 220) for _ in range(3))
+    image = Image.new("RGB", (96, 96), colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue())

@@ -1,0 +1,103 @@
+"""`manage.py seed_demo` loads a realistic demo, and running it again changes nothing."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Team, User
+from reports.models import Case, Category, Content, ContentKind, EscalationTier, Report
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module, inside a transaction that is rolled back afterwards."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        try:
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fingerprint() -> dict:
+    """Row counts of every table and the latest change times that have one."""
+    figures = {}
+    for model in apps.get_models():
+        figures[model._meta.label] = model.objects.count()
+    figures["report.updated"] = Report.objects.aggregate(m=Max("updated_at"))["m"]
+    figures["case.last_reported"] = Case.objects.aggregate(m=Max("last_reported_at"))["m"]
+    figures["case.due"] = sorted(Case.objects.values_list("due_at", flat=True))
+    figures["users"] = sorted(User.objects.values_list("username", "public_id", "last_login"))
+    return figures
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_realistic_back_office(seeded):
+    members = User.objects.filter(username__startswith="demo-member-")
+    assert 200 <= members.count() <= 500
+    assert members.values("native_language").distinct().count() >= 6
+    assert set(Content.objects.values_list("kind", flat=True)) == set(ContentKind.values)
+    assert Content.objects.values("language").distinct().count() >= 6
+    assert 900 <= Report.objects.count() <= 1100
+    reported = set(Report.objects.values_list("category__slug", flat=True))
+    assert reported == set(Category.objects.values_list("slug", flat=True))
+    assert Case.objects.filter(distinct_reporters__gte=10).exists()
+    overdue = Case.objects.filter(due_at__lt=timezone.now()).count()
+    assert 0 < overdue < Case.objects.count() / 2
+    assert Team.objects.count() >= 4
+    assert not EscalationTier.objects.filter(team__isnull=True).exists()
+    # A few members draw many reports, most draw one or two.
+    per_subject = sorted(
+        Report.objects.values("subject").annotate(n=Count("id")).values_list("n", flat=True)
+    )
+    assert per_subject[-1] >= 50
+    assert per_subject[len(per_subject) // 2] <= 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_one_login_per_role_and_they_work(seeded, client):
+    for username in ("member", "moderator", "senior", "admin"):
+        assert f"  {username} " in seeded
+    assert "hellomod-demo" in seeded
+    assert User.objects.get(username="moderator").groups.get().name == "Moderator"
+    assert User.objects.get(username="senior").groups.get().name == "Senior moderator"
+    assert User.objects.get(username="admin").groups.get().name == "Trust & Safety admin"
+
+    assert client.login(username="admin", password="hellomod-demo")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_run_twice_changes_nothing_the_second_time(seeded):
+    before = fingerprint()
+    out = io.StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert "0 new reports" in out.getvalue()
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_every_admin_page_renders_for_the_seeded_data(seeded, client):
+    client.force_login(User.objects.get(username="admin"))
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = client.get(reverse("admin:%s_%s_changelist" % info))
+        assert changelist.status_code == 200, model
+        obj = model.objects.order_by("pk").last()
+        if obj is None:
+            continue
+        change = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+        assert change.status_code == 200, model
