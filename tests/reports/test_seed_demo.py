@@ -92,12 +92,12 @@ def test_seed_demo_run_twice_changes_nothing_the_second_time(seeded):
 @pytest.mark.django_db
 def test_every_admin_page_renders_for_the_seeded_data(seeded, client):
     client.force_login(User.objects.get(username="admin"))
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
-        changelist = client.get(reverse("admin:%s_%s_changelist" % info))
+        changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert changelist.status_code == 200, model
         obj = model.objects.order_by("pk").last()
         if obj is None:
             continue
-        change = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+        change = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
         assert change.status_code == 200, model

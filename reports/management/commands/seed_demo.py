@@ -100,7 +100,7 @@ LINES = {
     },
     "fr": {
         "spam": "Gagnez 500 € par jour depuis chez vous ! Contactez-moi sur Telegram @cash_fr.",
-        "flirt": "Oublie la grammaire, tu es trop mignonne. Tu es célibataire ? On se voit ce soir ?",
+        "flirt": "Oublie la grammaire, tu es mignonne. Tu es célibataire ? On se voit ce soir ?",
         "rude": "Ton accent est ridicule, les gens comme toi devraient arrêter.",
         "harass": "Pourquoi tu m'ignores ? Je vais continuer à écrire jusqu'à ce que tu répondes.",
         "plain": "Aujourd'hui j'ai pratiqué le passé composé. Des conseils pour le subjonctif ?",
@@ -174,7 +174,13 @@ CATEGORY_WEIGHTS = {
 TEAMS = [
     # name, slug, categories ("*" for all), languages, on call
     ("Safety", "safety", ["hate-abuse", "harassment"], [], False),
-    ("Spam and scams", "spam", ["spam-solicitation", "malware-scraping", "service-abuse"], [], False),
+    (
+        "Spam and scams",
+        "spam",
+        ["spam-solicitation", "malware-scraping", "service-abuse"],
+        [],
+        False,
+    ),
     (
         "Profiles and identity",
         "profiles",
@@ -211,7 +217,7 @@ class Command(BaseCommand):
                 f"({Report.objects.count()} in all), {len(teams)} teams."
             )
         )
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in logins:
             self.stdout.write(f"  {username:<10} {role}")
 
@@ -270,9 +276,7 @@ class Command(BaseCommand):
         return shown
 
     def _members(self, rng: random.Random) -> list[User]:
-        existing = {
-            u.username: u for u in User.objects.filter(username__startswith="demo-member-")
-        }
+        existing = {u.username: u for u in User.objects.filter(username__startswith="demo-member-")}
         members = []
         for n in range(1, MEMBER_COUNT + 1):
             username = f"demo-member-{n:03d}"
@@ -297,7 +301,7 @@ class Command(BaseCommand):
                     birth_year=birth_year,
                     self_introduction=LINES[language]["plain"],
                     is_trusted_flagger=n % 97 == 0,
-                    password="!",  # members sign in on the app, not here
+                    password="!",  # noqa: S106 - unusable: members sign in on the app
                 )
             )
         return members
