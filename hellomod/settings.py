@@ -279,6 +279,11 @@ REST_FRAMEWORK = {
 
 # Moderation -------------------------------------------------------------------------------------
 
+# Evidence uploads: at most this many screenshots per report, each bounded in bytes and pixels.
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 5, minimum=1)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=10_000)
+
 # How long a moderator holds a case after "next case" before it returns to the queue.
 CASE_LEASE = timedelta(minutes=env_int("CASE_LEASE_MINUTES", 15, minimum=1))
 
