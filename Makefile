@@ -17,7 +17,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-secret-key-that-is-long-enough-for-dja
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	HELLOMOD_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: install run migrate seed test pytest lint format clean
+.PHONY: install messages run migrate seed test pytest lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The translation catalogues: written as .po in locale/, compiled here, never by hand.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+%.mo: %.po | $(STAMP)
+	msgfmt --check-format -o $@ $<
+
+install: $(STAMP) $(CATALOGUES)
+
+# Re-extract the strings to translate after changing templates or code.
+messages: install
+	$(RUN_ENV) $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests \
+		--ignore=var --no-obsolete
 
 migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput

@@ -4,11 +4,15 @@ The personas are the people of the product: a member who gets reported, a report
 of one category and of another, a senior moderator and a Trust & Safety admin.
 """
 
+import io
 import itertools
 import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from accounts.models import Team, TeamMembership, User
 from reports.models import Category, Content, ContentKind
@@ -63,6 +67,32 @@ def make_content(author: User, **fields) -> Content:
 
 def make_report(*, reporter, subject, category, **fields):
     return submit_report(reporter=reporter, subject=subject, category=category, **fields)
+
+
+def image_bytes(fmt: str = "PNG", size=(640, 400), colour=(30, 120, 200), **save) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format=fmt, **save)
+    return buffer.getvalue()
+
+
+def upload(name: str = "screenshot.png", data: bytes | None = None) -> SimpleUploadedFile:
+    data = image_bytes() if data is None else data
+    return SimpleUploadedFile(name, data, content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache (Redis in tests); no test inherits another's counts."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads of each test land in a folder of its own, so tests can look at what was written."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
@@ -9,7 +10,26 @@ from .choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
 POSITIVE_DURATION = Q(sla__gt=timedelta(0))
 
 
-class Category(models.Model):
+class Translated:
+    """Member-facing text in the reader's language, from the row's `translations`."""
+
+    translations: dict
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        language = language or get_language() or "en"
+        value = self.translations.get(language, {}).get(field)
+        return value or getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self.translated("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.translated("description")
+
+
+class Category(Translated, models.Model):
     """A report category, as members see it on the form and moderators as a queue."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -53,7 +73,7 @@ class Category(models.Model):
         return self.name
 
 
-class Reason(models.Model):
+class Reason(Translated, models.Model):
     """A finer reason under a category, which may be more (or less) urgent than its category."""
 
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="reasons")

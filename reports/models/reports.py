@@ -65,6 +65,9 @@ class Report(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
+        permissions = [
+            ("submit_for_members", "Can send reports and content on members' behalf (platform)"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(reporter=F("subject")),
@@ -99,6 +102,8 @@ class Evidence(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     image = models.ImageField(_("image"), upload_to="evidence/%Y/%m/", blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="evidence/thumbs/%Y/%m/", blank=True)
+    content_type = models.CharField(_("content type"), max_length=20, default="image/jpeg")
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     size_bytes = models.PositiveIntegerField()

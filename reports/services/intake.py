@@ -1,18 +1,25 @@
 """Report intake: a member's report is saved with its case in one transaction."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import MemberStatus, User
 
-from ..models import Case, CaseStatus, Category, Content, Reason, Report, ReportSource
+from .. import ratelimit
+from ..evidence import CleanImage, random_name
+from ..models import Case, CaseStatus, Category, Content, Evidence, Reason, Report, ReportSource
 from ..models.choices import OPEN_CASE_STATUSES
 from .audit import record_event
+from .outbox import enqueue
 
 MAX_DESCRIPTION_LENGTH = 4000
 
@@ -26,10 +33,24 @@ def _validate(
     content: Content | None,
     description: str,
     source: str,
+    evidence: Sequence[CleanImage],
 ) -> None:
     errors: dict[str, list[str]] = {}
     if reporter is None and source != ReportSource.AUTOMATIC:
         errors.setdefault("reporter", []).append(_("A report needs a reporter."))
+    if reporter is not None and reporter.status in (MemberStatus.SUSPENDED, MemberStatus.BANNED):
+        errors.setdefault("reporter", []).append(
+            _("Your account cannot send reports while it is suspended.")
+        )
+    if (
+        reporter is not None
+        and reporter.reporting_suspended_until
+        and reporter.reporting_suspended_until > timezone.now()
+    ):
+        errors.setdefault("reporter", []).append(
+            _("Your reporting is paused until %(when)s because of earlier unfounded reports.")
+            % {"when": timezone.localtime(reporter.reporting_suspended_until).date()}
+        )
     if reporter is not None and reporter.pk == subject.pk:
         errors.setdefault("subject", []).append(_("You cannot report yourself."))
     if not category.is_active:
@@ -45,6 +66,10 @@ def _validate(
     if len(description) > MAX_DESCRIPTION_LENGTH:
         errors.setdefault("description", []).append(
             _("Keep the details under %(limit)d characters.") % {"limit": MAX_DESCRIPTION_LENGTH}
+        )
+    if len(evidence) > settings.EVIDENCE_MAX_FILES:
+        errors.setdefault("evidence", []).append(
+            _("Attach at most %(limit)d screenshots.") % {"limit": settings.EVIDENCE_MAX_FILES}
         )
     if errors:
         raise ValidationError(errors)
@@ -106,7 +131,6 @@ def _more_urgent(reason: Reason | None, than: Reason | None) -> bool:
     )
 
 
-@transaction.atomic
 def submit_report(
     *,
     reporter: User | None,
@@ -117,12 +141,17 @@ def submit_report(
     description: str = "",
     source: str = ReportSource.WEB,
     also_blocked: bool = False,
+    evidence: Sequence[CleanImage] = (),
 ) -> Report:
     """Save a report and open or join its case.
 
     The first report on a subject and category opens a case; later ones join it. A reporter who
     reports the same case again adds their new details to their earlier report, so one person
-    never counts twice. Raises ValidationError with a message per field for bad input.
+    never counts twice. Triage and the reporter's receipt are queued through the outbox in the
+    same transaction, so a saved report is always triaged.
+
+    Raises ValidationError with a message per field for bad input, and RateLimited when the
+    reporter has used up this hour's reports; in both cases nothing is written.
     """
     _validate(
         reporter=reporter,
@@ -132,7 +161,79 @@ def submit_report(
         content=content,
         description=description,
         source=source,
+        evidence=evidence,
     )
+    rate_key = ratelimit.take(reporter) if reporter is not None else None
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            report = _save(
+                reporter=reporter,
+                subject=subject,
+                category=category,
+                reason=reason,
+                content=content,
+                description=description,
+                source=source,
+                also_blocked=also_blocked,
+            )
+            for image in evidence:
+                _attach(report, image, stored)
+            enqueue(
+                "triage_case",
+                key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
+                payload={"case_id": report.case_id, "report_id": report.pk},
+            )
+            if reporter is not None:
+                enqueue(
+                    "notify_report_received",
+                    key=f"notify_report_received:report:{report.pk}",
+                    payload={"report_id": report.pk},
+                )
+    except BaseException:
+        # Nothing half-written: no place used in the rate limit, no file without its row.
+        if rate_key:
+            ratelimit.give_back(rate_key)
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return report
+
+
+def _attach(report: Report, image: CleanImage, stored: list[str]) -> Evidence:
+    today = timezone.now()
+    name = default_storage.save(
+        f"evidence/{today:%Y/%m}/{random_name(image.extension)}", ContentFile(image.data)
+    )
+    stored.append(name)
+    thumb = default_storage.save(
+        f"evidence/thumbs/{today:%Y/%m}/{random_name(image.extension)}",
+        ContentFile(image.thumbnail),
+    )
+    stored.append(thumb)
+    return Evidence.objects.create(
+        report=report,
+        image=name,
+        thumbnail=thumb,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        size_bytes=len(image.data),
+        sha256=image.sha256,
+    )
+
+
+def _save(
+    *,
+    reporter: User | None,
+    subject: User,
+    category: Category,
+    reason: Reason | None,
+    content: Content | None,
+    description: str,
+    source: str,
+    also_blocked: bool,
+) -> Report:
     now = timezone.now()
     case, opened = _join_or_open_case(
         category=category, subject=subject, content=content, reason=reason, now=now

@@ -1,0 +1,156 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts.models import User
+
+from ..evidence import EvidenceError, clean_image
+from ..models import Category, Content, ContentKind, Reason, Report, ReportSource
+from ..services.content import MAX_TEXT_LENGTH
+from ..services.intake import MAX_DESCRIPTION_LENGTH
+
+
+class MemberField(serializers.SlugRelatedField):
+    """A member named by their public member id."""
+
+    default_error_messages = {
+        "does_not_exist": "No member has the id {value}.",
+        "invalid": "Give the member's public id.",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            slug_field="public_id", queryset=User.objects.filter(is_active=True), **kwargs
+        )
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(str(data).strip().upper())
+
+
+def _clean_upload(upload):
+    try:
+        return clean_image(upload)
+    except EvidenceError as error:
+        raise serializers.ValidationError(f"{upload.name}: {error}") from None
+
+
+class ContentSnapshotSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ContentKind.choices)
+    external_id = serializers.CharField(max_length=64)
+    text = serializers.CharField(
+        max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default=""
+    )
+    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    created_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    media_reference = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
+    context = serializers.ListField(
+        child=serializers.JSONField(), required=False, max_length=50, default=list
+    )
+
+
+class ContentSerializer(ContentSnapshotSerializer):
+    """A snapshot pushed by the platform before (or without) a report."""
+
+    id = serializers.IntegerField(read_only=True)
+    author = MemberField()
+    media = serializers.FileField(required=False, allow_null=True, write_only=True)
+    visibility = serializers.CharField(read_only=True)
+    snapshotted_at = serializers.DateTimeField(read_only=True)
+
+    def validate_media(self, upload):
+        return _clean_upload(upload) if upload else None
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    member = MemberField(help_text="Public id of the member being reported.")
+    reporter = MemberField(
+        required=False, help_text="Public id of the reporting member; for the platform only."
+    )
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    reason = serializers.SlugField(required=False, allow_blank=True, default="")
+    content = serializers.PrimaryKeyRelatedField(
+        queryset=Content.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Id of a snapshot pushed earlier through /api/v1/content/.",
+    )
+    content_snapshot = serializers.JSONField(
+        required=False, help_text="The reported content, as a content object (see /content/)."
+    )
+    content_media = serializers.FileField(required=False, allow_null=True)
+    description = serializers.CharField(
+        max_length=MAX_DESCRIPTION_LENGTH, required=False, allow_blank=True, default=""
+    )
+    evidence = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=settings.EVIDENCE_MAX_FILES,
+        error_messages={"max_length": f"Attach at most {settings.EVIDENCE_MAX_FILES} screenshots."},
+    )
+    also_block = serializers.BooleanField(required=False, default=False)
+    source = serializers.ChoiceField(
+        choices=[ReportSource.APP, ReportSource.TRUSTED_FLAGGER, ReportSource.AUTOMATIC],
+        required=False,
+        default=ReportSource.APP,
+    )
+
+    def validate_evidence(self, uploads):
+        return [_clean_upload(upload) for upload in uploads]
+
+    def validate_content_media(self, upload):
+        return _clean_upload(upload) if upload else None
+
+    def validate_content_snapshot(self, value):
+        snapshot = ContentSnapshotSerializer(data=value)
+        snapshot.is_valid(raise_exception=True)
+        return snapshot.validated_data
+
+    def validate(self, attrs):
+        if attrs.get("content") and attrs.get("content_snapshot"):
+            raise serializers.ValidationError(
+                {"content_snapshot": "Send either a content id or a snapshot, not both."}
+            )
+        slug = attrs.pop("reason", "")
+        attrs["reason"] = None
+        if slug:
+            attrs["reason"] = Reason.objects.filter(
+                category=attrs["category"], slug=slug, is_active=True
+            ).first()
+            if attrs["reason"] is None:
+                raise serializers.ValidationError(
+                    {"reason": f"The category {attrs['category'].slug} has no reason {slug}."}
+                )
+        return attrs
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A report as its reporter sees it: never internal notes, other reporters or moderators."""
+
+    member = serializers.CharField(source="subject.public_id")
+    category = serializers.CharField(source="category.slug")
+    reason = serializers.CharField(source="reason.slug", allow_null=True)
+    content = serializers.IntegerField(source="content_id", allow_null=True)
+    status_display = serializers.CharField(source="get_status_display")
+    evidence_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "reference",
+            "member",
+            "content",
+            "category",
+            "reason",
+            "description",
+            "source",
+            "status",
+            "status_display",
+            "evidence_count",
+            "created_at",
+            "resolved_at",
+        ]
+
+    def get_evidence_count(self, report) -> int:
+        return len(report.evidence.all())

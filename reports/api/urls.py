@@ -1,0 +1,11 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("reports", views.ReportViewSet, basename="report")
+router.register("content", views.ContentViewSet, basename="content")
+
+urlpatterns = [path("", include(router.urls))]

@@ -1,0 +1,129 @@
+"""The API for the community app and the platform; every write goes through a service."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from ..models import Report, ReportSource
+from ..ratelimit import RateLimited
+from ..services.content import record_content
+from ..services.intake import submit_report
+from .serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
+
+# The service names fields after the domain; the API after what the caller sent.
+_API_FIELD = {"subject": "member", "reporter": "reporter"}
+
+
+class ReportLimitReached(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "rate_limited"
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class SubmitsForMembers(permissions.BasePermission):
+    message = "Only the platform may send content snapshots."
+
+    def has_permission(self, request, view) -> bool:
+        return request.user.has_perm("reports.submit_for_members")
+
+
+def _service_errors(error: DjangoValidationError) -> ValidationError:
+    return ValidationError({_API_FIELD.get(k, k): v for k, v in error.message_dict.items()})
+
+
+class ReportViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Members' reports: send one, list your own, read one of yours by reference."""
+
+    lookup_field = "reference"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = NewestFirst
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no member
+            return Report.objects.none()
+        return (
+            Report.objects.filter(reporter=self.request.user)
+            .select_related("subject", "category", "reason")
+            .prefetch_related("evidence")
+        )
+
+    def get_serializer_class(self):
+        return ReportCreateSerializer if self.action == "create" else ReportSerializer
+
+    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ReportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        platform = request.user.has_perm("reports.submit_for_members")
+        reporter = data.get("reporter")
+        if reporter is not None and not platform:
+            raise PermissionDenied("Only the platform may report on a member's behalf.")
+        source = data["source"]
+        if not platform and source != ReportSource.APP:
+            raise PermissionDenied("Only the platform may set the source of a report.")
+        if reporter is None and source != ReportSource.AUTOMATIC:
+            reporter = request.user
+        if reporter is not None and source == ReportSource.AUTOMATIC:
+            raise ValidationError({"source": "Automatic reports have no reporter."})
+        subject = data["member"]
+        try:
+            with transaction.atomic():
+                content = data.get("content")
+                snapshot = data.get("content_snapshot")
+                if snapshot:
+                    content, _ = record_content(
+                        actor=request.user,
+                        author=subject,
+                        media=data.get("content_media"),
+                        **snapshot,
+                    )
+                report = submit_report(
+                    reporter=reporter,
+                    subject=subject,
+                    category=data["category"],
+                    reason=data["reason"],
+                    content=content,
+                    description=data["description"],
+                    source=source,
+                    also_blocked=data["also_block"],
+                    evidence=data["evidence"],
+                )
+        except RateLimited as limited:
+            raise ReportLimitReached(str(limited)) from None
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Content snapshots pushed by the platform, to be named later by reports."""
+
+    serializer_class = ContentSerializer
+    permission_classes = [permissions.IsAuthenticated, SubmitsForMembers]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def create(self, request, *args, **kwargs):
+        serializer = ContentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            content, created = record_content(actor=request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _service_errors(error) from None
+        return Response(
+            ContentSerializer(content).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,94 @@
+"""Content snapshots: what was said or shown, kept as it was when it was reported."""
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..evidence import CleanImage, random_name
+from ..models import Content, ContentKind
+from .audit import record_event
+
+MAX_TEXT_LENGTH = 20_000
+MAX_CONTEXT_ITEMS = 50
+
+
+def _validate(*, kind: str, external_id: str, text: str, context: list[Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    if kind not in ContentKind.values:
+        errors["kind"] = [_("Unknown kind of content.")]
+    if not external_id.strip():
+        errors["external_id"] = [_("The platform's id of the content is required.")]
+    if len(text) > MAX_TEXT_LENGTH:
+        errors["text"] = [
+            _("Keep the text under %(limit)d characters.") % {"limit": MAX_TEXT_LENGTH}
+        ]
+    if not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
+        errors["context"] = [
+            _("Context is a list of at most %(limit)d messages.") % {"limit": MAX_CONTEXT_ITEMS}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_content(
+    *,
+    actor: User,
+    kind: str,
+    external_id: str,
+    author: User,
+    text: str = "",
+    language: str = "",
+    created_at: datetime | None = None,
+    media: CleanImage | None = None,
+    media_reference: str = "",
+    context: list[Any] | None = None,
+) -> tuple[Content, bool]:
+    """Keep a snapshot of one piece of content; the first snapshot of a platform id stays.
+
+    Returns the snapshot and whether it was created now. A platform id already recorded for
+    another author is refused: ids do not move between members.
+    """
+    context = context if context is not None else []
+    _validate(kind=kind, external_id=external_id, text=text, context=context)
+    existing = Content.objects.filter(kind=kind, external_id=external_id).first()
+    if existing is not None:
+        if existing.author_id != author.pk:
+            raise ValidationError(
+                {"external_id": [_("This content id belongs to another member.")]}
+            )
+        return existing, False
+    content = Content(
+        kind=kind,
+        external_id=external_id,
+        author=author,
+        text=text,
+        language=language[:8],
+        created_at=created_at,
+        media_reference=media_reference,
+        context=context,
+    )
+    if media is not None:
+        content.media.save(random_name(media.extension), ContentFile(media.data), save=False)
+    try:
+        with transaction.atomic():
+            content.save()
+            record_event(
+                action="content.snapshotted",
+                target=content,
+                actor=actor,
+                after={"kind": kind, "external_id": external_id, "author": author.public_id},
+            )
+    except IntegrityError:
+        # Sent twice at once: the other request's snapshot is the one we keep.
+        if content.media:
+            content.media.delete(save=False)
+        return record_content(
+            actor=actor, kind=kind, external_id=external_id, author=author, text=text
+        )
+    return content, True

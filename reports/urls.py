@@ -1,0 +1,19 @@
+from django.urls import path
+
+from .views import files, member
+
+app_name = "reports"
+
+urlpatterns = [
+    path("report/", member.report_form, name="report"),
+    path("reports/mine/", member.my_reports, name="mine"),
+    path("reports/<str:reference>/", member.receipt, name="receipt"),
+    path("evidence/<int:evidence_id>/", files.evidence_image, name="evidence"),
+    path(
+        "evidence/<int:evidence_id>/thumbnail/",
+        files.evidence_image,
+        {"size": "thumb"},
+        name="evidence-thumbnail",
+    ),
+    path("members/<str:public_id>/avatar/", files.member_avatar, name="avatar"),
+]

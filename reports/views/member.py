@@ -1,0 +1,93 @@
+"""The member's side: the report form, its receipt and "my reports"."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import User
+
+from ..forms import ReportForm
+from ..models import Category, Content, Report, ReportSource
+from ..ratelimit import RateLimited
+from ..services.intake import submit_report
+
+FORM_FIELDS = {"reporter", "subject", "category", "reason", "content", "description", "evidence"}
+
+
+def _target(request: HttpRequest) -> tuple[User | None, Content | None]:
+    """The member and content named by an app link, as far as they exist."""
+    public_id = (request.GET.get("member") or request.POST.get("member") or "").strip().upper()
+    subject = (
+        User.objects.filter(public_id=public_id, is_active=True).first() if public_id else None
+    )
+    content_id = request.GET.get("content") or request.POST.get("content") or ""
+    content = None
+    if subject is not None and content_id.isdigit():
+        content = Content.objects.filter(pk=int(content_id), author=subject).first()
+    return subject, content
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest) -> HttpResponse:
+    subject, content = _target(request)
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, reporter=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = submit_report(
+                    reporter=request.user,
+                    subject=form.subject,
+                    category=data["category"],
+                    reason=data["reason"],
+                    content=data["content_object"],
+                    description=data["description"],
+                    source=ReportSource.WEB,
+                    also_blocked=data["also_block"],
+                    evidence=data["evidence"],
+                )
+            except RateLimited as limited:
+                form.add_error(None, str(limited))
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in FORM_FIELDS - {"reporter"} else None, messages)
+            else:
+                return redirect("reports:receipt", reference=report.reference)
+    else:
+        initial = {"member": subject.public_id if subject else request.GET.get("member", "")}
+        if content is not None:
+            initial["content"] = content.pk
+        form = ReportForm(initial=initial, reporter=request.user)
+    categories = Category.objects.filter(is_active=True).prefetch_related("reasons")
+    return render(
+        request,
+        "reports/report_form.html",
+        {"form": form, "subject": subject, "content": content, "categories": categories},
+    )
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    report = get_object_or_404(
+        Report.objects.select_related("category", "reason", "subject", "content"),
+        reference=reference,
+        reporter=request.user,
+    )
+    return render(request, "reports/receipt.html", {"report": report})
+
+
+@login_required
+@require_GET
+def my_reports(request: HttpRequest) -> HttpResponse:
+    reports = (
+        Report.objects.filter(reporter=request.user)
+        .select_related("category", "reason", "subject", "content")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(reports, 25).get_page(request.GET.get("page"))
+    return render(request, "reports/my_reports.html", {"page": page})
