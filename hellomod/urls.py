@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
+admin.site.site_header = "hellomod · Trust & Safety"
+admin.site.site_title = "hellomod admin"
+admin.site.index_title = "Configuration and records"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

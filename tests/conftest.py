@@ -4,11 +4,13 @@ The personas are the people of the product: a member who gets reported, a report
 of one category and of another, a senior moderator and a Trust & Safety admin.
 """
 
+import importlib
 import io
 import itertools
 import os
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -78,6 +80,36 @@ def image_bytes(fmt: str = "PNG", size=(640, 400), colour=(30, 120, 200), **save
 def upload(name: str = "screenshot.png", data: bytes | None = None) -> SimpleUploadedFile:
     data = image_bytes() if data is None else data
     return SimpleUploadedFile(name, data, content_type="image/png")
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """Put the shipped categories and roles back for tests that commit.
+
+    A test with transaction=True empties every table afterwards (post_migrate then recreates
+    content types and permissions, but not what data migrations shipped), so the next such test
+    gets the categories and roles again from the migrations' own functions.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    if not Category.objects.exists():
+        importlib.import_module("reports.migrations.0002_shipped_categories").ship_categories(
+            apps, None
+        )
+    if not Group.objects.exists():
+        importlib.import_module("accounts.migrations.0003_roles").grant_roles(apps)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Tests make many people; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # Still checks passwords set outside a test's settings, like seed_demo's.
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture(autouse=True)

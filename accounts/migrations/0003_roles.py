@@ -65,7 +65,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    grant_roles(apps)
 
+
+def grant_roles(apps):
+    """Create the three groups with their permissions, which must exist already."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     roles = {

@@ -6,7 +6,7 @@ from reports.models import Report
 from tests.conftest import make_content, make_member
 from tests.e2e.test_sign_in_and_admin import sign_in
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize(

@@ -94,7 +94,7 @@ def test_details_are_required_where_the_category_says_so(member, reporter):
     assert "description" in error.value.message_dict
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_first_reports_share_one_case(spam):
     subject = make_member()
     reporters = [make_member() for _ in range(20)]

@@ -1,0 +1,160 @@
+"""Admin for people and moderator teams.
+
+The people table holds every member of the community, tens of millions of rows: see
+reports.admin_scale for how its changelist stays fast. A member's standing (status, strikes,
+reporter record) is shown but not editable here: it changes through the moderation services,
+which record why.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from reports.admin_scale import IndexedSearchMixin, LargeTableMixin
+
+from .models import Team, TeamMembership, User
+
+MEMBER_STANDING = (
+    "status",
+    "restricted_until",
+    "suspended_until",
+    "strike_count",
+    "reports_upheld",
+    "reports_rejected",
+    "reporting_suspended_until",
+)
+
+
+@admin.register(User)
+class MemberAdmin(LargeTableMixin, UserAdmin):
+    fieldsets = (
+        (None, {"fields": ("username", "password", "public_id")}),
+        (
+            _("Member"),
+            {
+                "fields": (
+                    "display_name",
+                    ("native_language", "learning_languages"),
+                    "preferred_language",
+                    ("country", "birth_year", "gender"),
+                    "self_introduction",
+                    "avatar",
+                )
+            },
+        ),
+        (
+            _("Standing"),
+            {
+                "description": _("Changed by moderation decisions, not here."),
+                "fields": (
+                    "status",
+                    ("restricted_until", "suspended_until"),
+                    "strike_count",
+                ),
+            },
+        ),
+        (
+            _("As a reporter"),
+            {
+                "fields": (
+                    "is_trusted_flagger",
+                    ("reports_upheld", "reports_rejected"),
+                    "reporting_suspended_until",
+                )
+            },
+        ),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (
+            _("Permissions"),
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("public_id", *MEMBER_STANDING, "last_login", "date_joined")
+    list_display = (
+        "public_id",
+        "display_name",
+        "username",
+        "status",
+        "strike_count",
+        "is_trusted_flagger",
+        "is_staff",
+        "date_joined",
+    )
+    list_display_links = ("public_id", "display_name")
+    list_filter = ("status", "is_staff", "is_trusted_flagger", "native_language")
+    # The unique indexes on public_id and username (and its varchar_pattern_ops twin) answer
+    # these. E-mail is not indexed, so it is not searchable: one unindexed field in the OR would
+    # make every search read the whole table.
+    search_fields = ("public_id__exact", "username__startswith")
+    search_help_text = _("Public member id, or the beginning of a username (case-sensitive).")
+    ordering = ("-pk",)
+    sortable_by = ("public_id", "username")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Whoever may change people must not be able to make anyone a superuser, themselves
+            # included, nor hand out permissions one by one outside the three roles.
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 1
+    autocomplete_fields = ("user",)
+    fields = ("user", "is_on_call", "joined_at")
+    readonly_fields = ("joined_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "categories_covered", "languages", "member_count")
+    list_filter = ("categories",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("categories",)
+    fields = ("name", "slug", "description", "categories", "languages", "created_at")
+    readonly_fields = ("created_at",)
+    inlines = (TeamMembershipInline,)
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Count("memberships", distinct=True))
+            .prefetch_related("categories")
+        )
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, team: Team) -> int:
+        return team.member_count
+
+    @admin.display(description=_("categories covered"))
+    def categories_covered(self, team: Team) -> str:
+        return ", ".join(category.name for category in team.categories.all())
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(IndexedSearchMixin, admin.ModelAdmin):
+    list_display = ("user", "team", "is_on_call", "joined_at")
+    search_fields = ("user__public_id__exact", "user__username__startswith")
+    list_filter = ("team", "is_on_call")
+    list_select_related = ("user", "team")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("joined_at",)
+    show_full_result_count = False

@@ -1,0 +1,40 @@
+"""A Trust & Safety admin signs in and finds the shipped categories in the admin."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import make_moderator
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_admin_signs_in_and_reviews_the_nine_categories(page, live_server, screenshot):
+    make_moderator(role="Trust & Safety admin", username="tessa", password="a-long-admin-pass")
+
+    sign_in(page, live_server, "tessa", "a-long-admin-pass")
+    page.get_by_text("Signed in as").wait_for()
+    screenshot("home-signed-in")
+    page.get_by_role("link", name="Open the admin").click()
+    page.get_by_role("link", name="Categories").first.click()
+
+    expect(page.locator("#result_list tbody tr")).to_have_count(9)
+    assert page.get_by_role("link", name="Hate, abuse, threats or harmful content").is_visible()
+    screenshot("admin-categories")
+
+
+def test_a_wrong_password_is_explained_next_to_the_form(page, live_server, screenshot):
+    make_moderator(username="tessa", password="a-long-admin-pass")
+
+    sign_in(page, live_server, "tessa", "not-the-password")
+
+    alert = page.get_by_role("alert")
+    assert "correct username and password" in alert.inner_text()
+    assert page.url.endswith("/accounts/login/")
+    screenshot("login-error")
