@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from django.contrib.auth.models import AbstractUser
@@ -10,6 +11,15 @@ from .languages import LANGUAGE_CHOICES, LANGUAGE_CODES
 
 # Public member ids avoid characters that are easy to misread when typed from a screenshot.
 _PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+_PUBLIC_ID_SHAPE = re.compile(r"[0-9A-Z]{4,16}")
+
+
+def clean_public_id(value: object) -> str | None:
+    """A typed or linked public member id in its stored form, or None if it cannot be one."""
+    text = str(value).strip().upper()
+    return text if _PUBLIC_ID_SHAPE.fullmatch(text) else None
 
 
 def new_public_id() -> str:

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, clean_public_id
 
 from .evidence import CleanImage, EvidenceError, clean_image
 from .models import Category, Content, Reason
@@ -96,8 +96,9 @@ class ReportForm(forms.Form):
         }
 
     def clean_member(self) -> str:
-        public_id = self.cleaned_data["member"].strip().upper()
-        self.subject = User.objects.filter(public_id=public_id, is_active=True).first()
+        public_id = clean_public_id(self.cleaned_data["member"])
+        if public_id:
+            self.subject = User.objects.filter(public_id=public_id, is_active=True).first()
         if self.subject is None:
             raise forms.ValidationError(_("No member has this id. Check it and try again."))
         if self.subject.pk == self.reporter.pk:

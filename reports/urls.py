@@ -7,7 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("report/", member.report_form, name="report"),
     path("reports/mine/", member.my_reports, name="mine"),
-    path("reports/<str:reference>/", member.receipt, name="receipt"),
+    path("reports/<slug:reference>/", member.receipt, name="receipt"),
     path("evidence/<int:evidence_id>/", files.evidence_image, name="evidence"),
     path(
         "evidence/<int:evidence_id>/thumbnail/",
@@ -15,5 +15,5 @@ urlpatterns = [
         {"size": "thumb"},
         name="evidence-thumbnail",
     ),
-    path("members/<str:public_id>/avatar/", files.member_avatar, name="avatar"),
+    path("members/<slug:public_id>/avatar/", files.member_avatar, name="avatar"),
 ]

@@ -1,12 +1,16 @@
+import re
+
 from django.conf import settings
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import User, clean_public_id
 
 from ..evidence import EvidenceError, clean_image
 from ..models import Category, Content, ContentKind, Reason, Report, ReportSource
 from ..services.content import MAX_TEXT_LENGTH
 from ..services.intake import MAX_DESCRIPTION_LENGTH
+
+SLUG = re.compile(r"[-a-z0-9_]{1,60}")
 
 
 class MemberField(serializers.SlugRelatedField):
@@ -23,7 +27,21 @@ class MemberField(serializers.SlugRelatedField):
         )
 
     def to_internal_value(self, data):
-        return super().to_internal_value(str(data).strip().upper())
+        public_id = clean_public_id(data)
+        if public_id is None:
+            self.fail("invalid")
+        return super().to_internal_value(public_id)
+
+
+class SlugField(serializers.SlugRelatedField):
+    """A slug that is checked for shape before it reaches the database."""
+
+    default_error_messages = {"invalid": "Give a slug: letters, digits and hyphens."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not SLUG.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def _clean_upload(upload):
@@ -67,16 +85,17 @@ class ReportCreateSerializer(serializers.Serializer):
     reporter = MemberField(
         required=False, help_text="Public id of the reporting member; for the platform only."
     )
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category = SlugField(slug_field="slug", queryset=Category.objects.all())
     reason = serializers.SlugField(required=False, allow_blank=True, default="")
-    content = serializers.PrimaryKeyRelatedField(
-        queryset=Content.objects.all(),
+    content = serializers.IntegerField(
         required=False,
         allow_null=True,
+        min_value=1,
         help_text="Id of a snapshot pushed earlier through /api/v1/content/.",
     )
     content_snapshot = serializers.JSONField(
-        required=False, help_text="The reported content, as a content object (see /content/)."
+        required=False,
+        help_text="The reported content, as a content object (see /content/); platform only.",
     )
     content_media = serializers.FileField(required=False, allow_null=True)
     description = serializers.CharField(
@@ -108,6 +127,15 @@ class ReportCreateSerializer(serializers.Serializer):
         return snapshot.validated_data
 
     def validate(self, attrs):
+        content_id = attrs.pop("content", None)
+        attrs["content"] = None
+        if content_id is not None:
+            # One answer whether the id is unknown or another member's: ids reveal nothing.
+            attrs["content"] = Content.objects.filter(pk=content_id, author=attrs["member"]).first()
+            if attrs["content"] is None:
+                raise serializers.ValidationError(
+                    {"content": "This member has no content with this id."}
+                )
         if attrs.get("content") and attrs.get("content_snapshot"):
             raise serializers.ValidationError(
                 {"content_snapshot": "Send either a content id or a snapshot, not both."}

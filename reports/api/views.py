@@ -6,13 +6,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ..models import Report, ReportSource
 from ..ratelimit import RateLimited
 from ..services.content import record_content
 from ..services.intake import submit_report
+from .parsers import BoundedJSONParser
 from .serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
 
 # The service names fields after the domain; the API after what the caller sent.
@@ -48,7 +49,8 @@ class ReportViewSet(
     """Members' reports: send one, list your own, read one of yours by reference."""
 
     lookup_field = "reference"
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    lookup_value_regex = r"R-[0-9A-Z]{4}-[0-9A-Z]{4}"
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     pagination_class = NewestFirst
 
     def get_queryset(self):
@@ -79,6 +81,9 @@ class ReportViewSet(
             reporter = request.user
         if reporter is not None and source == ReportSource.AUTOMATIC:
             raise ValidationError({"source": "Automatic reports have no reporter."})
+        if data.get("content_snapshot") and not platform:
+            # Members would otherwise write the evidence against someone else themselves.
+            raise PermissionDenied("Only the platform may send content snapshots.")
         subject = data["member"]
         try:
             with transaction.atomic():
@@ -114,7 +119,7 @@ class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
 
     serializer_class = ContentSerializer
     permission_classes = [permissions.IsAuthenticated, SubmitsForMembers]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def create(self, request, *args, **kwargs):
         serializer = ContentSerializer(data=request.data)

@@ -7,25 +7,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from accounts.models import User, clean_public_id
 
 from ..forms import ReportForm
 from ..models import Category, Content, Report, ReportSource
 from ..ratelimit import RateLimited
 from ..services.intake import submit_report
 
-FORM_FIELDS = {"reporter", "subject", "category", "reason", "content", "description", "evidence"}
+# The service names fields after the domain; the form after what the member sees.
+FORM_FIELD = {
+    "subject": "member",
+    "content": "member",
+    "category": "category",
+    "reason": "reason",
+    "description": "description",
+    "evidence": "evidence",
+}
 
 
 def _target(request: HttpRequest) -> tuple[User | None, Content | None]:
     """The member and content named by an app link, as far as they exist."""
-    public_id = (request.GET.get("member") or request.POST.get("member") or "").strip().upper()
-    subject = (
-        User.objects.filter(public_id=public_id, is_active=True).first() if public_id else None
-    )
-    content_id = request.GET.get("content") or request.POST.get("content") or ""
+    source = request.POST if request.method == "POST" else request.GET
+    public_id = clean_public_id(source.get("member", ""))
+    subject = None
+    if public_id:
+        subject = User.objects.filter(public_id=public_id, is_active=True).first()
+    content_id = source.get("content", "")
     content = None
-    if subject is not None and content_id.isdigit():
+    if subject is not None and content_id.isascii() and content_id.isdecimal():
         content = Content.objects.filter(pk=int(content_id), author=subject).first()
     return subject, content
 
@@ -54,7 +63,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(limited))
             except ValidationError as error:
                 for field, messages in error.message_dict.items():
-                    form.add_error(field if field in FORM_FIELDS - {"reporter"} else None, messages)
+                    form.add_error(FORM_FIELD.get(field), messages)
             else:
                 return redirect("reports:receipt", reference=report.reference)
     else:

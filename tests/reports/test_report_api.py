@@ -101,7 +101,7 @@ def test_the_app_reports_a_pushed_content_as_json(app, reporter, member, spam):
     assert "case" not in body and "reporter" not in body
 
 
-def test_multipart_brings_evidence_and_a_snapshot_with_the_report(app, member, spam):
+def test_multipart_brings_evidence_and_a_snapshot_with_the_report(platform, reporter, member, spam):
     snapshot = {
         "kind": "moment",
         "external_id": "moment-991",
@@ -110,10 +110,11 @@ def test_multipart_brings_evidence_and_a_snapshot_with_the_report(app, member, s
         "created_at": "2026-11-20T10:00:00Z",
     }
 
-    response = app.post(
+    response = platform.post(
         REPORTS,
         {
             "member": member.public_id,
+            "reporter": reporter.public_id,
             "category": "spam-solicitation",
             "content_snapshot": json.dumps(snapshot),
             "evidence": [
@@ -217,7 +218,12 @@ def test_members_list_and_read_only_their_own_reports(app, reporter, member, spa
         ("text_named_jpg", 400, "evidence"),
         ("bomb", 400, "evidence"),
         ("malformed_json", 400, "detail"),
-        ("bad_snapshot", 400, "content_snapshot"),
+        ("nul_in_member", 400, "member"),
+        ("nul_in_category", 400, "category"),
+        ("someone_elses_content", 400, "content"),
+        ("unknown_content", 400, "content"),
+        ("deep_json", 400, "detail"),
+        ("snapshot_from_a_member", 403, "detail"),
     ],
 )
 def test_bad_input_gets_a_json_error_per_field_and_writes_nothing(
@@ -250,13 +256,24 @@ def test_bad_input_gets_a_json_error_per_field_and_writes_nothing(
         Image.new("1", (10_000, 10_000)).save(buffer, format="PNG")
         data["evidence"] = [upload("bomb.png", buffer.getvalue())]
         fmt = "multipart"
-    elif case == "bad_snapshot":
-        data["content_snapshot"] = {"kind": "telegram", "external_id": ""}
+    elif case == "nul_in_member":
+        data["member"] = "AB\x00CD"
+    elif case == "nul_in_category":
+        data["category"] = "spam\x00"
+    elif case == "someone_elses_content":
+        data["content"] = make_content(make_member()).pk
+    elif case == "unknown_content":
+        data["content"] = 987654321
+    elif case == "snapshot_from_a_member":
+        data["content_snapshot"] = {"kind": "message", "external_id": "forged", "text": "made up"}
 
     if case == "malformed_json":
         response = app.post(
             REPORTS, '{"member": "X", "category": ', content_type="application/json"
         )
+    elif case == "deep_json":
+        deep = "[" * 100_000 + "]" * 100_000
+        response = app.post(REPORTS, deep, content_type="application/json")
     else:
         response = app.post(REPORTS, data, format=fmt)
 
@@ -266,6 +283,29 @@ def test_bad_input_gets_a_json_error_per_field_and_writes_nothing(
     assert field in body, body
     assert body[field]
     assert nothing_written()
+    assert not Content.objects.exclude(author__reports_received__isnull=True).exists()
+
+
+def test_platform_snapshots_with_a_bad_shape_are_refused(platform, reporter, member, spam):
+    response = platform.post(
+        REPORTS,
+        {
+            "member": member.public_id,
+            "reporter": reporter.public_id,
+            "category": spam.slug,
+            "content_snapshot": {"kind": "telegram", "external_id": ""},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "content_snapshot" in response.json()
+    assert nothing_written()
+
+
+def test_odd_characters_in_addresses_are_not_found(app):
+    assert app.get(f"{REPORTS}R-AAAA%00AAAA/").status_code == 404
+    assert app.get("/reports/R-AA%00/").status_code in (302, 404)
 
 
 def test_the_hourly_limit_answers_429_with_a_message(app, spam, settings):
