@@ -1,5 +1,6 @@
 """Content snapshots: what was said or shown, kept as it was when it was reported."""
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,9 @@ def _validate(*, kind: str, external_id: str, text: str, context: list[Any]) -> 
         errors["text"] = [
             _("Keep the text under %(limit)d characters.") % {"limit": MAX_TEXT_LENGTH}
         ]
-    if not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
+    if "\\u0000" in json.dumps(context) or "\x00" in external_id + text:
+        errors["context"] = [_("Text cannot contain NUL characters.")]
+    elif not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
         errors["context"] = [
             _("Context is a list of at most %(limit)d messages.") % {"limit": MAX_CONTEXT_ITEMS}
         ]
