@@ -11,10 +11,12 @@ RUN_ENV := DEBUG=1
 # The suite runs against the real PostgreSQL and Redis of this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hellomod
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/2
 TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-secret-key-that-is-long-enough-for-django-checks \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_SSL_REDIRECT=0 \
 	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=0 \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	HELLOMOD_VAR_DIR=$(CURDIR)/var/test
 
 .PHONY: install messages run migrate seed test pytest lint format clean

@@ -169,7 +169,8 @@ else:
 # under var/, so that the quick-start run has a real worker and beat with no server to install.
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+    # The broker may live in another Redis database (or server) than the cache.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # Above the hard time limit of the longest task, so that a task still running is never
         # handed to a second worker.
@@ -196,7 +197,15 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# A publish that cannot reach the broker gives up at once: the outbox sweep sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-outbox": {"task": "reports.tasks.dispatch_outbox", "schedule": 15.0},
+    "escalate-overdue": {"task": "reports.tasks.escalate_overdue_cases", "schedule": 60.0},
+    "release-leases": {"task": "reports.tasks.release_expired_leases", "schedule": 60.0},
+    "lift-expired": {"task": "reports.tasks.lift_expired_enforcements", "schedule": 60.0},
+    "purge-evidence": {"task": "reports.tasks.purge_old_evidence", "schedule": 3600.0},
+}
 
 # Internationalisation -----------------------------------------------------------------------
 
@@ -240,6 +249,7 @@ EMAIL_BACKEND = os.environ.get(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -282,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "reports.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
@@ -313,6 +323,15 @@ TRUSTED_FLAGGER_REPORTS_PER_HOUR = env_int("TRUSTED_FLAGGER_REPORTS_PER_HOUR", 2
 EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 5, minimum=1)
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=10_000)
+
+# The outbox: how often a failing side effect is tried before it is marked dead, and how long
+# the sweep leaves a new message to its on-commit publish before sending it itself.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+OUTBOX_GRACE = timedelta(seconds=env_int("OUTBOX_GRACE_SECONDS", 10, minimum=0))
+OUTBOX_PUBLISH_OPTIONS: dict = {}
+
+# Evidence files of cases closed longer than this are deleted (the decision record stays).
+EVIDENCE_RETENTION = timedelta(days=env_int("EVIDENCE_RETENTION_DAYS", 180, minimum=1))
 
 # How long a moderator holds a case after "next case" before it returns to the queue.
 CASE_LEASE = timedelta(minutes=env_int("CASE_LEASE_MINUTES", 15, minimum=1))

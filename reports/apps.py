@@ -5,3 +5,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
     verbose_name = "Moderation"
+
+    def ready(self) -> None:
+        # The outbox runs a message by its topic; these modules register their handlers.
+        from . import notifications  # noqa: F401
+        from .services import triage  # noqa: F401

@@ -172,3 +172,23 @@ def senior(spam_team) -> User:
 @pytest.fixture
 def ts_admin(db) -> User:
     return make_moderator(role="Trust & Safety admin", username="ts-admin")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One real worker for the session, on the test database and the test broker."""
+    from django.conf import settings as django_settings
+
+    from hellomod.celery import app
+    from tests.workers import Worker
+
+    app.control.purge()  # nothing left over from an earlier run reaches this database
+    folder = tmp_path_factory.mktemp("worker")
+    worker = Worker(
+        broker_url=django_settings.CELERY_BROKER_URL,
+        mail_dir=folder / "mail",
+        log=folder / "worker.log",
+    )
+    worker.mail_dir = folder / "mail"
+    yield worker
+    worker.stop()

@@ -18,6 +18,7 @@ def test_healthz_reports_every_part_reachable(client):
 
 def test_healthz_says_which_part_is_down(client, monkeypatch):
     # Nothing listens on port 1: the broker is unreachable, the rest is fine.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # Celery reads it first
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
 
     response = client.get("/healthz")

@@ -47,6 +47,7 @@ _SETTINGS_VARIABLES = {
     "EMAIL_PORT",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CELERY_BROKER_URL",
 }
 LOAD = (
     "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'hellomod.settings'; django.setup()"

@@ -1,8 +1,36 @@
-"""The transactional outbox: side effects recorded with the change that causes them."""
+"""The transactional outbox: side effects recorded with the change that causes them.
 
+A change writes an OutboxMessage in its own transaction. Once that commits, the message is sent
+to Celery at once; if that fails (the broker is down, the process dies between commit and
+publish) the beat sweep `dispatch_pending` sends it again later. Whoever runs a message first
+locks its row, runs its handler and marks it done in one transaction, so a message delivered
+twice runs once.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from ..models import OutboxMessage
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import DeliveryStatus, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# topic → handler(**payload); filled by the modules that own each topic (see HANDLED_BY).
+_handlers: dict[str, Callable[..., Any]] = {}
+
+
+def handles(topic: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+        _handlers[topic] = handler
+        return handler
+
+    return register
 
 
 def enqueue(topic: str, *, key: str, payload: dict[str, Any]) -> OutboxMessage:
@@ -10,7 +38,92 @@ def enqueue(topic: str, *, key: str, payload: dict[str, Any]) -> OutboxMessage:
 
     The key makes the row idempotent: enqueueing the same key twice keeps the first row.
     """
-    message, _ = OutboxMessage.objects.get_or_create(
+    message, created = OutboxMessage.objects.get_or_create(
         idempotency_key=key, defaults={"topic": topic, "payload": payload}
     )
+    if created:
+        transaction.on_commit(lambda: publish(message.pk))
     return message
+
+
+# After a failed publish, requests stop trying for a few seconds: with the broker down, each
+# attempt would otherwise make a member wait for a connection timeout.
+BROKER_PAUSE_SECONDS = 5.0
+_broker_down_until = 0.0
+
+
+def publish(message_id: int) -> bool:
+    """Hand a message to Celery; False when the broker cannot take it now (the sweep will)."""
+    global _broker_down_until
+    from ..tasks import run_outbox_message  # tasks import this module
+
+    if time.monotonic() < _broker_down_until:
+        return False
+    try:
+        run_outbox_message.apply_async(
+            args=[message_id], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS
+        )
+    except Exception as exc:  # the broker is the outside world here: never fail the request
+        _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        logger.warning("outbox message %s not published now (%s); the sweep will", message_id, exc)
+        return False
+    return True
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 30 s, 1 min, 2 min … capped at an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def run_message(message_id: int) -> str:
+    """Run one outbox message at most once; returns what happened, for logs and tests."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return "skipped"  # done already, dead, or being run by another worker right now
+        handler = _handlers.get(message.topic)
+        message.attempts += 1
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for topic {message.topic!r}")
+            with transaction.atomic():
+                handler(**message.payload)
+        except Exception as exc:
+            logger.exception("outbox message %s (%s) failed", message.pk, message.topic)
+            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.status = DeliveryStatus.DEAD
+                message.processed_at = timezone.now()
+            else:
+                message.available_at = timezone.now() + backoff(message.attempts)
+            message.save(
+                update_fields=["attempts", "last_error", "status", "processed_at", "available_at"]
+            )
+            return "dead" if message.status == DeliveryStatus.DEAD else "retry"
+        message.status = DeliveryStatus.DONE
+        message.processed_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "status", "processed_at", "last_error"])
+        return "done"
+
+
+def dispatch_pending(*, limit: int = 500) -> int:
+    """Publish pending messages that are due and were not run; returns how many were sent.
+
+    Young messages are left alone: their on-commit publish is probably on its way.
+    """
+    now = timezone.now()
+    due = list(
+        OutboxMessage.objects.filter(
+            status=DeliveryStatus.PENDING,
+            available_at__lte=now,
+            created_at__lte=now - settings.OUTBOX_GRACE,
+        )
+        .order_by("available_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(publish(pk) for pk in due)

@@ -1,0 +1,152 @@
+"""Escalation: moving cases up a tier, one at a time or as the overdue sweep does, in bulk."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Case as When_
+from django.db.models import Value, When
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..models import AuditEvent, Case, CaseStatus, EscalationTier, Tier
+from ..models.choices import OPEN_CASE_STATUSES, EscalationCause
+from .audit import record_event
+
+SWEEP = "job:escalate-overdue"
+# The overdue sweep moves frontline cases to seniors and seniors' to the T&S lead; the lead tier
+# and the emergency tier have no tier above them and are chased by their alerts instead.
+NEXT_TIER = {Tier.FRONTLINE: Tier.SENIOR, Tier.SENIOR: Tier.LEAD}
+
+
+def tier_sla(category_id: int, tier: int) -> timedelta:
+    sla = (
+        EscalationTier.objects.filter(category_id=category_id, tier=tier)
+        .values_list("sla", flat=True)
+        .first()
+    )
+    return sla or timedelta(hours=4)
+
+
+def escalate(
+    case: Case,
+    *,
+    to_tier: int,
+    cause: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    note: str = "",
+) -> bool:
+    """Move one locked case up to a tier; returns False when it is already there or closed.
+
+    Whoever held the case lets go of it: it waits for the people of the new tier.
+    """
+    if case.status not in OPEN_CASE_STATUSES or case.tier >= to_tier:
+        return False
+    from ..notifications import alert_tier
+
+    now = timezone.now()
+    before = {"tier": case.tier, "status": case.status, "due_at": case.due_at}
+    case.tier = to_tier
+    case.status = CaseStatus.ESCALATED
+    case.claimed_by = None
+    case.lease_expires_at = None
+    case.due_at = now + tier_sla(case.category_id, to_tier)
+    case.escalated_at = now
+    case.escalation_cause = cause
+    case.save(
+        update_fields=[
+            "tier",
+            "status",
+            "claimed_by",
+            "lease_expires_at",
+            "due_at",
+            "escalated_at",
+            "escalation_cause",
+        ]
+    )
+    record_event(
+        action="case.escalated",
+        target=case,
+        actor=actor,
+        actor_label=actor_label,
+        case=case,
+        before=before,
+        after={"tier": to_tier, "status": case.status, "due_at": case.due_at, "cause": cause},
+        message=note,
+    )
+    alert_tier(
+        case,
+        tier=to_tier,
+        event="case_emergency" if to_tier == Tier.EMERGENCY else "case_escalated",
+        why=EscalationCause(cause).label,
+    )
+    return True
+
+
+def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Escalate every open case past its due time by one tier; returns how many moved.
+
+    Each batch is locked with SKIP LOCKED and leaves with a new due time in the future, so a
+    second sweep running at the same time, or right after, finds nothing more to do.
+    """
+    from ..notifications import alert_tier_about_many
+
+    now = now or timezone.now()
+    moved = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Case.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("category")
+                .filter(status__in=OPEN_CASE_STATUSES, due_at__lte=now, tier__in=list(NEXT_TIER))
+                .order_by("due_at")[:batch_size]
+            )
+            if not batch:
+                return moved
+            slas = {
+                (row.category_id, row.tier): row.sla
+                for row in EscalationTier.objects.filter(
+                    category_id__in={c.category_id for c in batch}
+                )
+            }
+            events = []
+            for case in batch:
+                to_tier = NEXT_TIER[Tier(case.tier)]
+                due = now + slas.get((case.category_id, to_tier), timedelta(hours=4))
+                events.append(
+                    AuditEvent(
+                        action="case.escalated",
+                        actor_label=SWEEP,
+                        case=case,
+                        target_type="case",
+                        target_id=str(case.pk),
+                        before={"tier": case.tier, "status": case.status, "due_at": case.due_at},
+                        after={
+                            "tier": to_tier,
+                            "status": "escalated",
+                            "due_at": due,
+                            "cause": EscalationCause.OVERDUE,
+                        },
+                    )
+                )
+                case.tier, case.due_at = to_tier, due
+            ids = [case.pk for case in batch]
+            Case.objects.filter(pk__in=ids).update(
+                tier=When_(*[When(pk=c.pk, then=Value(c.tier)) for c in batch]),
+                due_at=When_(*[When(pk=c.pk, then=Value(c.due_at)) for c in batch]),
+                status=CaseStatus.ESCALATED,
+                claimed_by=None,
+                lease_expires_at=None,
+                escalated_at=now,
+                escalation_cause=EscalationCause.OVERDUE,
+            )
+            AuditEvent.objects.bulk_create(events)
+            groups: dict[tuple[int, int], list[Case]] = {}
+            for case in batch:
+                groups.setdefault((case.category_id, case.tier), []).append(case)
+            for (_, tier), cases in groups.items():
+                alert_tier_about_many(
+                    cases, tier=tier, event="cases_overdue", key=f"{now.isoformat()}:{moved}"
+                )
+            moved += len(batch)

@@ -1,0 +1,160 @@
+"""The periodic sweeps: leases, expired restrictions and old evidence.
+
+Each finds its rows through a partial index, locks them with SKIP LOCKED and leaves them in a
+state the same sweep no longer selects, so two sweeps at once, or one run twice, do the work once.
+Every change is audited with the job as its actor.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Case as When_
+from django.db.models import Value, When
+from django.utils import timezone
+
+from accounts.models import MemberStatus, User
+
+from ..models import AuditEvent, Case, CaseStatus, Enforcement, Evidence, Tier
+from ..models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
+
+# Member enforcements, strongest first: a member's status is that of the strongest in force.
+_MEMBER_STATUS = [
+    (EnforcementKind.BAN_MEMBER, MemberStatus.BANNED, None),
+    (EnforcementKind.SUSPEND_MEMBER, MemberStatus.SUSPENDED, "suspended_until"),
+    (EnforcementKind.RESTRICT_MEMBER, MemberStatus.RESTRICTED, "restricted_until"),
+]
+
+
+def release_expired_leases(*, now: datetime | None = None, batch_size: int = 1000) -> int:
+    """Claims whose lease ran out go back to their queue."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        cases = list(
+            Case.objects.select_for_update(skip_locked=True)
+            .filter(status=CaseStatus.CLAIMED, lease_expires_at__lte=now)
+            .values_list("pk", "tier", "claimed_by_id")[:batch_size]
+        )
+        if not cases:
+            return 0
+        Case.objects.filter(pk__in=[pk for pk, _, _ in cases]).update(
+            status=When_(
+                When(tier=Tier.FRONTLINE, then=Value(CaseStatus.OPEN)),
+                default=Value(CaseStatus.ESCALATED),
+            ),
+            claimed_by=None,
+            lease_expires_at=None,
+        )
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action="case.lease_expired",
+                actor_label="job:release-leases",
+                case_id=pk,
+                target_type="case",
+                target_id=str(pk),
+                before={"status": CaseStatus.CLAIMED, "claimed_by": holder},
+                after={"status": CaseStatus.OPEN if tier == Tier.FRONTLINE else "escalated"},
+            )
+            for pk, tier, holder in cases
+        )
+    return len(cases)
+
+
+def refresh_member_status(member: User) -> None:
+    """Set a member's status from the enforcements still in force on them."""
+    in_force = {
+        e.kind: e
+        for e in Enforcement.objects.filter(member=member, lifted_at__isnull=True).order_by(
+            "ends_at"
+        )
+    }
+    member.status, member.suspended_until, member.restricted_until = MemberStatus.ACTIVE, None, None
+    for kind, status, until_field in _MEMBER_STATUS:
+        if kind in in_force:
+            member.status = status
+            if until_field:
+                setattr(member, until_field, in_force[kind].ends_at)
+            break
+    member.save(update_fields=["status", "suspended_until", "restricted_until"])
+
+
+def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """End restrictions and suspensions whose time is up, and tell the member."""
+    from ..notifications import notify
+
+    now = now or timezone.now()
+    lifted = 0
+    with transaction.atomic():
+        expired = list(
+            Enforcement.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("member", "content")
+            .filter(lifted_at__isnull=True, ends_at__lte=now)
+            .order_by("ends_at")[:batch_size]
+        )
+        for enforcement in expired:
+            enforcement.lifted_at = now
+            enforcement.lift_cause = LiftCause.EXPIRED
+            enforcement.save(update_fields=["lifted_at", "lift_cause"])
+            AuditEvent.objects.create(
+                action="enforcement.lifted",
+                actor_label="job:lift-expired",
+                case_id=enforcement.case_id,
+                target_type="enforcement",
+                target_id=str(enforcement.pk),
+                after={"cause": LiftCause.EXPIRED, "kind": enforcement.kind},
+            )
+            if enforcement.member is not None:
+                refresh_member_status(enforcement.member)
+                notify(
+                    recipient=enforcement.member,
+                    event="restriction_lifted",
+                    key=str(enforcement.pk),
+                    subject="Your account is no longer restricted",
+                    body=(
+                        "The restriction on your account has ended. Thank you for following "
+                        "the community guidelines."
+                    ),
+                )
+            lifted += 1
+    return lifted
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def purge_old_evidence(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Delete the files of evidence on cases closed longer than the retention period."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = list(
+            Evidence.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                purged_at__isnull=True,
+                legal_hold=False,
+                report__case__status__in=CLOSED_CASE_STATUSES,
+                report__case__resolved_at__lte=now - settings.EVIDENCE_RETENTION,
+            )
+            .select_related("report")[:batch_size]
+        )
+        for evidence in old:
+            names = [evidence.image.name, evidence.thumbnail.name]
+            Evidence.objects.filter(pk=evidence.pk).update(purged_at=now, image="", thumbnail="")
+            # Files go once the rows say so; a failed commit leaves both in place.
+            transaction.on_commit(
+                lambda names=names: [default_storage.delete(n) for n in names if n]
+            )
+        AuditEvent.objects.bulk_create(
+            AuditEvent(
+                action="evidence.purged",
+                actor_label="job:purge-evidence",
+                case_id=evidence.report.case_id,
+                target_type="evidence",
+                target_id=str(evidence.pk),
+            )
+            for evidence in old
+        )
+    return len(old)

@@ -1,0 +1,35 @@
+"""Celery tasks: each takes ids, calls a service, and is safe to run twice."""
+
+from celery import shared_task
+
+from .services import escalation, outbox, sweeps
+
+
+@shared_task(acks_late=True)
+def run_outbox_message(message_id: int) -> str:
+    return outbox.run_message(message_id)
+
+
+@shared_task
+def dispatch_outbox() -> int:
+    return outbox.dispatch_pending()
+
+
+@shared_task
+def escalate_overdue_cases() -> int:
+    return escalation.escalate_overdue()
+
+
+@shared_task
+def release_expired_leases() -> int:
+    return sweeps.release_expired_leases()
+
+
+@shared_task
+def lift_expired_enforcements() -> int:
+    return sweeps.lift_expired_enforcements()
+
+
+@shared_task
+def purge_old_evidence() -> int:
+    return sweeps.purge_old_evidence()
