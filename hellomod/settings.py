@@ -129,7 +129,8 @@ if _database["ENGINE"] not in (
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is the embedded default of the quick-start run, where web, worker and beat share
     # the file: wait for a lock instead of failing at once.
-    _database.setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE transactions take the write lock up front instead of failing on an upgrade.
+    _database.setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     _database["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

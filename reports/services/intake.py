@@ -247,9 +247,21 @@ def _save(
         report = existing
         before = {"description": report.description, "reason": report.reason_id}
         if description.strip():
-            report.description = f"{report.description}\n\n{description}".strip()[
-                :MAX_DESCRIPTION_LENGTH
-            ]
+            combined = f"{report.description}\n\n{description}".strip()
+            if len(combined) > MAX_DESCRIPTION_LENGTH:
+                # Cutting would lose what the member just wrote; tell them instead.
+                raise ValidationError(
+                    {
+                        "description": [
+                            _(
+                                "Your earlier report on this already has most of the room for "
+                                "details; keep these under %(limit)d characters."
+                            )
+                            % {"limit": MAX_DESCRIPTION_LENGTH - len(report.description) - 2}
+                        ]
+                    }
+                )
+            report.description = combined
         if _more_urgent(reason, report.reason):
             report.reason = reason
         report.also_blocked = report.also_blocked or also_blocked

@@ -120,3 +120,14 @@ def test_twenty_concurrent_first_reports_share_one_case(spam):
     case = Case.objects.get(subject=subject)
     assert Report.objects.filter(case=case).count() == 20
     assert (case.report_count, case.distinct_reporters) == (20, 20)
+
+
+@pytest.mark.django_db
+def test_added_details_that_would_not_fit_are_refused_not_cut(member, reporter, spam):
+    submit_report(reporter=reporter, subject=member, category=spam, description="a" * 3990)
+
+    with pytest.raises(ValidationError) as error:
+        submit_report(reporter=reporter, subject=member, category=spam, description="b" * 50)
+
+    assert "description" in error.value.message_dict
+    assert Report.objects.get().description == "a" * 3990
