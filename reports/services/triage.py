@@ -48,7 +48,8 @@ def priority_score(inputs: PriorityInputs) -> int:
     - the reporters' track record: from −50 (none of their reports upheld) to +50 (all upheld),
       nothing when they have no decided reports yet;
     - the subject's active strikes: +20 each, at most +60;
-    - waiting time: +2 per hour, at most +50, so that nothing starves.
+    - time since the case opened, at triage: +2 per hour, at most +50 (cases that wait too long
+      are chased by the overdue sweep, not by this score).
     """
     score = inputs.severity * 150
     if inputs.critical:
