@@ -256,6 +256,7 @@ def test_members_see_the_form_in_chinese(client, member):
     assert "举报用户" in page
     assert "垃圾信息、广告或招揽" in page
     assert "发送举报" in page
+    assert page.count("最多 5 张图片（JPEG、PNG、WebP 或 GIF），每张不超过 10 MB。") == 1
 
 
 def test_the_browser_language_is_used_before_sign_in(client):
