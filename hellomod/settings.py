@@ -150,6 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Redis, cache and Celery ---------------------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if not DEBUG and not REDIS_URL:
+    # Without it the rate limit would count per process and Celery would use a local folder.
+    raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off")
 if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss"):
     raise ImproperlyConfigured(
         f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL!r}"
@@ -240,6 +243,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Screenshots plus one snapshot image; more files in one request are refused with a 400.
+DATA_UPLOAD_MAX_NUMBER_FILES = 8
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # E-mail -----------------------------------------------------------------------------------------

@@ -116,7 +116,9 @@ class ReportForm(forms.Form):
             cleaned["content_object"] = content
         category, reason = cleaned.get("category"), cleaned.get("reason")
         if category and reason and reason.category_id != category.pk:
-            self.add_error("reason", _("Choose a reason from the chosen category."))
+            # Left checked under a category the member moved away from (without JavaScript
+            # nothing unchecks it, and it is hidden): it is not what they meant.
+            cleaned["reason"] = None
         if category and category.details_required and not cleaned.get("description", "").strip():
             self.add_error("description", _("Please describe what happened for this category."))
         return cleaned

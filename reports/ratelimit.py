@@ -32,6 +32,11 @@ def limit_for(reporter) -> int:
     return settings.REPORTS_PER_HOUR
 
 
+def used(reporter, *, now: datetime | None = None) -> int:
+    """How many reports the reporter has sent in the current window."""
+    return cache.get(_key(reporter.pk, now or datetime.now(UTC)), 0)
+
+
 def take(reporter, *, now: datetime | None = None) -> str:
     """Count one report against the reporter's hour; raise RateLimited past the limit.
 

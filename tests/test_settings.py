@@ -60,6 +60,7 @@ LOAD = (
         ({"DEBUG": "maybe"}, "DEBUG must be one of"),
         ({"DEBUG": "0", "ALLOWED_HOSTS": "x"}, "SECRET_KEY must be set"),
         ({"DEBUG": "0", "SECRET_KEY": "k" * 50}, "ALLOWED_HOSTS must be set"),
+        ({"DEBUG": "0", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "x"}, "REDIS_URL must be set"),
         ({"DEBUG": "1", "DATABASE_URL": "mysql://root@localhost/db"}, "must point at PostgreSQL"),
         ({"DEBUG": "1", "DATABASE_URL": "not a url"}, "DATABASE_URL"),
         (

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from ..models import Report, ReportSource
 from ..ratelimit import RateLimited
 from ..services.content import record_content
-from ..services.intake import submit_report
+from ..services.intake import check_can_report, submit_report
 from .parsers import BoundedJSONParser
 from .serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
 
@@ -67,16 +67,29 @@ class ReportViewSet(
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
     def create(self, request, *args, **kwargs):
+        platform = request.user.has_perm("reports.submit_for_members")
+        if not platform:
+            # Before any upload is decoded: a refused member costs no image work.
+            try:
+                check_can_report(request.user)
+            except RateLimited as limited:
+                raise ReportLimitReached(str(limited)) from None
+            except DjangoValidationError as error:
+                raise _service_errors(error) from None
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        platform = request.user.has_perm("reports.submit_for_members")
         reporter = data.get("reporter")
         if reporter is not None and not platform:
             raise PermissionDenied("Only the platform may report on a member's behalf.")
         source = data["source"]
         if not platform and source != ReportSource.APP:
             raise PermissionDenied("Only the platform may set the source of a report.")
+        if platform and reporter is None and source != ReportSource.AUTOMATIC:
+            # Otherwise every member's report would count as the platform's own.
+            raise ValidationError(
+                {"reporter": "Name the reporting member, or send source automatic."}
+            )
         if reporter is None and source != ReportSource.AUTOMATIC:
             reporter = request.user
         if reporter is not None and source == ReportSource.AUTOMATIC:
@@ -85,17 +98,19 @@ class ReportViewSet(
             # Members would otherwise write the evidence against someone else themselves.
             raise PermissionDenied("Only the platform may send content snapshots.")
         subject = data["member"]
+        snapshot_content = None
         try:
             with transaction.atomic():
                 content = data.get("content")
                 snapshot = data.get("content_snapshot")
                 if snapshot:
-                    content, _ = record_content(
+                    content, created = record_content(
                         actor=request.user,
                         author=subject,
                         media=data.get("content_media"),
                         **snapshot,
                     )
+                    snapshot_content = content if created else None
                 report = submit_report(
                     reporter=reporter,
                     subject=subject,
@@ -107,9 +122,12 @@ class ReportViewSet(
                     also_blocked=data["also_block"],
                     evidence=data["evidence"],
                 )
-        except RateLimited as limited:
-            raise ReportLimitReached(str(limited)) from None
-        except DjangoValidationError as error:
+        except (RateLimited, DjangoValidationError) as error:
+            # The snapshot's row was rolled back with the report; its image must go too.
+            if snapshot_content is not None and snapshot_content.media:
+                snapshot_content.media.delete(save=False)
+            if isinstance(error, RateLimited):
+                raise ReportLimitReached(str(error)) from None
             raise _service_errors(error) from None
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

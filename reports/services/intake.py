@@ -131,6 +131,19 @@ def _more_urgent(reason: Reason | None, than: Reason | None) -> bool:
     )
 
 
+def check_can_report(reporter: User) -> None:
+    """Refuse early, before any upload is decoded, a reporter who may not report now.
+
+    Raises RateLimited or ValidationError like submit_report, which checks again when it saves.
+    """
+    if ratelimit.used(reporter) >= ratelimit.limit_for(reporter):
+        raise ratelimit.RateLimited(ratelimit.limit_for(reporter))
+    if reporter.status in (MemberStatus.SUSPENDED, MemberStatus.BANNED):
+        raise ValidationError(
+            {"reporter": [_("Your account cannot send reports while it is suspended.")]}
+        )
+
+
 def submit_report(
     *,
     reporter: User | None,

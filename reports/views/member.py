@@ -12,7 +12,7 @@ from accounts.models import User, clean_public_id
 from ..forms import ReportForm
 from ..models import Category, Content, Report, ReportSource
 from ..ratelimit import RateLimited
-from ..services.intake import submit_report
+from ..services.intake import check_can_report, submit_report
 
 # The service names fields after the domain; the form after what the member sees.
 FORM_FIELD = {
@@ -43,7 +43,20 @@ def _target(request: HttpRequest) -> tuple[User | None, Content | None]:
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     subject, content = _target(request)
+    refusal = None
     if request.method == "POST":
+        try:
+            check_can_report(request.user)
+        except RateLimited as limited:
+            refusal = str(limited)
+        except ValidationError as error:
+            refusal = error.message_dict["reporter"]
+    if refusal:
+        # Said before any upload is decoded: a refused reporter costs no image work.
+        form = ReportForm(request.POST, reporter=request.user)
+        form.is_valid()
+        form.add_error(None, refusal)
+    elif request.method == "POST":
         form = ReportForm(request.POST, request.FILES, reporter=request.user)
         if form.is_valid():
             data = form.cleaned_data

@@ -378,3 +378,32 @@ def test_the_schema_and_its_docs_are_served_without_a_cdn(client):
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
     assert "https://" not in page
+
+
+def test_the_platform_must_name_the_reporter(platform, member, spam):
+    response = platform.post(
+        REPORTS, {"member": member.public_id, "category": spam.slug}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "reporter" in response.json()
+    assert nothing_written()
+
+
+def test_a_refused_report_leaves_no_snapshot_image_behind(platform, reporter, member, _media_root):
+    response = platform.post(
+        REPORTS,
+        {
+            "member": member.public_id,
+            "reporter": reporter.public_id,
+            "category": "rights-infringement",  # details are required here, and missing
+            "content_snapshot": json.dumps({"kind": "moment", "external_id": "m-77"}),
+            "content_media": upload("photo.png"),
+        },
+        format="multipart",
+    )
+
+    assert response.status_code == 400
+    assert "description" in response.json()
+    assert not Content.objects.exists()
+    assert [p for p in _media_root.rglob("*") if p.is_file()] == []

@@ -263,3 +263,34 @@ def test_the_browser_language_is_used_before_sign_in(client):
     page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
 
     assert "登录" in page
+
+
+def test_a_reason_left_over_from_another_category_is_dropped(signed_in, member, spam, hate):
+    leftover = Reason.objects.get(category=hate, slug="rudeness")
+
+    response = post(signed_in, member=member.public_id, category=spam.pk, reason=leftover.pk)
+
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.category, report.reason) == (spam, None)
+
+
+def test_a_suspended_member_is_told_before_any_upload_is_read(client, member, spam, _media_root):
+    from django.utils import timezone
+
+    suspended = make_member(status="suspended", suspended_until=timezone.now())
+    client.force_login(suspended)
+    buffer = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(buffer, format="PNG")
+
+    response = post(
+        client,
+        member=member.public_id,
+        category=spam.pk,
+        evidence=[upload("b.png", buffer.getvalue())],
+    )
+
+    page = response.content.decode()
+    assert "cannot send reports while it is suspended" in page
+    assert "megapixels" not in page  # the upload was never decoded
+    assert nothing_written(_media_root)
