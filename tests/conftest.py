@@ -8,6 +8,7 @@ import importlib
 import io
 import itertools
 import os
+import time
 
 import pytest
 from django.apps import apps
@@ -100,6 +101,37 @@ def _shipped_data(request):
         )
     if not Group.objects.exists():
         importlib.import_module("accounts.migrations.0003_roles").grant_roles(apps)
+
+
+@pytest.fixture(autouse=True)
+def _worker_quiet_between_tests(request, monkeypatch):
+    """Keep the session's worker off the rows of tests that do not ask for it.
+
+    Tests that commit empty every table when they end; a worker still inside a transaction on
+    their rows would deadlock with that. So only tests that ask for `celery_worker` (or start a
+    worker of their own, named "broker") publish to Celery, and they wait until it is idle.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        yield
+        return
+    from reports.models import DeliveryStatus, OutboxMessage
+    from reports.services import outbox
+    from tests.workers import wait_for
+
+    if "celery_worker" not in request.fixturenames and "broker" not in request.node.name:
+        monkeypatch.setattr(outbox, "publish", lambda message_id: False)
+        yield
+        return
+    yield
+    wait_for(
+        lambda: (
+            not OutboxMessage.objects.filter(status=DeliveryStatus.PENDING, attempts=0).exists()
+        ),
+        timeout=60,
+        what="an idle worker",
+    )
+    time.sleep(0.5)
 
 
 @pytest.fixture(autouse=True)

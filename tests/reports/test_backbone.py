@@ -3,7 +3,6 @@
 import shutil
 import subprocess
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -35,29 +34,6 @@ from tests.conftest import make_content, make_member, make_moderator, make_team
 from tests.workers import Worker, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _worker_quiet_at_the_end(request, monkeypatch):
-    """Tests without the worker publish nothing; tests with it wait until it is idle.
-
-    Otherwise the session's worker could still be inside a transaction on rows of a test that
-    is ending, while the test database is emptied for the next one.
-    """
-    if "celery_worker" not in request.fixturenames and "broker" not in request.node.name:
-        monkeypatch.setattr(outbox, "publish", lambda message_id: False)
-        yield
-        return
-    yield
-    wait_for(
-        lambda: (
-            all_done()
-            or not OutboxMessage.objects.filter(status=DeliveryStatus.PENDING, attempts=0).exists()
-        ),
-        timeout=60,
-        what="an idle worker",
-    )
-    time.sleep(0.5)
 
 
 def all_done(topic: str | None = None) -> bool:
