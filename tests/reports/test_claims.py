@@ -1,0 +1,82 @@
+""" "Next case": every waiting case goes to one moderator at a time."""
+
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from reports.models import AuditEvent, Case, CaseStatus, Tier
+from reports.services.claims import claim_next_case
+from reports.services.intake import submit_report
+from tests.conftest import make_member, make_moderator
+
+
+def open_cases(category, count: int) -> list[Case]:
+    return [
+        submit_report(reporter=make_member(), subject=make_member(), category=category).case
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.django_db
+def test_the_most_urgent_case_is_leased_to_the_moderator(spam, spam_moderator):
+    low, high = open_cases(spam, 2)
+    Case.objects.filter(pk=high.pk).update(priority=900)
+
+    case = claim_next_case(moderator=spam_moderator, category=spam)
+
+    assert case.pk == high.pk
+    assert (case.status, case.claimed_by) == (CaseStatus.CLAIMED, spam_moderator)
+    assert case.lease_expires_at > case.first_action_at
+    assert AuditEvent.objects.filter(action="case.claimed", actor=spam_moderator).count() == 1
+    assert claim_next_case(moderator=spam_moderator, category=spam).pk == low.pk
+    assert claim_next_case(moderator=spam_moderator, category=spam) is None
+
+
+@pytest.mark.django_db
+def test_escalated_cases_go_to_seniors_only(spam, spam_moderator, senior):
+    (case,) = open_cases(spam, 1)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ESCALATED, tier=Tier.SENIOR)
+
+    assert claim_next_case(moderator=spam_moderator, category=spam) is None
+    assert claim_next_case(moderator=senior, category=spam).pk == case.pk
+
+
+@pytest.mark.django_db
+def test_a_moderator_of_another_team_cannot_take_from_this_queue(spam, other_moderator):
+    open_cases(spam, 1)
+
+    with pytest.raises(PermissionDenied):
+        claim_next_case(moderator=other_moderator, category=spam)
+    assert Case.objects.get().status == CaseStatus.OPEN
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_moderators_at_once_never_get_the_same_case(spam, spam_team):
+    open_cases(spam, 40)
+    moderators = [make_moderator(team=spam_team) for _ in range(8)]
+    taken: list[int] = []
+    errors = []
+    barrier = threading.Barrier(len(moderators))
+
+    def work(moderator):
+        try:
+            barrier.wait(timeout=10)
+            while (case := claim_next_case(moderator=moderator, category=spam)) is not None:
+                taken.append(case.pk)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(m,)) for m in moderators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert len(taken) == 40
+    assert len(set(taken)) == 40
+    assert Case.objects.filter(status=CaseStatus.CLAIMED).count() == 40
