@@ -24,6 +24,10 @@ from .outbox import enqueue
 MAX_DESCRIPTION_LENGTH = 4000
 
 
+def _suspended_message() -> str:
+    return _("Your account cannot send reports while it is suspended.")
+
+
 def _validate(
     *,
     reporter: User | None,
@@ -39,9 +43,7 @@ def _validate(
     if reporter is None and source != ReportSource.AUTOMATIC:
         errors.setdefault("reporter", []).append(_("A report needs a reporter."))
     if reporter is not None and reporter.status in (MemberStatus.SUSPENDED, MemberStatus.BANNED):
-        errors.setdefault("reporter", []).append(
-            _("Your account cannot send reports while it is suspended.")
-        )
+        errors.setdefault("reporter", []).append(_suspended_message())
     if (
         reporter is not None
         and reporter.reporting_suspended_until
@@ -139,9 +141,7 @@ def check_can_report(reporter: User) -> None:
     if ratelimit.used(reporter) >= ratelimit.limit_for(reporter):
         raise ratelimit.RateLimited(ratelimit.limit_for(reporter))
     if reporter.status in (MemberStatus.SUSPENDED, MemberStatus.BANNED):
-        raise ValidationError(
-            {"reporter": [_("Your account cannot send reports while it is suspended.")]}
-        )
+        raise ValidationError({"reporter": [_suspended_message()]})
 
 
 def submit_report(

@@ -2,12 +2,10 @@
 
 import shutil
 import subprocess
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import MemberStatus, TeamMembership
@@ -30,6 +28,7 @@ from reports.services import outbox
 from reports.services.escalation import escalate_overdue
 from reports.services.intake import submit_report
 from reports.services.sweeps import lift_expired_enforcements
+from tests.concurrency import run_at_once
 from tests.conftest import make_content, make_member, make_moderator, make_team
 from tests.workers import Worker, wait_for
 
@@ -206,19 +205,7 @@ def test_two_overdue_sweeps_at_once_escalate_each_case_once(spam):
     EscalationTier.objects.filter(category=spam, tier=Tier.SENIOR).update(team=seniors)
     senior = make_moderator(role="Senior moderator", team=seniors)
     cases = overdue_cases(spam, 30)
-    moved = []
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        barrier.wait(timeout=10)
-        moved.append(escalate_overdue(batch_size=7))
-        connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    moved = run_at_once(lambda _: escalate_overdue(batch_size=7), range(2))
 
     assert sum(moved) == 30
     assert escalate_overdue() == 0

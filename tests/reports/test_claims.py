@@ -1,14 +1,12 @@
 """ "Next case": every waiting case goes to one moderator at a time."""
 
-import threading
-
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from reports.models import AuditEvent, Case, CaseStatus, Tier
 from reports.services.claims import claim_next_case
 from reports.services.intake import submit_report
+from tests.concurrency import run_at_once
 from tests.conftest import make_member, make_moderator
 
 
@@ -56,27 +54,15 @@ def test_a_moderator_of_another_team_cannot_take_from_this_queue(spam, other_mod
 def test_many_moderators_at_once_never_get_the_same_case(spam, spam_team):
     open_cases(spam, 40)
     moderators = [make_moderator(team=spam_team) for _ in range(8)]
-    taken: list[int] = []
-    errors = []
-    barrier = threading.Barrier(len(moderators))
 
-    def work(moderator):
-        try:
-            barrier.wait(timeout=10)
-            while (case := claim_next_case(moderator=moderator, category=spam)) is not None:
-                taken.append(case.pk)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def take_all(moderator) -> list[int]:
+        taken = []
+        while (case := claim_next_case(moderator=moderator, category=spam)) is not None:
+            taken.append(case.pk)
+        return taken
 
-    threads = [threading.Thread(target=work, args=(m,)) for m in moderators]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    taken = [pk for batch in run_at_once(take_all, moderators) for pk in batch]
 
-    assert errors == []
     assert len(taken) == 40
     assert len(set(taken)) == 40
     assert Case.objects.filter(status=CaseStatus.CLAIMED).count() == 40

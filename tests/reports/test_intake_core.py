@@ -1,13 +1,11 @@
 """submit_report: a report is saved with its case in one transaction, whatever the timing."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from reports.models import AuditEvent, Case, CaseStatus, Reason, Report
 from reports.services.intake import submit_report
+from tests.concurrency import run_at_once
 from tests.conftest import make_content, make_member
 
 
@@ -98,25 +96,11 @@ def test_details_are_required_where_the_category_says_so(member, reporter):
 def test_twenty_concurrent_first_reports_share_one_case(spam):
     subject = make_member()
     reporters = [make_member() for _ in range(20)]
-    barrier = threading.Barrier(len(reporters))
-    errors = []
+    run_at_once(
+        lambda reporter: submit_report(reporter=reporter, subject=subject, category=spam),
+        reporters,
+    )
 
-    def report(reporter):
-        try:
-            barrier.wait(timeout=10)
-            submit_report(reporter=reporter, subject=subject, category=spam)
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=report, args=(r,)) for r in reporters]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-
-    assert errors == []
     case = Case.objects.get(subject=subject)
     assert Report.objects.filter(case=case).count() == 20
     assert (case.report_count, case.distinct_reporters) == (20, 20)
