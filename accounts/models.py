@@ -101,6 +101,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("Set for members who keep filing unfounded reports."),
     )
+    blur_media = models.BooleanField(
+        _("blur reported images"),
+        default=True,
+        help_text=_("Moderators see reported images blurred and grey until they reveal them."),
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -342,6 +342,13 @@ EVIDENCE_RETENTION = timedelta(days=env_int("EVIDENCE_RETENTION_DAYS", 180, mini
 # How long a moderator holds a case after "next case" before it returns to the queue.
 CASE_LEASE = timedelta(minutes=env_int("CASE_LEASE_MINUTES", 15, minimum=1))
 
+# A moderator may undo their own decision this long after taking it; members are told about a
+# decision only once this has passed, so an undone decision never reaches anyone.
+DECISION_UNDO_WINDOW = timedelta(minutes=env_int("DECISION_UNDO_MINUTES", 5, minimum=1))
+
+# Where the member reads how to appeal; the statement of reasons links to it.
+APPEAL_URL = os.environ.get("APPEAL_URL", "https://hellotalk.example/appeal")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

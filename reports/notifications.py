@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import TeamMembership, User
 
-from .models import Case, Channel, DeliveryStatus, EscalationTier, Notification, Report, Tier
+from .models import (
+    Case,
+    Channel,
+    Decision,
+    DecisionAction,
+    DeliveryStatus,
+    EscalationTier,
+    Notification,
+    Report,
+    Tier,
+)
 from .services.outbox import enqueue, handles
 
 
@@ -163,3 +173,54 @@ def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str)
             ),
         )
     return len(people)
+
+
+@handles("notify_decision")
+def decision_taken(*, decision_id: int) -> None:
+    """Tell the reporters the outcome and the member the statement of reasons.
+
+    Runs once the undo window has passed; a decision undone meanwhile tells nobody.
+    """
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("case__category", "case__subject")
+        .get(pk=decision_id)
+    )
+    if decision.is_reversed:
+        return
+    upheld = decision.action != DecisionAction.NO_VIOLATION
+    cases = [decision.case_id, *decision.companions.values_list("case_id", flat=True)]
+    reports = Report.objects.filter(case_id__in=cases).exclude(reporter=None)
+    for report in reports.select_related("reporter", "category"):
+        with translation.override(report.reporter.preferred_language):
+            subject = _("About your report %(reference)s") % {"reference": report.reference}
+            if upheld:
+                body = _(
+                    'We reviewed your report %(reference)s under "%(category)s" and took action: '
+                    "what you reported broke the community guidelines. Thank you for telling us."
+                )
+            else:
+                body = _(
+                    'We reviewed your report %(reference)s under "%(category)s" and found no '
+                    "violation of the community guidelines."
+                )
+            body %= {"reference": report.reference, "category": report.category.display_name}
+        notify(
+            recipient=report.reporter,
+            event="report_outcome",
+            key=str(report.pk),
+            subject=subject,
+            body=body,
+        )
+    if upheld:
+        member = decision.case.subject
+        with translation.override(member.preferred_language):
+            subject = _("A decision about your account")
+        notify(
+            recipient=member,
+            event="statement_of_reasons",
+            key=str(decision.pk),
+            subject=subject,
+            body=decision.statement_of_reasons,
+            case=decision.case,
+        )

@@ -1,12 +1,12 @@
 """Who may see what. Every view that shows a case, or anything of a case, asks here."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Case, Category, Evidence
+from .models import Case, Category, Content, Evidence, Tier
 
 
 def is_policy_admin(user: User) -> bool:
@@ -25,8 +25,49 @@ def moderated_categories(user: User) -> QuerySet[Category]:
     return Category.objects.filter(teams__members=user).distinct()
 
 
+def works_escalated(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("reports.work_escalated")
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    """Cases of the moderator's categories; escalated tiers only for seniors."""
+    cases = Case.objects.filter(category__in=moderated_categories(user))
+    if not works_escalated(user):
+        cases = cases.filter(tier=Tier.FRONTLINE)
+    return cases
+
+
 def can_view_case(user: User, case: Case) -> bool:
+    if case.tier != Tier.FRONTLINE and not works_escalated(user):
+        return False
     return moderated_categories(user).filter(pk=case.category_id).exists()
+
+
+def get_case_for_moderator(user: User, case_id: int, *, queryset=None) -> Case:
+    """The case if this moderator may see it; 404 otherwise, so ids reveal nothing."""
+    case = get_object_or_404(queryset if queryset is not None else Case.objects, pk=case_id)
+    if not can_view_case(user, case):
+        raise Http404("No such case.")
+    return case
+
+
+def get_category_for_moderator(user: User, slug: str) -> Category:
+    return get_object_or_404(moderated_categories(user), slug=slug)
+
+
+def get_member_for_moderator(user: User, public_id: str) -> User:
+    """A reported member, if they are the subject of a case this moderator may see."""
+    member = get_object_or_404(User, public_id=public_id)
+    if not visible_cases(user).filter(subject=member).exists():
+        raise Http404("No such member.")
+    return member
+
+
+def get_content_for_moderator(user: User, content_id: int) -> Content:
+    content = get_object_or_404(Content, pk=content_id)
+    if not visible_cases(user).filter(Q(content=content) | Q(reports__content=content)).exists():
+        raise Http404("No such content.")
+    return content
 
 
 def get_evidence_for_viewer(user: User, evidence_id: int) -> Evidence:

@@ -14,12 +14,13 @@ from .choices import (
     Visibility,
 )
 from .content import Content
-from .decisions import Decision, Enforcement, Strike
+from .decisions import BulkDecision, Decision, Enforcement, Strike
 from .outbox import Notification, OutboxMessage
 from .reports import Evidence, Report
 
 __all__ = [
     "AuditEvent",
+    "BulkDecision",
     "Case",
     "CaseStatus",
     "Category",

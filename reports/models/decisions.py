@@ -84,6 +84,18 @@ class Decision(models.Model):
         blank=True,
     )
     reversal_reason = models.TextField(_("why it was reversed"), blank=True)
+    primary = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="companions",
+        null=True,
+        blank=True,
+        verbose_name=_("taken with"),
+        help_text=_(
+            "Set on the decisions that closed a member's other open cases together with this "
+            "one; the enforcement and the strike belong to the primary decision only."
+        ),
+    )
 
     class Meta:
         get_latest_by = "created_at"
@@ -212,3 +224,52 @@ class Strike(models.Model):
 
     def __str__(self) -> str:
         return f"Strike on {self.member_id} ({self.category.name})"
+
+
+class BulkDecision(models.Model):
+    """One decision applied to many cases of a queue at once (a spam wave), worked in chunks.
+
+    The counters move as each chunk commits, so the moderator watches real progress.
+    """
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bulk_decisions"
+    )
+    category = models.ForeignKey(
+        "reports.Category", on_delete=models.PROTECT, related_name="bulk_decisions"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=DecisionAction.choices)
+    duration = models.DurationField(_("duration"), null=True, blank=True)
+    reason = models.ForeignKey(
+        "reports.Reason", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    facts = models.TextField(_("facts and circumstances"), blank=True)
+    case_ids = models.JSONField(_("cases"), default=list)
+    total = models.PositiveIntegerField(_("cases"))
+    decided = models.PositiveIntegerField(_("decided"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("skipped"), default=0, help_text=_("Cases already decided or held by someone else.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=DURATION_MATCHES_ACTION, name="bulk_duration_matches_action"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided__lte=F("total") - F("skipped")), name="bulk_progress_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on {self.total} cases"
+
+    @property
+    def worked(self) -> int:
+        return self.decided + self.skipped
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.worked / self.total) if self.total else 100

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..models import Case, CaseStatus, Category, Tier
-from ..permissions import moderated_categories
+from ..permissions import can_view_case, moderated_categories
 from .audit import record_event
 
 
@@ -21,9 +21,15 @@ def workable_tiers(moderator: User) -> list[int]:
 
 @transaction.atomic
 def claim_next_case(
-    *, moderator: User, category: Category, language: str | None = None
+    *,
+    moderator: User,
+    category: Category,
+    language: str | None = None,
+    tiers: list[int] | None = None,
 ) -> Case | None:
     """Lease the most urgent waiting case of a queue to this moderator, or None if it is empty.
+
+    The queue is a category, optionally narrowed to one content language and to some tiers.
 
     SKIP LOCKED lets any number of moderators ask at once: each gets a different case, and
     nobody waits for another's transaction.
@@ -33,7 +39,7 @@ def claim_next_case(
     waiting = Case.objects.filter(
         category=category,
         status__in=[CaseStatus.OPEN, CaseStatus.ESCALATED],
-        tier__in=workable_tiers(moderator),
+        tier__in=[t for t in workable_tiers(moderator) if tiers is None or t in tiers],
     )
     if language:
         waiting = waiting.filter(language=language)
@@ -46,6 +52,80 @@ def claim_next_case(
         return None
     now = timezone.now()
     before = {"status": case.status}
+    case.status = CaseStatus.CLAIMED
+    case.claimed_by = moderator
+    case.lease_expires_at = now + settings.CASE_LEASE
+    case.first_action_at = case.first_action_at or now
+    case.save(update_fields=["status", "claimed_by", "lease_expires_at", "first_action_at"])
+    record_event(
+        action="case.claimed",
+        target=case,
+        actor=moderator,
+        case=case,
+        before=before,
+        after={"status": case.status, "lease_expires_at": case.lease_expires_at},
+    )
+    return case
+
+
+def _held_by(case_id: int, moderator: User) -> Case | None:
+    return (
+        Case.objects.select_for_update()
+        .filter(pk=case_id, status=CaseStatus.CLAIMED, claimed_by=moderator)
+        .first()
+    )
+
+
+@transaction.atomic
+def renew_lease(*, case_id: int, moderator: User) -> Case | None:
+    """Keep holding a case while its page is open; None when the moderator no longer holds it.
+
+    Not audited: a page renews every minute, and the claim itself is on record.
+    """
+    case = _held_by(case_id, moderator)
+    if case is None:
+        return None
+    case.lease_expires_at = timezone.now() + settings.CASE_LEASE
+    case.save(update_fields=["lease_expires_at"])
+    return case
+
+
+@transaction.atomic
+def release_case(*, case_id: int, moderator: User) -> bool:
+    """Give a held case back to its queue; False when this moderator was not holding it."""
+    case = _held_by(case_id, moderator)
+    if case is None:
+        return False
+    case.status = CaseStatus.OPEN if case.tier == Tier.FRONTLINE else CaseStatus.ESCALATED
+    case.claimed_by = None
+    case.lease_expires_at = None
+    case.save(update_fields=["status", "claimed_by", "lease_expires_at"])
+    record_event(
+        action="case.released",
+        target=case,
+        actor=moderator,
+        case=case,
+        before={"status": CaseStatus.CLAIMED, "claimed_by": moderator.pk},
+        after={"status": case.status},
+    )
+    return True
+
+
+@transaction.atomic
+def claim_case(*, case_id: int, moderator: User) -> Case:
+    """Take one particular case (opened from the queue list) if nobody else holds it."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if not can_view_case(moderator, case):
+        raise PermissionDenied("This case belongs to another team or tier.")
+    now = timezone.now()
+    if case.status == CaseStatus.CLAIMED and case.claimed_by_id == moderator.pk:
+        return case
+    free = case.status in (CaseStatus.OPEN, CaseStatus.ESCALATED) or (
+        case.status == CaseStatus.CLAIMED and case.lease_expires_at <= now
+    )
+    if not free:
+        return case
+    before = {"status": case.status, "claimed_by": case.claimed_by_id}
     case.status = CaseStatus.CLAIMED
     case.claimed_by = moderator
     case.lease_expires_at = now + settings.CASE_LEASE

@@ -2,15 +2,18 @@
 
 from datetime import datetime, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case as When_
 from django.db.models import Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
 from ..models import AuditEvent, Case, CaseStatus, EscalationTier, Tier
 from ..models.choices import OPEN_CASE_STATUSES, EscalationCause
+from ..permissions import can_view_case
 from .audit import record_event
 
 SWEEP = "job:escalate-overdue"
@@ -150,3 +153,22 @@ def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> i
                     cases, tier=tier, event="cases_overdue", key=f"{now.isoformat()}:{moved}"
                 )
             moved += len(batch)
+
+
+@transaction.atomic
+def escalate_case(*, case_id: int, moderator: User, note: str) -> Case:
+    """A moderator asks the next tier up to take a case, saying why."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("category").get(pk=case_id)
+    if not can_view_case(moderator, case):
+        raise PermissionDenied("This case belongs to another team or tier.")
+    if case.status not in OPEN_CASE_STATUSES:
+        raise ValidationError({"note": [_("This case is already closed.")]})
+    to_tier = NEXT_TIER.get(Tier(case.tier))
+    if to_tier is None:
+        raise ValidationError({"note": [_("This case is already at the highest tier.")]})
+    if not note.strip():
+        raise ValidationError({"note": [_("Say why the next tier should look at it.")]})
+    escalate(
+        case, to_tier=to_tier, cause=EscalationCause.MODERATOR, actor=moderator, note=note.strip()
+    )
+    return case

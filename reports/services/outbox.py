@@ -10,7 +10,7 @@ twice runs once.
 import logging
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,15 +33,19 @@ def handles(topic: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return register
 
 
-def enqueue(topic: str, *, key: str, payload: dict[str, Any]) -> OutboxMessage:
-    """Record a side effect to run once the current transaction commits.
+def enqueue(
+    topic: str, *, key: str, payload: dict[str, Any], not_before: datetime | None = None
+) -> OutboxMessage:
+    """Record a side effect to run once the current transaction commits (or at `not_before`).
 
-    The key makes the row idempotent: enqueueing the same key twice keeps the first row.
+    The key makes the row idempotent: enqueueing the same key twice keeps the first row. A
+    delayed message is left to the beat sweep, which sends it once it is due.
     """
-    message, created = OutboxMessage.objects.get_or_create(
-        idempotency_key=key, defaults={"topic": topic, "payload": payload}
-    )
-    if created:
+    defaults: dict[str, Any] = {"topic": topic, "payload": payload}
+    if not_before is not None:
+        defaults["available_at"] = not_before
+    message, created = OutboxMessage.objects.get_or_create(idempotency_key=key, defaults=defaults)
+    if created and not_before is None:
         transaction.on_commit(lambda: publish(message.pk))
     return message
 

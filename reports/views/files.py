@@ -43,6 +43,18 @@ def evidence_image(request: HttpRequest, evidence_id: int, size: str = "full") -
     )
 
 
+def protected_image(field, *, name: str) -> FileResponse:
+    """A stored image from the platform, served only when it really is a JPEG or a PNG."""
+    file = field.open("rb")
+    head = file.read(8)
+    file.seek(0)
+    content_type = next((t for magic, t in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
+    if content_type is None:
+        file.close()
+        raise Http404("No image.")
+    return _protected(file, content_type=content_type, filename=name)
+
+
 @login_required
 @require_GET
 def member_avatar(request: HttpRequest, public_id: str) -> FileResponse:
@@ -50,11 +62,4 @@ def member_avatar(request: HttpRequest, public_id: str) -> FileResponse:
     member = get_object_or_404(User, public_id=public_id, is_active=True)
     if not member.avatar:
         raise Http404("No avatar.")
-    file = member.avatar.open("rb")
-    head = file.read(8)
-    file.seek(0)
-    content_type = next((t for magic, t in _IMAGE_MAGIC.items() if head.startswith(magic)), None)
-    if content_type is None:
-        file.close()
-        raise Http404("No avatar.")
-    return _protected(file, content_type=content_type, filename=f"avatar-{public_id}")
+    return protected_image(member.avatar, name=f"avatar-{public_id}")

@@ -1,0 +1,71 @@
+"""Filters of the moderator's queue page."""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import LANGUAGE_CHOICES
+
+from .models import Case, CaseStatus, Category, ContentKind, Reason, Tier
+from .models.choices import OPEN_CASE_STATUSES
+
+MEMBER_ONLY = "member"
+
+
+class CaseFilter(django_filters.FilterSet):
+    reason = django_filters.ModelChoiceFilter(
+        queryset=Reason.objects.none(), label=_("Reason"), empty_label=_("Any reason")
+    )
+    language = django_filters.ChoiceFilter(
+        choices=LANGUAGE_CHOICES, label=_("Language"), empty_label=_("Any language")
+    )
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=[(s.value, s.label) for s in OPEN_CASE_STATUSES]
+        + [(CaseStatus.DECIDED.value, CaseStatus.DECIDED.label)],
+        label=_("Status"),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=[*ContentKind.choices, (MEMBER_ONLY, _("The member, no content"))],
+        method="filter_kind",
+        label=_("Reported"),
+        empty_label=_("Anything"),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput
+    )
+    mine = django_filters.BooleanFilter(
+        method="filter_mine", label=_("Claimed by me"), widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Case
+        fields = ["reason", "language", "tier", "status", "kind", "overdue", "mine"]
+
+    def __init__(self, *args, category: Category, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.filters["reason"].queryset = category.reasons.all()
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=OPEN_CASE_STATUSES)
+        return queryset
+
+    def filter_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == MEMBER_ONLY:
+            return queryset.filter(content__isnull=True)
+        return queryset.filter(content__kind=value)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value:
+            return queryset.filter(status__in=OPEN_CASE_STATUSES, due_at__lt=timezone.now())
+        return queryset
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value:
+            return queryset.filter(claimed_by=self.user)
+        return queryset

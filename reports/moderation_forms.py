@@ -1,0 +1,140 @@
+"""Forms of the moderator's pages. Each validates the input; the services decide what it means."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, DecisionAction, Reason
+from .models.choices import TIMED_ACTIONS, Ground
+
+# The number keys of the case page, in this order.
+DECISION_KEYS = {action: str(n) for n, action in enumerate(DecisionAction.values, start=1)}
+
+
+def _days_error(form: forms.Form, action: str | None, days: int | None) -> None:
+    if action in TIMED_ACTIONS and not days:
+        form.add_error("days", _("Say for how many days."))
+
+
+def _case_label(case: Case) -> str:
+    what = case.content.get_kind_display() if case.content_id else _("the member")
+    return f"#{case.pk} · {case.category.name} · {what}"
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=DecisionAction.choices, widget=forms.RadioSelect
+    )
+    days = forms.IntegerField(
+        label=_("Days"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("For restrict and suspend."),
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Policy reason"),
+        queryset=Reason.objects.none(),
+        required=False,
+        empty_label=_("The category itself"),
+    )
+    facts = forms.CharField(
+        label=_("In your words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Added to the statement of reasons the member reads. Facts, not opinions."),
+    )
+    ground = forms.ChoiceField(
+        label=_("Ground"), choices=Ground.choices, initial=Ground.INCOMPATIBLE_CONTENT
+    )
+    legal_ground = forms.CharField(
+        label=_("Law broken"),
+        required=False,
+        max_length=500,
+        help_text=_("Only for illegal content: name the law."),
+    )
+    remove_content = forms.BooleanField(
+        label=_("Also remove the reported content"), required=False, initial=True
+    )
+    also_cases = forms.TypedMultipleChoiceField(
+        label=_("Close the member's other open cases with this decision"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case: Case, other_cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["reason"].queryset = case.category.reasons.filter(is_active=True)
+        self.fields["also_cases"].choices = [
+            (other.pk, _case_label(other)) for other in other_cases
+        ]
+        if not case.content_id:
+            self.fields["action"].choices = [
+                c for c in DecisionAction.choices if c[0] != DecisionAction.REMOVE_CONTENT
+            ]
+            del self.fields["remove_content"]
+
+    def clean(self):
+        data = super().clean()
+        _days_error(self, data.get("action"), data.get("days"))
+        return data
+
+    @property
+    def duration(self) -> timedelta | None:
+        days = self.cleaned_data.get("days")
+        return timedelta(days=days) if days else None
+
+
+class EscalateForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why the next tier should look at it"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note for other moderators"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class BulkDecisionForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(queryset=Case.objects.none(), required=True)
+    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices)
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
+    reason = forms.ModelChoiceField(
+        label=_("Policy reason"),
+        queryset=Reason.objects.none(),
+        required=False,
+        empty_label=_("The category itself"),
+    )
+    facts = forms.CharField(
+        label=_("In your words"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, category, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = cases
+        self.fields["cases"].error_messages["required"] = _("Select at least one case.")
+        self.fields["reason"].queryset = category.reasons.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        _days_error(self, data.get("action"), data.get("days"))
+        return data
+
+    @property
+    def duration(self) -> timedelta | None:
+        days = self.cleaned_data.get("days")
+        return timedelta(days=days) if days else None

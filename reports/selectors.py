@@ -1,0 +1,279 @@
+"""Reads for the moderator's pages: queue summaries, queue pages and the case file.
+
+Every function here runs a fixed number of queries, whatever the size of the queue or of the
+member's history; the page tests pin those numbers.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.languages import LANGUAGE_NAMES
+from accounts.models import User
+
+from .models import (
+    AuditEvent,
+    Case,
+    Category,
+    Decision,
+    Enforcement,
+    Evidence,
+    Note,
+    Report,
+    StatementTemplate,
+    Strike,
+    Tier,
+)
+from .models.choices import OPEN_CASE_STATUSES
+from .permissions import moderated_categories, visible_cases, works_escalated
+
+QUEUE_COUNTS_SECONDS = 20
+PAGE_SIZE = 50
+HISTORY_SIZE = 20
+AUDIT_SIZE = 100
+
+ESCALATED_TIERS = (Tier.SENIOR, Tier.LEAD)
+
+
+@dataclass
+class QueueSummary:
+    category: Category
+    label: str
+    language: str = ""
+    tiers: tuple[int, ...] = (Tier.FRONTLINE,)
+    open: int = 0
+    overdue: int = 0
+    oldest: datetime | None = None
+
+    @property
+    def query(self) -> str:
+        params: list[tuple[str, Any]] = [("tier", t) for t in self.tiers]
+        if self.language:
+            params.append(("language", self.language))
+        return urlencode(params)
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.tiers != (Tier.FRONTLINE,)
+
+
+def _open_counts(category_ids: list[int]) -> list[dict[str, Any]]:
+    """Open cases per category, language and tier: one grouped query, shared for a few seconds.
+
+    The queue index (category, status, tier …) serves it; caching it keeps a busy home page from
+    counting on every refresh of every moderator.
+    """
+    key = "queue-counts:" + ",".join(map(str, sorted(category_ids)))
+    rows = cache.get(key)
+    if rows is None:
+        now = timezone.now()
+        rows = list(
+            Case.objects.filter(category_id__in=category_ids, status__in=OPEN_CASE_STATUSES)
+            .values("category_id", "language", "tier")
+            .annotate(
+                open=Count("id"),
+                overdue=Count("id", filter=Q(due_at__lt=now)),
+                oldest=Min("opened_at"),
+            )
+            .order_by()
+        )
+        cache.set(key, {"at": now, "rows": rows}, QUEUE_COUNTS_SECONDS)
+        return rows
+    return rows["rows"]
+
+
+def queue_summaries(moderator: User) -> list[QueueSummary]:
+    """The queues this moderator may work, split by the languages their teams read."""
+    categories = list(moderated_categories(moderator).order_by("position", "name"))
+    languages: dict[int, set[str] | None] = {}
+    for team in moderator.teams.prefetch_related("categories"):
+        for category in team.categories.all():
+            if not team.languages:
+                languages[category.pk] = None  # this team reads every language
+            elif languages.get(category.pk, set()) is not None:
+                languages.setdefault(category.pk, set()).update(team.languages)
+    seniors = works_escalated(moderator)
+    summaries = []
+    for category in categories:
+        summaries.append(QueueSummary(category, _("All languages")))
+        for code in sorted(languages.get(category.pk) or ()):
+            summaries.append(QueueSummary(category, LANGUAGE_NAMES.get(code, code), language=code))
+        if seniors:
+            summaries.append(QueueSummary(category, _("Escalated"), tiers=ESCALATED_TIERS))
+            summaries.append(QueueSummary(category, _("Emergency"), tiers=(Tier.EMERGENCY,)))
+    by_category: dict[int, list[QueueSummary]] = {}
+    for summary in summaries:
+        by_category.setdefault(summary.category.pk, []).append(summary)
+    for row in _open_counts([c.pk for c in categories]):
+        for summary in by_category.get(row["category_id"], []):
+            if row["tier"] not in summary.tiers:
+                continue
+            if summary.language and row["language"] != summary.language:
+                continue
+            summary.open += row["open"]
+            summary.overdue += row["overdue"]
+            if summary.oldest is None or row["oldest"] < summary.oldest:
+                summary.oldest = row["oldest"]
+    return summaries
+
+
+# Keyset pagination over the queue order (tier desc, priority desc, due_at, id): a page deep
+# in the queue costs what the first page costs, where OFFSET would read every row before it.
+
+
+def encode_cursor(case: Case) -> str:
+    due = int(case.due_at.timestamp() * 1_000_000)
+    return f"{case.tier}.{case.priority}.{due}.{case.pk}"
+
+
+def decode_cursor(value: str) -> tuple[int, int, datetime, int] | None:
+    try:
+        tier, priority, due, pk = (int(part) for part in value.split("."))
+        due_at = datetime.fromtimestamp(due / 1_000_000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return tier, priority, due_at, pk
+
+
+def after_cursor(cases: QuerySet[Case], cursor: tuple[int, int, datetime, int]) -> QuerySet:
+    tier, priority, due_at, pk = cursor
+    return cases.filter(
+        Q(tier__lt=tier)
+        | Q(tier=tier, priority__lt=priority)
+        | Q(tier=tier, priority=priority, due_at__gt=due_at)
+        | Q(tier=tier, priority=priority, due_at=due_at, pk__gt=pk)
+    )
+
+
+QUEUE_ORDER = ("-tier", "-priority", "due_at", "pk")
+
+
+@dataclass
+class QueuePage:
+    cases: list[Case]
+    next_cursor: str | None
+    first: bool
+    now: datetime = field(default_factory=timezone.now)
+
+
+def queue_page(cases: QuerySet[Case], *, cursor: str = "", size: int = PAGE_SIZE) -> QueuePage:
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        cases = after_cursor(cases, position)
+    rows = list(
+        cases.select_related("subject", "content", "reason", "claimed_by").order_by(*QUEUE_ORDER)[
+            : size + 1
+        ]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    return QueuePage(
+        cases=rows,
+        next_cursor=encode_cursor(rows[-1]) if more else None,
+        first=position is None,
+    )
+
+
+@dataclass
+class MemberHistory:
+    member: User
+    decisions: list[Decision]
+    strikes: list[Strike]
+    enforcements: list[Enforcement]
+    open_cases: list[Case]
+    earlier_cases: list[Case]
+    visible_case_ids: set[int]
+
+
+def member_history(member: User, viewer: User, *, exclude: Case | None = None) -> MemberHistory:
+    now = timezone.now()
+    cases = Case.objects.filter(subject=member).select_related("category", "content", "reason")
+    if exclude is not None:
+        cases = cases.exclude(pk=exclude.pk)
+    open_cases = list(
+        visible_cases(viewer)
+        .filter(subject=member, status__in=OPEN_CASE_STATUSES)
+        .exclude(pk=exclude.pk if exclude else None)
+        .select_related("category", "content", "claimed_by")
+        .order_by("due_at")[:HISTORY_SIZE]
+    )
+    earlier = list(
+        cases.exclude(status__in=OPEN_CASE_STATUSES).order_by("-opened_at")[:HISTORY_SIZE]
+    )
+    visible = set(
+        visible_cases(viewer).filter(pk__in=[c.pk for c in earlier]).values_list("pk", flat=True)
+    ) | {c.pk for c in open_cases}
+    return MemberHistory(
+        member=member,
+        decisions=list(
+            Decision.objects.filter(case__subject=member, primary__isnull=True)
+            .select_related("case__category", "moderator", "reason")
+            .order_by("-created_at")[:HISTORY_SIZE]
+        ),
+        strikes=list(
+            Strike.objects.filter(member=member, revoked_at__isnull=True, expires_at__gt=now)
+            .select_related("category")
+            .order_by("-created_at")
+        ),
+        enforcements=list(
+            Enforcement.objects.filter(member=member, lifted_at__isnull=True).order_by("-starts_at")
+        ),
+        open_cases=open_cases,
+        earlier_cases=earlier,
+        visible_case_ids=visible,
+    )
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    reports: list[Report]
+    notes: list[Note]
+    events: list[AuditEvent]
+    decisions: list[Decision]
+    history: MemberHistory
+    statement_templates: dict[str, str]
+
+
+def case_file(case: Case, viewer: User) -> CaseFile:
+    """Everything a moderator needs to decide a case, in a fixed number of queries."""
+    reports = list(
+        case.reports.select_related("reporter", "reason")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(purged_at__isnull=True).order_by("pk"),
+            )
+        )
+        .order_by("created_at")
+    )
+    language = case.subject.preferred_language or "en"
+    templates: dict[str, str] = {}
+    for template in StatementTemplate.objects.filter(
+        category_id=case.category_id, language__in={language, "en"}
+    ):
+        if template.language == language or template.action not in templates:
+            templates[template.action] = template.body
+    return CaseFile(
+        case=case,
+        reports=reports,
+        notes=list(case.notes.select_related("author")),
+        events=list(case.audit_events.select_related("actor").order_by("-id")[:AUDIT_SIZE]),
+        decisions=list(
+            case.decisions.select_related("moderator", "reason").order_by("-created_at")
+        ),
+        history=member_history(case.subject, viewer, exclude=case),
+        statement_templates=templates,
+    )
+
+
+def case_for_page(case_id: int) -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "category", "category__policy", "subject", "content", "reason", "claimed_by"
+    ).filter(pk=case_id)

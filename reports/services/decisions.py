@@ -1,0 +1,748 @@
+"""Decisions: what a moderator decides on a case, applied in one transaction, and undone exactly.
+
+`decide` validates, applies the enforcement to the member and the content, records the strike,
+resolves every report of the case, writes the audit events and queues the members' messages.
+The messages wait for the undo window, so a decision its moderator takes back never reaches
+anyone.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+
+from ..models import (
+    AuditEvent,
+    Case,
+    CaseStatus,
+    Content,
+    Decision,
+    DecisionAction,
+    Enforcement,
+    LadderStep,
+    Policy,
+    Reason,
+    Report,
+    ReportSource,
+    ReportStatus,
+    StatementTemplate,
+    Strike,
+    Visibility,
+)
+from ..models.choices import (
+    OPEN_CASE_STATUSES,
+    TIMED_ACTIONS,
+    ContentKind,
+    DecisionSource,
+    EnforcementKind,
+    Ground,
+    LiftCause,
+    MediaType,
+    Restriction,
+)
+from ..permissions import can_view_case
+from .audit import record_event
+from .sweeps import refresh_member_status
+
+MAX_DURATION = timedelta(days=365)
+
+# What each action does to the member, and what the EU Transparency Database calls it.
+MEMBER_ENFORCEMENT = {
+    DecisionAction.RESTRICT: EnforcementKind.RESTRICT_MEMBER,
+    DecisionAction.SUSPEND: EnforcementKind.SUSPEND_MEMBER,
+    DecisionAction.BAN: EnforcementKind.BAN_MEMBER,
+}
+RESTRICTION = {
+    DecisionAction.NO_VIOLATION: Restriction.NONE,
+    DecisionAction.WARN: Restriction.NONE,
+    DecisionAction.REMOVE_CONTENT: Restriction.CONTENT_REMOVED,
+    DecisionAction.RESTRICT: Restriction.SERVICE_PARTIALLY_SUSPENDED,
+    DecisionAction.SUSPEND: Restriction.ACCOUNT_SUSPENDED,
+    DecisionAction.BAN: Restriction.ACCOUNT_TERMINATED,
+}
+AUDIO_KINDS = {ContentKind.VOICE_MESSAGE, ContentKind.VOICE_ROOM}
+
+# The placeholders a statement template may use; anything else is left as written.
+STATEMENT_PLACEHOLDERS = ("category", "content_kind", "duration", "ends_at", "facts", "appeal_url")
+
+
+class CaseUnavailable(Exception):
+    """The case cannot take this decision: someone else decided it, holds it, or it changed."""
+
+    def __init__(self, message: str, *, case: Case, decided_by: User | None = None):
+        super().__init__(message)
+        self.case = case
+        self.decided_by = decided_by
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The enforcement ladder's step for this member's next offence in this category."""
+
+    offence: int
+    action: str
+    duration: timedelta | None
+
+    @property
+    def label(self) -> str:
+        return DecisionAction(self.action).label
+
+
+def case_version(case: Case) -> int:
+    """A number that grows with every recorded change to the case (its latest audit event).
+
+    The decision form carries it, so a decision made on a page that no longer shows the case
+    as it is (a new report came in, someone escalated it) is refused instead of applied.
+    """
+    return AuditEvent.objects.filter(case=case).aggregate(latest=Max("id"))["latest"] or 0
+
+
+def strikes_in_force(member: User, *, category_id: int | None = None, now=None) -> int:
+    strikes = Strike.objects.filter(
+        member=member, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+    )
+    if category_id is not None:
+        strikes = strikes.filter(category_id=category_id)
+    return strikes.count()
+
+
+def suggest(case: Case) -> Suggestion | None:
+    """The ladder's action for the subject's next offence in the case's category."""
+    offence = strikes_in_force(case.subject, category_id=case.category_id) + 1
+    step = (
+        LadderStep.objects.filter(category_id=case.category_id, offence__lte=offence)
+        .order_by("-offence")
+        .first()
+    )
+    if step is None:
+        return None
+    return Suggestion(offence=offence, action=step.action, duration=step.duration)
+
+
+def describe_duration(duration: timedelta | None) -> str:
+    if duration is None:
+        return ""
+    if duration % timedelta(days=1) == timedelta(0):
+        days = duration.days
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    hours = max(1, round(duration.total_seconds() / 3600))
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill_placeholders(body: str, values: dict[str, str]) -> str:
+    """Put values in for {name}; unknown names and stray braces are left as written.
+
+    Not str.format: a template is admin-written text, and format() would fail on a lone brace
+    and follow attribute lookups such as {facts.__class__}.
+    """
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
+
+
+def compose_statement(
+    case: Case,
+    *,
+    action: str,
+    duration: timedelta | None = None,
+    ends_at: datetime | None = None,
+    facts: str = "",
+    language: str | None = None,
+) -> str:
+    """The statement of reasons as the member will read it, in their language."""
+    language = language or case.subject.preferred_language or "en"
+    templates = {
+        t.language: t.body
+        for t in StatementTemplate.objects.filter(category_id=case.category_id, action=action)
+    }
+    body = templates.get(language) or templates.get("en")
+    with translation.override(language):
+        if body is None:
+            body = _('Decision on "{category}": {facts}')
+        values = _fixed_values(case, language)
+        values.update(
+            duration=describe_duration(duration),
+            ends_at=(
+                formats.date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
+                if ends_at
+                else ""
+            ),
+            facts=facts.strip(),
+        )
+        return fill_placeholders(body, values).strip()
+
+
+def _fixed_values(case: Case, language: str) -> dict[str, str]:
+    """The placeholders known before the moderator chooses (call inside the member's language)."""
+    return dict(
+        category=case.category.translated("name", language),
+        content_kind=(case.content.get_kind_display() if case.content_id else _("account")).lower(),
+        appeal_url=settings.APPEAL_URL,
+    )
+
+
+def statement_previews(case: Case, templates: dict[str, str]) -> dict[str, str]:
+    """Each action's statement with what is already known filled in; the page fills the rest.
+
+    {duration}, {ends_at} and {facts} stay in place for the case page to fill as the moderator
+    types.
+    """
+    language = case.subject.preferred_language or "en"
+    with translation.override(language):
+        values = _fixed_values(case, language)
+        return {action: fill_placeholders(body, values) for action, body in templates.items()}
+
+
+def _validate(
+    case: Case,
+    *,
+    action: str,
+    duration: timedelta | None,
+    reason: Reason | None,
+    ground: str,
+    legal_ground: str,
+) -> timedelta | None:
+    errors: dict[str, list[str]] = {}
+    if action not in DecisionAction.values:
+        errors["action"] = [_("Choose one of the decisions.")]
+    elif action in TIMED_ACTIONS:
+        if duration is None or duration <= timedelta(0):
+            errors["duration"] = [_("Say how long this lasts.")]
+        elif duration > MAX_DURATION:
+            errors["duration"] = [_("At most 365 days; for longer, ban.")]
+    else:
+        duration = None
+    if action == DecisionAction.REMOVE_CONTENT and not case.content_id:
+        errors["action"] = [_("This case is about a member, not a piece of content.")]
+    if reason is not None and reason.category_id != case.category_id:
+        errors["reason"] = [_("Choose a reason of this case's category.")]
+    if ground not in Ground.values:
+        errors["ground"] = [_("Choose a ground.")]
+    elif ground == Ground.ILLEGAL_CONTENT and not legal_ground.strip():
+        errors["legal_ground"] = [_("Name the law the content breaks.")]
+    if errors:
+        raise ValidationError(errors)
+    return duration
+
+
+def _member_state(member: User) -> dict[str, Any]:
+    return {
+        "status": member.status,
+        "suspended_until": member.suspended_until,
+        "restricted_until": member.restricted_until,
+        "strike_count": member.strike_count,
+    }
+
+
+def _media_type(content: Content | None) -> str:
+    if content is None:
+        return MediaType.TEXT
+    if content.kind in AUDIO_KINDS:
+        return MediaType.AUDIO
+    if content.kind == ContentKind.LIVE_STREAM:
+        return MediaType.VIDEO
+    if content.media or content.kind == ContentKind.PROFILE_PHOTO:
+        return MediaType.IMAGE
+    return MediaType.TEXT
+
+
+def _lock_case(case_id: int) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("category", "content", "subject", "claimed_by")
+        .get(pk=case_id)
+    )
+
+
+def _check_workable(case: Case, *, moderator: User, now: datetime) -> None:
+    if not can_view_case(moderator, case):
+        raise PermissionDenied("This case belongs to another team or tier.")
+    if case.status not in OPEN_CASE_STATUSES:
+        latest = case.decisions.select_related("moderator").order_by("-created_at").first()
+        raise CaseUnavailable(
+            _("This case was already decided."),
+            case=case,
+            decided_by=latest.moderator if latest else None,
+        )
+    held_by_other = (
+        case.status == CaseStatus.CLAIMED
+        and case.claimed_by_id != moderator.pk
+        and case.lease_expires_at > now
+    )
+    if held_by_other:
+        raise CaseUnavailable(_("Another moderator is working on this case."), case=case)
+
+
+def _resolve_reports(case: Case, *, action: str, now: datetime) -> None:
+    upheld = action != DecisionAction.NO_VIOLATION
+    reports = Report.objects.filter(case=case, status=ReportStatus.OPEN)
+    reporter_ids = list(reports.exclude(reporter=None).values_list("reporter_id", flat=True))
+    reports.update(
+        status=ReportStatus.ACTIONED if upheld else ReportStatus.NO_VIOLATION, resolved_at=now
+    )
+    counter = "reports_upheld" if upheld else "reports_rejected"
+    User.objects.filter(pk__in=reporter_ids).update(**{counter: F(counter) + 1})
+
+
+def _close_case(case: Case, *, now: datetime) -> dict[str, Any]:
+    before = {"status": case.status, "claimed_by": case.claimed_by_id, "tier": case.tier}
+    case.status = CaseStatus.DECIDED
+    case.resolved_at = now
+    case.claimed_by = None
+    case.lease_expires_at = None
+    case.first_action_at = case.first_action_at or now
+    case.save(
+        update_fields=["status", "resolved_at", "claimed_by", "lease_expires_at", "first_action_at"]
+    )
+    return before
+
+
+def _set_visibility(content: Content, visibility: str) -> None:
+    content.visibility = visibility
+    content.save(update_fields=["visibility"])
+
+
+def _apply_to_content(
+    decision: Decision, case: Case, *, remove: bool, actor: User, now: datetime
+) -> list[Enforcement]:
+    """Remove the content, or give back content hidden pending review; returns what was done."""
+    content = Content.objects.select_for_update().get(pk=case.content_id)
+    before = content.visibility
+    hidden = list(
+        Enforcement.objects.select_for_update().filter(
+            case=case, kind=EnforcementKind.HIDE_CONTENT, lifted_at__isnull=True
+        )
+    )
+    for enforcement in hidden:
+        enforcement.lifted_at, enforcement.lift_cause = now, LiftCause.REVIEWED
+        enforcement.save(update_fields=["lifted_at", "lift_cause"])
+    enforcements = []
+    if remove and before != Visibility.REMOVED:
+        enforcements.append(
+            Enforcement.objects.create(
+                kind=EnforcementKind.REMOVE_CONTENT,
+                case=case,
+                decision=decision,
+                content=content,
+                previous_state={"visibility": before},
+                starts_at=now,
+            )
+        )
+        _set_visibility(content, Visibility.REMOVED)
+    elif hidden:
+        # Hidden until a moderator looked; the moderator left it up.
+        _set_visibility(content, hidden[0].previous_state.get("visibility", Visibility.VISIBLE))
+    if content.visibility != before:
+        record_event(
+            action="content.visibility_changed",
+            target=content,
+            actor=actor,
+            case=case,
+            before={"visibility": before},
+            after={"visibility": content.visibility, "decision": decision.pk},
+        )
+    return enforcements
+
+
+def _apply_to_member(
+    decision: Decision, case: Case, member: User, *, actor: User, now: datetime
+) -> Enforcement | None:
+    kind = MEMBER_ENFORCEMENT.get(DecisionAction(decision.action))
+    if kind is None:
+        return None
+    return Enforcement.objects.create(
+        kind=kind,
+        case=case,
+        decision=decision,
+        member=member,
+        previous_state=_member_state(member),
+        starts_at=now,
+        ends_at=decision.ends_at,
+    )
+
+
+def _add_strike(decision: Decision, member: User, *, now: datetime) -> None:
+    policy = Policy.objects.filter(category_id=decision.case.category_id).first()
+    lifetime = policy.strike_lifetime if policy else timedelta(days=365)
+    Strike.objects.create(
+        member=member,
+        decision=decision,
+        category_id=decision.case.category_id,
+        expires_at=now + lifetime,
+    )
+
+
+def _refresh_member(member: User, *, now: datetime) -> None:
+    refresh_member_status(member)
+    member.strike_count = strikes_in_force(member, now=now)
+    member.save(update_fields=["strike_count"])
+
+
+def _record(
+    case: Case,
+    *,
+    moderator: User,
+    action: str,
+    duration: timedelta | None,
+    reason: Reason | None,
+    facts: str,
+    ground: str,
+    legal_ground: str,
+    now: datetime,
+    primary: Decision | None = None,
+) -> Decision:
+    ends_at = now + duration if duration else None
+    sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
+    reason = reason or case.reason
+    return Decision.objects.create(
+        case=case,
+        moderator=moderator,
+        action=action,
+        duration=duration,
+        reason=reason,
+        statement_of_reasons=compose_statement(
+            case, action=action, duration=duration, ends_at=ends_at, facts=facts
+        ),
+        facts=facts.strip(),
+        ground=ground,
+        legal_ground=legal_ground.strip() if ground == Ground.ILLEGAL_CONTENT else "",
+        terms_ground=f"{case.category.name}: {reason.name}" if reason else case.category.name,
+        restriction=RESTRICTION[DecisionAction(action)],
+        media_type=_media_type(case.content),
+        content_language=case.language,
+        source=(
+            DecisionSource.TRUSTED_FLAGGER
+            if ReportSource.TRUSTED_FLAGGER in sources
+            else DecisionSource.NOTICE
+        ),
+        automated_detection=ReportSource.AUTOMATIC in sources,
+        automated_decision=False,
+        starts_at=now,
+        ends_at=ends_at,
+        primary=primary,
+    )
+
+
+@transaction.atomic
+def decide(
+    *,
+    case_id: int,
+    moderator: User,
+    action: str,
+    duration: timedelta | None = None,
+    reason: Reason | None = None,
+    facts: str = "",
+    ground: str = Ground.INCOMPATIBLE_CONTENT,
+    legal_ground: str = "",
+    remove_content: bool = True,
+    also_case_ids: Iterable[int] = (),
+    expected_version: int | None = None,
+) -> Decision:
+    """Decide a case and apply everything the decision implies, or nothing at all.
+
+    `remove_content` also takes down the reported content with an action on the member (warn,
+    restrict, suspend, ban); "remove content" always does. `also_case_ids` closes the member's
+    other open cases with the same decision (their reports are resolved; the member gets one
+    enforcement and one strike). Raises CaseUnavailable when someone else decided or holds the
+    case, or when `expected_version` shows the page was out of date; ValidationError for bad
+    values; PermissionDenied for a case outside the moderator's categories.
+    """
+    now = timezone.now()
+    case = _lock_case(case_id)
+    _check_workable(case, moderator=moderator, now=now)
+    if expected_version is not None and case_version(case) != expected_version:
+        raise CaseUnavailable(
+            _("This case changed since you opened it; look at it again before deciding."),
+            case=case,
+        )
+    duration = _validate(
+        case,
+        action=action,
+        duration=duration,
+        reason=reason,
+        ground=ground,
+        legal_ground=legal_ground,
+    )
+    others = _lock_companions(case, also_case_ids, moderator=moderator, now=now)
+    member = User.objects.select_for_update().get(pk=case.subject_id)
+    member_before = _member_state(member)
+    decision = _record(
+        case,
+        moderator=moderator,
+        action=action,
+        duration=duration,
+        reason=reason,
+        facts=facts,
+        ground=ground,
+        legal_ground=legal_ground,
+        now=now,
+    )
+    enforcements = []
+    if case.content_id:
+        remove = action == DecisionAction.REMOVE_CONTENT or (
+            remove_content and action != DecisionAction.NO_VIOLATION
+        )
+        enforcements += _apply_to_content(decision, case, remove=remove, actor=moderator, now=now)
+    on_member = _apply_to_member(decision, case, member, actor=moderator, now=now)
+    if on_member is not None:
+        enforcements.append(on_member)
+    if action != DecisionAction.NO_VIOLATION:
+        _add_strike(decision, member, now=now)
+    _refresh_member(member, now=now)
+    for enforcement in enforcements:
+        record_event(
+            action="enforcement.applied",
+            target=enforcement,
+            actor=moderator,
+            case=case,
+            before=enforcement.previous_state,
+            after={
+                "kind": enforcement.kind,
+                "ends_at": enforcement.ends_at,
+                "member": member.public_id if enforcement.member_id else None,
+                "content": enforcement.content_id,
+            },
+        )
+    case_before = _close_case(case, now=now)
+    _resolve_reports(case, action=action, now=now)
+    record_event(
+        action="decision.recorded",
+        target=decision,
+        actor=moderator,
+        case=case,
+        before={"case": case_before, "member": member_before},
+        after={
+            "case": {"status": case.status},
+            "member": _member_state(member),
+            "action": action,
+            "duration": duration,
+            "ends_at": decision.ends_at,
+            "reason": decision.reason_id,
+            "enforcements": [e.pk for e in enforcements],
+        },
+        message=facts.strip(),
+    )
+    for other in others:
+        _decide_companion(
+            other,
+            primary=decision,
+            moderator=moderator,
+            reason=reason if reason and reason.category_id == other.category_id else None,
+            facts=facts,
+            ground=ground,
+            legal_ground=legal_ground,
+            now=now,
+        )
+    _queue_messages(decision, now=now)
+    return decision
+
+
+def _lock_companions(
+    case: Case, case_ids: Iterable[int], *, moderator: User, now: datetime
+) -> list[Case]:
+    others = []
+    for other_id in sorted(set(case_ids) - {case.pk}):
+        other = _lock_case(other_id)
+        if other.subject_id != case.subject_id:
+            raise ValidationError({"also_cases": [_("Those cases are about another member.")]})
+        try:
+            _check_workable(other, moderator=moderator, now=now)
+        except (CaseUnavailable, PermissionDenied):
+            continue  # decided or taken meanwhile, or not this moderator's: left as it is
+        others.append(other)
+    return others
+
+
+def _decide_companion(
+    case: Case,
+    *,
+    primary: Decision,
+    moderator: User,
+    reason: Reason | None,
+    facts: str,
+    ground: str,
+    legal_ground: str,
+    now: datetime,
+) -> Decision:
+    decision = _record(
+        case,
+        moderator=moderator,
+        action=primary.action,
+        duration=primary.duration,
+        reason=reason,
+        facts=facts,
+        ground=ground,
+        legal_ground=legal_ground,
+        now=now,
+        primary=primary,
+    )
+    before = _close_case(case, now=now)
+    _resolve_reports(case, action=primary.action, now=now)
+    record_event(
+        action="decision.recorded",
+        target=decision,
+        actor=moderator,
+        case=case,
+        before={"case": before},
+        after={"case": {"status": case.status}, "action": primary.action, "with": primary.pk},
+        message=facts.strip(),
+    )
+    return decision
+
+
+def _queue_messages(decision: Decision, *, now: datetime) -> None:
+    from .outbox import enqueue
+
+    enqueue(
+        "notify_decision",
+        key=f"notify_decision:{decision.pk}",
+        payload={"decision_id": decision.pk},
+        not_before=now + settings.DECISION_UNDO_WINDOW,
+    )
+
+
+def undo_deadline(decision: Decision) -> datetime:
+    return decision.created_at + settings.DECISION_UNDO_WINDOW
+
+
+@transaction.atomic
+def undo_decision(*, decision_id: int, moderator: User) -> Case:
+    """Take back one's own decision within the undo window; the case returns to its moderator.
+
+    Enforcements are lifted, content visibility and the member's status restored, the strike
+    revoked and the reports reopened; nobody was told yet, so nobody is told now.
+    """
+    now = timezone.now()
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision_id)
+    )
+    if decision.moderator_id != moderator.pk:
+        raise PermissionDenied("Only the moderator who decided can undo a decision.")
+    if decision.primary_id is not None:
+        raise ValidationError(_("Undo the decision this one was taken with."))
+    if decision.is_reversed:
+        raise ValidationError(_("This decision was already undone."))
+    if now >= undo_deadline(decision):
+        raise ValidationError(
+            _("The time to undo this decision has passed; it can be reviewed on appeal.")
+        )
+    decisions = [decision, *decision.companions.select_for_update().select_related("case")]
+    for each in decisions:
+        case = Case.objects.select_for_update().get(pk=each.case_id)
+        clash = (
+            Case.objects.filter(status__in=OPEN_CASE_STATUSES, category_id=case.category_id)
+            .filter(subject_id=case.subject_id, content_id=case.content_id)
+            .exclude(pk=case.pk)
+        )
+        if clash.exists():
+            raise ValidationError(
+                _("A new case on this member was opened since; decide it there instead.")
+            )
+    member = User.objects.select_for_update().get(pk=decision.case.subject_id)
+    member_before = _member_state(member)
+    for enforcement in Enforcement.objects.select_for_update().filter(
+        decision=decision, lifted_at__isnull=True
+    ):
+        enforcement.lifted_at, enforcement.lift_cause = now, LiftCause.UNDONE
+        enforcement.save(update_fields=["lifted_at", "lift_cause"])
+        if enforcement.content_id:
+            content = Content.objects.select_for_update().get(pk=enforcement.content_id)
+            _set_visibility(content, enforcement.previous_state.get("visibility", "visible"))
+        record_event(
+            action="enforcement.lifted",
+            target=enforcement,
+            actor=moderator,
+            case=decision.case,
+            after={"cause": LiftCause.UNDONE, "kind": enforcement.kind},
+        )
+    _rehide_reviewed_content(decision, now=now)
+    Strike.objects.filter(decision=decision, revoked_at__isnull=True).update(revoked_at=now)
+    _refresh_member(member, now=now)
+    for each in decisions:
+        each.reversed_at, each.reversed_by = now, moderator
+        each.reversal_reason = _("Undone by the moderator who decided.")
+        each.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+        _reopen(each, moderator=moderator, holder=moderator if each is decision else None, now=now)
+    record_event(
+        action="decision.undone",
+        target=decision,
+        actor=moderator,
+        case=decision.case,
+        before={"member": member_before},
+        after={"member": _member_state(member), "companions": [d.pk for d in decisions[1:]]},
+    )
+    return Case.objects.get(pk=decision.case_id)
+
+
+def _rehide_reviewed_content(decision: Decision, *, now: datetime) -> None:
+    """Hidden-pending-review content that this decision gave back is hidden again."""
+    reviewed = Enforcement.objects.select_for_update().filter(
+        case_id=decision.case_id,
+        kind=EnforcementKind.HIDE_CONTENT,
+        lift_cause=LiftCause.REVIEWED,
+        lifted_at__gte=decision.starts_at,
+    )
+    for enforcement in reviewed:
+        enforcement.lifted_at, enforcement.lift_cause = None, ""
+        enforcement.save(update_fields=["lifted_at", "lift_cause"])
+        content = Content.objects.select_for_update().get(pk=enforcement.content_id)
+        if content.visibility == Visibility.VISIBLE:
+            _set_visibility(content, Visibility.HIDDEN)
+
+
+def _reopen(decision: Decision, *, moderator: User, holder: User | None, now: datetime) -> None:
+    case = Case.objects.select_for_update().get(pk=decision.case_id)
+    upheld = decision.action != DecisionAction.NO_VIOLATION
+    reports = Report.objects.filter(case=case, resolved_at__gte=decision.starts_at)
+    reporter_ids = list(reports.exclude(reporter=None).values_list("reporter_id", flat=True))
+    reports.update(status=ReportStatus.OPEN, resolved_at=None)
+    counter = "reports_upheld" if upheld else "reports_rejected"
+    User.objects.filter(pk__in=reporter_ids, **{f"{counter}__gt": 0}).update(
+        **{counter: F(counter) - 1}
+    )
+    before = {"status": case.status}
+    if holder is not None:
+        case.status, case.claimed_by = CaseStatus.CLAIMED, holder
+        case.lease_expires_at = now + settings.CASE_LEASE
+    else:
+        case.status = CaseStatus.OPEN if case.tier == 1 else CaseStatus.ESCALATED
+    case.resolved_at = None
+    case.save(update_fields=["status", "claimed_by", "lease_expires_at", "resolved_at"])
+    record_event(
+        action="case.reopened",
+        target=case,
+        actor=moderator,
+        case=case,
+        before=before,
+        after={"status": case.status, "undone": decision.pk},
+    )
+
+
+def can_undo(decision: Decision, user: User, *, now: datetime | None = None) -> bool:
+    return (
+        decision.moderator_id == user.pk
+        and decision.primary_id is None
+        and not decision.is_reversed
+        and (now or timezone.now()) < undo_deadline(decision)
+    )
+
+
+def counts_touched(cases: Sequence[Case]) -> dict[str, int]:
+    """How many members and pieces of content a bulk decision on these cases would touch."""
+    return {
+        "cases": len(cases),
+        "members": len({c.subject_id for c in cases}),
+        "contents": len({c.content_id for c in cases if c.content_id}),
+    }

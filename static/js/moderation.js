@@ -1,0 +1,212 @@
+// The moderator's pages: keyboard shortcuts, image reveal, lease keep-alive and the statement
+// preview. Every page works without this file; it only saves keystrokes and clicks.
+(function () {
+  "use strict";
+
+  const $ = (selector, root = document) => root.querySelector(selector);
+  const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
+  const csrf = () => ($("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  let submitting = false;
+
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  // Rows: j/k move, Enter opens, x selects for a bulk decision.
+  let current = -1;
+  function rows() {
+    return $$("table[data-rows] tbody tr[data-href]");
+  }
+  function moveTo(index) {
+    const all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach((row, i) => row.classList.toggle("current", i === current));
+    all[current].scrollIntoView({ block: "nearest" });
+  }
+
+  // Images: blurred and grey until revealed, one at a time or all with "v".
+  function toggleReveal(element) {
+    element.classList.toggle("blurred");
+  }
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest("[data-reveal]");
+    if (target) {
+      event.preventDefault();
+      toggleReveal(target);
+    }
+  });
+
+  // The decision form: number keys choose, the statement preview follows, Ctrl+Enter submits.
+  const decideForm = $("#decide-form");
+  const templatesNode = $("#statement-templates");
+  const templates = templatesNode ? JSON.parse(templatesNode.textContent) : {};
+  const statement = $("#statement");
+
+  function chosenAction() {
+    const checked = decideForm && $("input[name=action]:checked", decideForm);
+    return checked ? checked.value : "";
+  }
+  function updatePreview() {
+    if (!decideForm || !statement) return;
+    const action = chosenAction();
+    const days = parseInt(($("input[name=days]", decideForm) || {}).value, 10);
+    const timed = action === "restrict" || action === "suspend";
+    const daysRow = $(".field.days", decideForm);
+    if (daysRow) daysRow.hidden = !timed;
+    let text = templates[action] || "";
+    const words = statement.dataset;
+    if (timed && days > 0) {
+      const until = new Date(Date.now() + days * 86400000);
+      const pattern = days === 1 ? words.dayOne : words.dayMany;
+      text = text
+        .split("{duration}").join((pattern || "{n} days").replace("{n}", days))
+        .split("{ends_at}").join(until.toISOString().slice(0, 16).replace("T", " ") + " UTC");
+    }
+    const facts = ($("textarea[name=facts]", decideForm) || {}).value || "";
+    text = text.split("{facts}").join(facts.trim());
+    statement.textContent = text.trim();
+  }
+  function choose(index) {
+    const radios = decideForm ? $$("input[name=action]", decideForm) : [];
+    const choice = radios.find((radio) => radio.value === DECISION_ORDER[index]);
+    if (!choice) return;
+    choice.checked = true;
+    updatePreview();
+    const days = $("input[name=days]", decideForm);
+    const timed = choice.value === "restrict" || choice.value === "suspend";
+    (timed && days ? days : $("textarea[name=facts]", decideForm)).focus();
+  }
+  const DECISION_ORDER = ["no_violation", "warn", "remove_content", "restrict", "suspend", "ban"];
+  if (decideForm) {
+    decideForm.addEventListener("input", updatePreview);
+    decideForm.addEventListener("change", updatePreview);
+    updatePreview();
+  }
+
+  function submitDecision() {
+    if (!decideForm) return;
+    const next = $("button[name=then][value=next]", decideForm);
+    decideForm.requestSubmit(next || undefined);
+  }
+
+  document.addEventListener("submit", () => {
+    submitting = true;
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && decideForm) {
+      event.preventDefault();
+      submitDecision();
+      return;
+    }
+    if (event.key === "Escape" && typing(event.target)) {
+      event.target.blur();
+      return;
+    }
+    if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+    const dialog = $("#keys");
+    switch (event.key) {
+      case "j":
+        moveTo(current + 1);
+        break;
+      case "k":
+        moveTo(current - 1);
+        break;
+      case "Enter": {
+        const row = rows()[current];
+        if (row) window.location.href = row.dataset.href;
+        else return;
+        break;
+      }
+      case "x": {
+        const row = rows()[current];
+        const box = row && $("input[type=checkbox]", row);
+        if (box) box.checked = !box.checked;
+        break;
+      }
+      case "n": {
+        const form = $("form[data-next-case]");
+        if (form) form.requestSubmit();
+        break;
+      }
+      case "e": {
+        const note = $("#escalate-form textarea");
+        if (note) note.focus();
+        break;
+      }
+      case "r": {
+        const form = $("form[data-release]");
+        if (form) form.requestSubmit();
+        break;
+      }
+      case "v":
+        $$("[data-reveal]").forEach(toggleReveal);
+        break;
+      case "?":
+        if (dialog && !dialog.open) dialog.showModal();
+        break;
+      default:
+        if (/^[1-6]$/.test(event.key) && decideForm) {
+          choose(Number(event.key) - 1);
+          break;
+        }
+        return;
+    }
+    event.preventDefault();
+  });
+
+  $$("[data-show-keys]").forEach((button) =>
+    button.addEventListener("click", () => $("#keys").showModal())
+  );
+  $$("[data-select-all]").forEach((box) =>
+    box.addEventListener("change", () => {
+      $$("input[name=cases]", box.closest("form")).forEach((each) => {
+        each.checked = box.checked;
+      });
+    })
+  );
+  $$("table[data-rows] tbody tr[data-href]").forEach((row, index) =>
+    row.addEventListener("click", (event) => {
+      if (event.target.closest("a, input, button, label")) return;
+      moveTo(index);
+    })
+  );
+
+  // The lease: renewed every minute while the case page is open, given back when it is left.
+  const layout = $("[data-lease-url]");
+  if (layout) {
+    const body = () => {
+      const data = new FormData();
+      data.append("csrfmiddlewaretoken", csrf());
+      return data;
+    };
+    const renew = () => {
+      if (document.visibilityState !== "visible") return;
+      fetch(layout.dataset.leaseUrl, {
+        method: "POST",
+        body: body(),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      }).then((response) => {
+        if (response.status === 409) {
+          response.json().then((data) => {
+            const banner = document.createElement("div");
+            banner.className = "banner warning";
+            banner.setAttribute("role", "alert");
+            banner.textContent = data.error;
+            layout.before(banner);
+          });
+          clearInterval(timer);
+        }
+      });
+    };
+    const timer = setInterval(renew, 60000);
+    window.addEventListener("pagehide", () => {
+      if (submitting) return;
+      const data = body();
+      data.append("beacon", "1");
+      navigator.sendBeacon(layout.dataset.releaseUrl, data);
+    });
+  }
+})();
