@@ -21,11 +21,14 @@ class CaseFilter(django_filters.FilterSet):
     language = django_filters.ChoiceFilter(
         choices=LANGUAGE_CHOICES, label=_("Language"), empty_label=_("Any language")
     )
-    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("Tier"))
+    tier = django_filters.MultipleChoiceFilter(
+        choices=Tier.choices, label=_("Tier"), widget=forms.CheckboxSelectMultiple
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=[(s.value, s.label) for s in OPEN_CASE_STATUSES]
         + [(CaseStatus.DECIDED.value, CaseStatus.DECIDED.label)],
         label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
     )
     kind = django_filters.ChoiceFilter(
         choices=[*ContentKind.choices, (MEMBER_ONLY, _("The member, no content"))],
@@ -48,6 +51,9 @@ class CaseFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         self.filters["reason"].queryset = category.reasons.all()
+        if not user.has_perm("reports.work_escalated"):
+            # Frontline moderators only ever see the frontline tier; the filter would be noise.
+            del self.filters["tier"]
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)

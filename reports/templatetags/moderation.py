@@ -43,3 +43,42 @@ def percent(value: float | None) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key, "") if mapping else ""
+
+
+def _plain(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+@register.filter
+def changes(event) -> list[str]:
+    """An audit event's before → after, one line per field, for people rather than machines."""
+    before, after = event.before or {}, event.after or {}
+    lines = []
+    for key in list(before) + [k for k in after if k not in before]:
+        if key in before and key in after:
+            if before[key] != after[key]:
+                lines.append(f"{key}: {_plain(before[key])} → {_plain(after[key])}")
+        elif key in after:
+            lines.append(f"{key}: {_plain(after[key])}")
+        else:
+            lines.append(f"{key}: {_plain(before[key])} → —")
+    return lines
+
+
+@register.inclusion_tag("moderation/_undo_offer.html", takes_context=True)
+def undo_offer(context) -> dict:
+    """The moderator's latest decision, while it can still be undone."""
+    from ..models import Decision
+    from ..services.decisions import can_undo, undo_deadline
+
+    request = context.get("request")
+    decision_id = request.session.get("undo_decision") if request else None
+    if not decision_id:
+        return {}
+    decision = Decision.objects.filter(pk=decision_id).first()
+    if decision is None or not can_undo(decision, request.user):
+        request.session.pop("undo_decision", None)
+        return {}
+    return {"decision": decision, "until": undo_deadline(decision)}

@@ -57,7 +57,6 @@ from ..services.decisions import (
     decide,
     statement_previews,
     suggest,
-    undo_deadline,
     undo_decision,
 )
 from ..services.escalation import NEXT_TIER, escalate_case
@@ -257,16 +256,7 @@ def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            messages.success(
-                request,
-                _("Decided case #%(case)s: %(action)s. You can undo it until %(until)s.")
-                % {
-                    "case": case.pk,
-                    "action": decision.get_action_display(),
-                    "until": timezone.localtime(undo_deadline(decision)).strftime("%H:%M"),
-                },
-                extra_tags=f"undo:{decision.pk}",
-            )
+            request.session["undo_decision"] = decision.pk
             params = _queue_params(request)
             if request.POST.get("then") == "next":
                 return _take_next(request, case.category, params)
@@ -286,6 +276,7 @@ def undo(request: HttpRequest, decision_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_case_url(decision.case, _queue_params(request)))
+    request.session.pop("undo_decision", None)
     messages.success(request, _("Decision undone. The case is yours again."))
     return redirect(_case_url(case, _queue_params(request)))
 

@@ -43,7 +43,7 @@ def member_case(category, *, subject=None, **kw):
     return report.case
 
 
-# --- Home and queue ---------------------------------------------------------------------------
+# --- Home and queue ---
 
 
 def test_home_lists_the_queues_of_the_moderators_teams_with_counts(client, spam, spam_moderator):
@@ -113,7 +113,7 @@ def test_queue_filters_narrow_the_list(client, spam, spam_moderator):
 def test_a_bad_filter_value_is_a_clear_400(client, spam, spam_moderator):
     client.force_login(spam_moderator)
 
-    response = client.get(reverse("moderation:queue", args=[spam.slug]), {"tier": "9"})
+    response = client.get(reverse("moderation:queue", args=[spam.slug]), {"status": "gone"})
 
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -153,7 +153,7 @@ def test_a_garbled_cursor_shows_the_first_page(client, spam, spam_moderator):
     assert len(response.context["page"].cases) == 1
 
 
-# --- Next case, the case page, decisions ---------------------------------------------------------
+# --- Next case, the case page, decisions ---
 
 
 def test_next_case_leases_the_top_case_and_opens_it(client, spam, spam_moderator):
@@ -401,7 +401,7 @@ def test_bulk_with_nothing_selected_is_refused(client, spam, spam_moderator):
     assert "Select at least one case." in response.content.decode()
 
 
-# --- Who may see what ----------------------------------------------------------------------------
+# --- Who may see what ---
 
 
 @pytest.fixture
@@ -474,7 +474,7 @@ def test_changes_need_post(client, every_url, spam_moderator):
         assert client.get(url).status_code == 405, url
 
 
-# --- Query counts ----------------------------------------------------------------------------------
+# --- Query counts ---
 
 
 def _grow(spam, count):
@@ -507,7 +507,7 @@ def test_moderation_pages_have_fixed_query_counts(
         assert client.get(url).status_code == 200
 
 
-# --- Attacker-controlled text ----------------------------------------------------------------------
+# --- Attacker-controlled text ---
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
