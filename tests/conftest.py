@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Team, TeamMembership, User
@@ -126,7 +127,10 @@ def _worker_quiet_between_tests(request, monkeypatch):
     yield
     wait_for(
         lambda: (
-            not OutboxMessage.objects.filter(status=DeliveryStatus.PENDING, attempts=0).exists()
+            # Messages due later (a decision's, after its undo window) are not the worker's yet.
+            not OutboxMessage.objects.filter(
+                status=DeliveryStatus.PENDING, attempts=0, available_at__lte=timezone.now()
+            ).exists()
         ),
         timeout=60,
         what="an idle worker",

@@ -356,6 +356,33 @@ def _apply_to_content(
     return enforcements
 
 
+def _decide_content(
+    decision: Decision, case: Case, *, remove_content: bool, actor: User, now: datetime
+) -> list[Enforcement]:
+    if not case.content_id:
+        return []
+    remove = decision.action == DecisionAction.REMOVE_CONTENT or (
+        remove_content and decision.action != DecisionAction.NO_VIOLATION
+    )
+    return _apply_to_content(decision, case, remove=remove, actor=actor, now=now)
+
+
+def _audit_enforcement(enforcement: Enforcement, *, actor: User, case: Case) -> None:
+    record_event(
+        action="enforcement.applied",
+        target=enforcement,
+        actor=actor,
+        case=case,
+        before=enforcement.previous_state,
+        after={
+            "kind": enforcement.kind,
+            "ends_at": enforcement.ends_at,
+            "member": enforcement.member.public_id if enforcement.member_id else None,
+            "content": enforcement.content_id,
+        },
+    )
+
+
 def _apply_to_member(
     decision: Decision, case: Case, member: User, *, actor: User, now: datetime
 ) -> Enforcement | None:
@@ -489,12 +516,9 @@ def decide(
         legal_ground=legal_ground,
         now=now,
     )
-    enforcements = []
-    if case.content_id:
-        remove = action == DecisionAction.REMOVE_CONTENT or (
-            remove_content and action != DecisionAction.NO_VIOLATION
-        )
-        enforcements += _apply_to_content(decision, case, remove=remove, actor=moderator, now=now)
+    enforcements = _decide_content(
+        decision, case, remove_content=remove_content, actor=moderator, now=now
+    )
     on_member = _apply_to_member(decision, case, member, actor=moderator, now=now)
     if on_member is not None:
         enforcements.append(on_member)
@@ -502,19 +526,7 @@ def decide(
         _add_strike(decision, member, now=now)
     _refresh_member(member, now=now)
     for enforcement in enforcements:
-        record_event(
-            action="enforcement.applied",
-            target=enforcement,
-            actor=moderator,
-            case=case,
-            before=enforcement.previous_state,
-            after={
-                "kind": enforcement.kind,
-                "ends_at": enforcement.ends_at,
-                "member": member.public_id if enforcement.member_id else None,
-                "content": enforcement.content_id,
-            },
-        )
+        _audit_enforcement(enforcement, actor=moderator, case=case)
     case_before = _close_case(case, now=now)
     _resolve_reports(case, action=action, now=now)
     record_event(
@@ -543,6 +555,7 @@ def decide(
             facts=facts,
             ground=ground,
             legal_ground=legal_ground,
+            remove_content=remove_content,
             now=now,
         )
     _queue_messages(decision, now=now)
@@ -574,8 +587,14 @@ def _decide_companion(
     facts: str,
     ground: str,
     legal_ground: str,
+    remove_content: bool,
     now: datetime,
 ) -> Decision:
+    """Close another open case of the member with the primary decision.
+
+    Its content is treated as the primary's (removed, or given back when hidden for review);
+    the member's enforcement and strike stay with the primary decision.
+    """
     decision = _record(
         case,
         moderator=moderator,
@@ -588,6 +607,10 @@ def _decide_companion(
         now=now,
         primary=primary,
     )
+    for enforcement in _decide_content(
+        decision, case, remove_content=remove_content, actor=moderator, now=now
+    ):
+        _audit_enforcement(enforcement, actor=moderator, case=case)
     before = _close_case(case, now=now)
     _resolve_reports(case, action=primary.action, now=now)
     record_event(
@@ -614,7 +637,9 @@ def _queue_messages(decision: Decision, *, now: datetime) -> None:
 
 
 def undo_deadline(decision: Decision) -> datetime:
-    return decision.created_at + settings.DECISION_UNDO_WINDOW
+    # From the decision's own clock (starts_at), which also times its messages: the messages
+    # become due exactly when undoing stops being possible.
+    return decision.starts_at + settings.DECISION_UNDO_WINDOW
 
 
 @transaction.atomic
@@ -652,8 +677,10 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
             )
     member = User.objects.select_for_update().get(pk=decision.case.subject_id)
     member_before = _member_state(member)
-    for enforcement in Enforcement.objects.select_for_update().filter(
-        decision=decision, lifted_at__isnull=True
+    for enforcement in (
+        Enforcement.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(decision__in=decisions, lifted_at__isnull=True)
     ):
         enforcement.lifted_at, enforcement.lift_cause = now, LiftCause.UNDONE
         enforcement.save(update_fields=["lifted_at", "lift_cause"])
@@ -664,10 +691,11 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
             action="enforcement.lifted",
             target=enforcement,
             actor=moderator,
-            case=decision.case,
+            case=enforcement.case,
             after={"cause": LiftCause.UNDONE, "kind": enforcement.kind},
         )
-    _rehide_reviewed_content(decision, now=now)
+    for each in decisions:
+        _rehide_reviewed_content(each, now=now)
     Strike.objects.filter(decision=decision, revoked_at__isnull=True).update(revoked_at=now)
     _refresh_member(member, now=now)
     for each in decisions:
