@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from .admin_scale import LargeTableMixin, ReadOnlyInline, ReadOnlyRecordMixin
 from .models import (
     AuditEvent,
+    BulkDecision,
     Case,
     Category,
     Content,
@@ -481,6 +482,27 @@ class StrikeAdmin(RecordAdmin):
     search_fields = ("member__public_id__exact", "decision_id__exact")
     search_help_text = _("Public member id, or decision number.")
     raw_id_fields = ("member", "decision")
+
+
+@admin.register(BulkDecision)
+class BulkDecisionAdmin(RecordAdmin):
+    list_display = (
+        "id",
+        "category",
+        "action",
+        "duration",
+        "moderator",
+        "total",
+        "decided",
+        "skipped",
+        "created_at",
+        "finished_at",
+    )
+    list_select_related = ("category", "moderator")
+    list_filter = ("action", "category", ("finished_at", admin.EmptyFieldListFilter))
+    search_fields = ("id__exact", "moderator__username__exact")
+    search_help_text = _("Bulk decision number, or the moderator's username.")
+    raw_id_fields = ("moderator", "category", "reason")
 
 
 @admin.register(AuditEvent)

@@ -13,6 +13,7 @@ from reports.models import Case, CaseStatus, Category
 from reports.services.intake import submit_report
 from tests.conftest import make_content, make_member, make_moderator, make_team
 from tests.e2e.test_sign_in_and_admin import sign_in
+from tests.workers import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -87,6 +88,14 @@ def test_moderator_takes_the_next_case_and_suspends_with_the_keyboard(
     )
     assert Case.objects.get(pk=first.pk).status == CaseStatus.DECIDED
     assert Case.objects.get(pk=second.pk).claimed_by.username == "mo"
+
+    # Leaving a case without deciding gives it back to the queue at once.
+    page.get_by_role("link", name="Queues").click()
+    page.get_by_role("heading", name="Your queues").wait_for()
+    wait_for(
+        lambda: Case.objects.get(pk=second.pk).status == CaseStatus.OPEN,
+        what="the case to go back to the queue",
+    )
 
     member_context = browser.new_context(viewport={"width": 1200, "height": 800})
     member_page = member_context.new_page()

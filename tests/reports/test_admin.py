@@ -20,6 +20,7 @@ from accounts.models import Team, User
 from reports.admin_scale import EstimatedCountPaginator
 from reports.models import (
     AuditEvent,
+    BulkDecision,
     Case,
     CaseStatus,
     Category,
@@ -120,6 +121,9 @@ def records(spam, hate):
         )
         OutboxMessage.objects.create(
             topic="case.triage", payload={"case": case.pk}, idempotency_key=f"triage:{report.pk}"
+        )
+        BulkDecision.objects.create(
+            moderator=moderator, category=spam, action="warn", case_ids=[case.pk], total=1
         )
     Token.objects.create(user=moderator)
     dismissed = [report.case_id for report in reports[:DISMISSED]]
