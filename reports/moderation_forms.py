@@ -70,6 +70,7 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.case = case
         self.fields["reason"].queryset = case.category.reasons.filter(is_active=True)
+        self.fields["reason"].label_from_instance = lambda reason: reason.name
         self.fields["also_cases"].choices = [
             (other.pk, _case_label(other)) for other in other_cases
         ]
@@ -128,6 +129,7 @@ class BulkDecisionForm(forms.Form):
         self.fields["cases"].queryset = cases
         self.fields["cases"].error_messages["required"] = _("Select at least one case.")
         self.fields["reason"].queryset = category.reasons.filter(is_active=True)
+        self.fields["reason"].label_from_instance = lambda reason: reason.name
 
     def clean(self):
         data = super().clean()
