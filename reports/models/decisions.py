@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -163,7 +164,7 @@ class Enforcement(models.Model):
         null=True,
         blank=True,
     )
-    previous_state = models.JSONField(default=dict, blank=True)
+    previous_state = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
     lifted_at = models.DateTimeField(null=True, blank=True)

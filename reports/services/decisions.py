@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -38,7 +38,6 @@ from ..models import (
     ReportStatus,
     StatementTemplate,
     Strike,
-    Visibility,
 )
 from ..models.choices import (
     OPEN_CASE_STATUSES,
@@ -53,7 +52,7 @@ from ..models.choices import (
 )
 from ..permissions import can_view_case
 from .audit import record_event
-from .sweeps import refresh_member_status
+from .sweeps import refresh_content_visibility, refresh_member_status
 
 MAX_DURATION = timedelta(days=365)
 
@@ -309,41 +308,38 @@ def _close_case(case: Case, *, now: datetime) -> dict[str, Any]:
     return before
 
 
-def _set_visibility(content: Content, visibility: str) -> None:
-    content.visibility = visibility
-    content.save(update_fields=["visibility"])
-
-
 def _apply_to_content(
     decision: Decision, case: Case, *, remove: bool, actor: User, now: datetime
 ) -> list[Enforcement]:
-    """Remove the content, or give back content hidden pending review; returns what was done."""
+    """Remove the content, or give back content hidden pending review; returns what was done.
+
+    Every removing decision records its own removal, even of content already removed under
+    another case, so that undoing one decision leaves the other's removal standing.
+    """
     content = Content.objects.select_for_update().get(pk=case.content_id)
-    before = content.visibility
-    hidden = list(
-        Enforcement.objects.select_for_update().filter(
-            case=case, kind=EnforcementKind.HIDE_CONTENT, lifted_at__isnull=True
-        )
-    )
-    for enforcement in hidden:
-        enforcement.lifted_at, enforcement.lift_cause = now, LiftCause.REVIEWED
-        enforcement.save(update_fields=["lifted_at", "lift_cause"])
+    Enforcement.objects.filter(
+        case=case, kind=EnforcementKind.HIDE_CONTENT, lifted_at__isnull=True
+    ).update(lifted_at=now, lift_cause=LiftCause.REVIEWED)
     enforcements = []
-    if remove and before != Visibility.REMOVED:
+    if remove:
         enforcements.append(
             Enforcement.objects.create(
                 kind=EnforcementKind.REMOVE_CONTENT,
                 case=case,
                 decision=decision,
                 content=content,
-                previous_state={"visibility": before},
+                previous_state={"visibility": content.visibility},
                 starts_at=now,
             )
         )
-        _set_visibility(content, Visibility.REMOVED)
-    elif hidden:
-        # Hidden until a moderator looked; the moderator left it up.
-        _set_visibility(content, hidden[0].previous_state.get("visibility", Visibility.VISIBLE))
+    _audit_visibility(content, actor=actor, case=case, decision=decision, now=now)
+    return enforcements
+
+
+def _audit_visibility(
+    content: Content, *, actor: User, case: Case, decision: Decision, now: datetime
+) -> None:
+    before = refresh_content_visibility(content, now=now)
     if content.visibility != before:
         record_event(
             action="content.visibility_changed",
@@ -353,7 +349,6 @@ def _apply_to_content(
             before={"visibility": before},
             after={"visibility": content.visibility, "decision": decision.pk},
         )
-    return enforcements
 
 
 def _decide_content(
@@ -649,10 +644,10 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
     Enforcements are lifted, content visibility and the member's status restored, the strike
     revoked and the reports reopened; nobody was told yet, so nobody is told now.
     """
-    now = timezone.now()
     decision = (
         Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision_id)
     )
+    now = timezone.now()  # after the lock: the messages' task waits on it too
     if decision.moderator_id != moderator.pk:
         raise PermissionDenied("Only the moderator who decided can undo a decision.")
     if decision.primary_id is not None:
@@ -663,20 +658,13 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
         raise ValidationError(
             _("The time to undo this decision has passed; it can be reviewed on appeal.")
         )
-    decisions = [decision, *decision.companions.select_for_update().select_related("case")]
-    for each in decisions:
-        case = Case.objects.select_for_update().get(pk=each.case_id)
-        clash = (
-            Case.objects.filter(status__in=OPEN_CASE_STATUSES, category_id=case.category_id)
-            .filter(subject_id=case.subject_id, content_id=case.content_id)
-            .exclude(pk=case.pk)
-        )
-        if clash.exists():
-            raise ValidationError(
-                _("A new case on this member was opened since; decide it there instead.")
-            )
+    decisions = [
+        decision,
+        *decision.companions.select_for_update(of=("self",)).select_related("case"),
+    ]
     member = User.objects.select_for_update().get(pk=decision.case.subject_id)
     member_before = _member_state(member)
+    touched_content: set[int] = set()
     for enforcement in (
         Enforcement.objects.select_for_update(of=("self",))
         .select_related("case")
@@ -685,8 +673,7 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
         enforcement.lifted_at, enforcement.lift_cause = now, LiftCause.UNDONE
         enforcement.save(update_fields=["lifted_at", "lift_cause"])
         if enforcement.content_id:
-            content = Content.objects.select_for_update().get(pk=enforcement.content_id)
-            _set_visibility(content, enforcement.previous_state.get("visibility", "visible"))
+            touched_content.add(enforcement.content_id)
         record_event(
             action="enforcement.lifted",
             target=enforcement,
@@ -695,14 +682,29 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
             after={"cause": LiftCause.UNDONE, "kind": enforcement.kind},
         )
     for each in decisions:
-        _rehide_reviewed_content(each, now=now)
+        touched_content |= _rehide_reviewed_content(each)
+    for content in Content.objects.select_for_update().filter(pk__in=touched_content):
+        _audit_visibility(content, actor=moderator, case=decision.case, decision=decision, now=now)
     Strike.objects.filter(decision=decision, revoked_at__isnull=True).update(revoked_at=now)
     _refresh_member(member, now=now)
     for each in decisions:
         each.reversed_at, each.reversed_by = now, moderator
         each.reversal_reason = _("Undone by the moderator who decided.")
         each.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
-        _reopen(each, moderator=moderator, holder=moderator if each is decision else None, now=now)
+        try:
+            with transaction.atomic():
+                _reopen(
+                    each,
+                    moderator=moderator,
+                    holder=moderator if each is decision else None,
+                    now=now,
+                )
+        except IntegrityError:
+            # A new report opened another case on the same subject meanwhile; only one of
+            # them may be open, so the undo stops here and changes nothing.
+            raise ValidationError(
+                _("A new case on this member was opened since; decide it there instead.")
+            ) from None
     record_event(
         action="decision.undone",
         target=decision,
@@ -714,20 +716,17 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
     return Case.objects.get(pk=decision.case_id)
 
 
-def _rehide_reviewed_content(decision: Decision, *, now: datetime) -> None:
-    """Hidden-pending-review content that this decision gave back is hidden again."""
+def _rehide_reviewed_content(decision: Decision) -> set[int]:
+    """Content held for review that this decision gave back is held again; returns its ids."""
     reviewed = Enforcement.objects.select_for_update().filter(
         case_id=decision.case_id,
         kind=EnforcementKind.HIDE_CONTENT,
         lift_cause=LiftCause.REVIEWED,
         lifted_at__gte=decision.starts_at,
     )
-    for enforcement in reviewed:
-        enforcement.lifted_at, enforcement.lift_cause = None, ""
-        enforcement.save(update_fields=["lifted_at", "lift_cause"])
-        content = Content.objects.select_for_update().get(pk=enforcement.content_id)
-        if content.visibility == Visibility.VISIBLE:
-            _set_visibility(content, Visibility.HIDDEN)
+    ids = set(reviewed.values_list("content_id", flat=True))
+    reviewed.update(lifted_at=None, lift_cause="")
+    return ids
 
 
 def _reopen(decision: Decision, *, moderator: User, holder: User | None, now: datetime) -> None:

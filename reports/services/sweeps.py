@@ -11,12 +11,12 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Case as When_
-from django.db.models import Value, When
+from django.db.models import Q, Value, When
 from django.utils import timezone
 
 from accounts.models import MemberStatus, User
 
-from ..models import AuditEvent, Case, CaseStatus, Enforcement, Evidence, Tier
+from ..models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Tier, Visibility
 from ..models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
 
 # Member enforcements, strongest first: a member's status is that of the strongest in force.
@@ -61,22 +61,58 @@ def release_expired_leases(*, now: datetime | None = None, batch_size: int = 100
     return len(cases)
 
 
-def refresh_member_status(member: User) -> None:
-    """Set a member's status from the enforcements still in force on them."""
-    in_force = {
-        e.kind: e
-        for e in Enforcement.objects.filter(member=member, lifted_at__isnull=True).order_by(
-            "ends_at"
-        )
-    }
-    member.status, member.suspended_until, member.restricted_until = MemberStatus.ACTIVE, None, None
-    for kind, status, until_field in _MEMBER_STATUS:
-        if kind in in_force:
+def _in_force(enforcements, now: datetime):
+    return enforcements.filter(lifted_at__isnull=True).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+
+
+def refresh_member_status(member: User, *, now: datetime | None = None) -> None:
+    """Set a member's status from the enforcements in force on them.
+
+    The member's row is locked first: a decision and the expiry sweep changing the same member
+    at once each compute the status from what the other committed, never from a stale read.
+    """
+    now = now or timezone.now()
+    User.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
+    ends = {}
+    for kind, ends_at in (
+        _in_force(Enforcement.objects.filter(member=member), now)
+        .order_by("ends_at")
+        .values_list("kind", "ends_at")
+    ):
+        ends[kind] = ends_at  # ascending: the latest end of each kind wins
+    member.status = MemberStatus.ACTIVE
+    for kind, status, _ in _MEMBER_STATUS:
+        if kind in ends:
             member.status = status
-            if until_field:
-                setattr(member, until_field, in_force[kind].ends_at)
             break
+    member.suspended_until = ends.get(EnforcementKind.SUSPEND_MEMBER)
+    member.restricted_until = ends.get(EnforcementKind.RESTRICT_MEMBER)
     member.save(update_fields=["status", "suspended_until", "restricted_until"])
+
+
+def refresh_content_visibility(content: Content, *, now: datetime | None = None) -> str:
+    """Set content's visibility from the enforcements in force on it; returns the old one.
+
+    Removed while any removal stands, hidden while any case still holds it for review, visible
+    otherwise: one decision's undo cannot bring back content another decision removed.
+    """
+    before = content.visibility
+    kinds = set(
+        _in_force(Enforcement.objects.filter(content=content), now or timezone.now()).values_list(
+            "kind", flat=True
+        )
+    )
+    if EnforcementKind.REMOVE_CONTENT in kinds:
+        content.visibility = Visibility.REMOVED
+    elif EnforcementKind.HIDE_CONTENT in kinds:
+        content.visibility = Visibility.HIDDEN
+    else:
+        content.visibility = Visibility.VISIBLE
+    if content.visibility != before:
+        content.save(update_fields=["visibility"])
+    return before
 
 
 def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 500) -> int:
@@ -104,8 +140,12 @@ def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 
                 target_id=str(enforcement.pk),
                 after={"cause": LiftCause.EXPIRED, "kind": enforcement.kind},
             )
+            if enforcement.content is not None:
+                refresh_content_visibility(enforcement.content, now=now)
             if enforcement.member is not None:
-                refresh_member_status(enforcement.member)
+                refresh_member_status(enforcement.member, now=now)
+            # Announced only when nothing else still restricts the member.
+            if enforcement.member is not None and enforcement.member.status == MemberStatus.ACTIVE:
                 notify(
                     recipient=enforcement.member,
                     event="restriction_lifted",

@@ -909,3 +909,81 @@ def test_reporters_of_the_other_cases_closed_with_a_decision_hear_the_outcome_to
     assert channels_of(other_reporter, "report_outcome") == {Channel.IN_APP, Channel.EMAIL}
     # One statement of reasons for the member, not one per case.
     assert Notification.objects.filter(event="statement_of_reasons").count() == 2
+
+
+# --- Overlapping enforcements ---
+
+
+@pytest.mark.django_db
+def test_a_ban_on_a_member_already_restricted_keeps_both_records(
+    spam, hate, spam_moderator, ts_admin, member
+):
+    decide(
+        case_id=reported_member(member, spam).pk,
+        moderator=spam_moderator,
+        action=DecisionAction.RESTRICT,
+        duration=timedelta(days=3),
+    )
+    member.refresh_from_db()
+    restricted_until = member.restricted_until
+
+    decide(case_id=reported_member(member, hate).pk, moderator=ts_admin, action=DecisionAction.BAN)
+
+    member.refresh_from_db()
+    assert member.status == MemberStatus.BANNED
+    assert member.restricted_until == restricted_until  # still recorded under the ban
+    ban = Enforcement.objects.get(kind=EnforcementKind.BAN_MEMBER)
+    assert ban.previous_state["status"] == MemberStatus.RESTRICTED
+
+
+@pytest.mark.django_db
+def test_content_removed_under_two_categories_stays_removed_when_one_is_undone(
+    spam, hate, spam_moderator, ts_admin, member
+):
+    content = make_content(member)
+    spam_case = make_report(
+        reporter=make_member(), subject=member, category=spam, content=content
+    ).case
+    hide_pending_review(spam_case)
+    hate_case = make_report(
+        reporter=make_member(), subject=member, category=hate, content=content
+    ).case
+
+    decide(case_id=hate_case.pk, moderator=ts_admin, action=DecisionAction.REMOVE_CONTENT)
+    spam_decision = decide(
+        case_id=spam_case.pk, moderator=spam_moderator, action=DecisionAction.REMOVE_CONTENT
+    )
+    content.refresh_from_db()
+    assert content.visibility == Visibility.REMOVED
+
+    undo_decision(decision_id=spam_decision.pk, moderator=spam_moderator)
+
+    content.refresh_from_db()
+    assert content.visibility == Visibility.REMOVED  # the hate decision's removal stands
+
+
+@pytest.mark.django_db
+def test_an_expired_restriction_under_a_suspension_is_lifted_quietly(
+    spam, hate, spam_moderator, ts_admin, member
+):
+    from reports.services.sweeps import lift_expired_enforcements
+
+    decide(
+        case_id=reported_member(member, spam).pk,
+        moderator=spam_moderator,
+        action=DecisionAction.RESTRICT,
+        duration=timedelta(days=1),
+    )
+    decide(
+        case_id=reported_member(member, hate).pk,
+        moderator=ts_admin,
+        action=DecisionAction.SUSPEND,
+        duration=WEEK,
+    )
+
+    assert lift_expired_enforcements(now=timezone.now() + timedelta(days=2)) == 1
+
+    member.refresh_from_db()
+    assert member.status == MemberStatus.SUSPENDED
+    assert member.restricted_until is None
+    assert not Notification.objects.filter(event="restriction_lifted").exists()
