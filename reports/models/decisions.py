@@ -251,6 +251,9 @@ class BulkDecision(models.Model):
     skipped = models.PositiveIntegerField(
         _("skipped"), default=0, help_text=_("Cases already decided or held by someone else.")
     )
+    failed = models.PositiveIntegerField(
+        _("failed"), default=0, help_text=_("Cases an unexpected error kept from being decided.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -260,7 +263,8 @@ class BulkDecision(models.Model):
                 condition=DURATION_MATCHES_ACTION, name="bulk_duration_matches_action"
             ),
             models.CheckConstraint(
-                condition=Q(decided__lte=F("total") - F("skipped")), name="bulk_progress_bounded"
+                condition=Q(decided__lte=F("total") - F("skipped") - F("failed")),
+                name="bulk_progress_bounded",
             ),
         ]
 
@@ -269,7 +273,7 @@ class BulkDecision(models.Model):
 
     @property
     def worked(self) -> int:
-        return self.decided + self.skipped
+        return self.decided + self.skipped + self.failed
 
     @property
     def percent(self) -> int:

@@ -5,6 +5,7 @@ chunk runs in its own transaction through the same `decide` as a single case, an
 counters the moderator watches.
 """
 
+import logging
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +22,8 @@ from ..permissions import moderated_categories, visible_cases
 from .audit import record_event
 from .decisions import MAX_DURATION, CaseUnavailable, decide
 from .outbox import enqueue, handles
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 25
 MAX_CASES = 1000
@@ -40,14 +43,18 @@ def start_bulk_decision(
     if not moderated_categories(moderator).filter(pk=category.pk).exists():
         raise PermissionDenied("This queue belongs to another team.")
     case_ids = sorted(set(case_ids))
+    rows = list(
+        visible_cases(moderator)
+        .filter(pk__in=case_ids[: MAX_CASES + 1], category=category)
+        .values_list("pk", "subject_id", "content_id")
+        .order_by("subject_id", "pk")
+    )
     errors: dict[str, list[str]] = {}
     if not case_ids:
         errors["cases"] = [_("Select at least one case.")]
     elif len(case_ids) > MAX_CASES:
         errors["cases"] = [_("At most %(n)d cases at once.") % {"n": MAX_CASES}]
-    elif visible_cases(moderator).filter(pk__in=case_ids, category=category).count() != len(
-        case_ids
-    ):
+    elif len(rows) != len(case_ids):
         errors["cases"] = [_("Some of those cases are not in this queue.")]
     if action not in DecisionAction.values:
         errors["action"] = [_("Choose one of the decisions.")]
@@ -55,6 +62,10 @@ def start_bulk_decision(
         errors["duration"] = [_("Say how long this lasts, at most 365 days.")]
     if reason is not None and reason.category_id != category.pk:
         errors["reason"] = [_("Choose a reason of this case's category.")]
+    if action == DecisionAction.REMOVE_CONTENT and any(row[2] is None for row in rows):
+        errors["action"] = [
+            _("Some of the selected cases are about a member, not content; choose another action.")
+        ]
     if errors:
         raise ValidationError(errors)
     bulk = BulkDecision.objects.create(
@@ -67,12 +78,22 @@ def start_bulk_decision(
         case_ids=case_ids,
         total=len(case_ids),
     )
-    for start in range(0, len(case_ids), CHUNK):
-        enqueue(
-            "bulk_decide_chunk",
-            key=f"bulk_decide_chunk:{bulk.pk}:{start}",
-            payload={"bulk_id": bulk.pk, "case_ids": case_ids[start : start + CHUNK]},
-        )
+    # One decision per member: their selected cases close together, with one enforcement,
+    # one strike and one statement of reasons, as when a moderator closes them one by one.
+    groups: dict[int, list[int]] = {}
+    for pk, subject_id, _content in rows:
+        groups.setdefault(subject_id, []).append(pk)
+    chunk: list[list[int]] = []
+    for number, group in enumerate([*groups.values(), None]):
+        if group is not None:
+            chunk.append(group)
+        if chunk and (group is None or sum(map(len, chunk)) >= CHUNK):
+            enqueue(
+                "bulk_decide_chunk",
+                key=f"bulk_decide_chunk:{bulk.pk}:{number}",
+                payload={"bulk_id": bulk.pk, "groups": chunk},
+            )
+            chunk = []
     record_event(
         action="bulk_decision.started",
         target=bulk,
@@ -84,27 +105,49 @@ def start_bulk_decision(
 
 
 @handles("bulk_decide_chunk")
-def decide_chunk(*, bulk_id: int, case_ids: list[int]) -> None:
+def decide_chunk(*, bulk_id: int, groups: list[list[int]]) -> None:
+    """Decide each member's selected cases; one bad case never stops the rest of the wave."""
     bulk = BulkDecision.objects.select_related("moderator", "reason").get(pk=bulk_id)
-    decided = skipped = 0
-    for case_id in case_ids:
+    decided = skipped = failed = 0
+    for group in groups:
+        done = _decide_group(bulk, group)
+        if done is None:
+            failed += len(group)
+        else:
+            decided += done
+            skipped += len(group) - done
+    BulkDecision.objects.filter(pk=bulk_id).update(
+        decided=F("decided") + decided,
+        skipped=F("skipped") + skipped,
+        failed=F("failed") + failed,
+    )
+    BulkDecision.objects.filter(
+        Q(pk=bulk_id, finished_at__isnull=True)
+        & Q(total__lte=F("decided") + F("skipped") + F("failed"))
+    ).update(finished_at=timezone.now())
+
+
+def _decide_group(bulk: BulkDecision, group: list[int]) -> int | None:
+    """Decide one member's cases as one decision; returns how many closed (None on an error).
+
+    The first case that can still be decided carries the decision; the others close with it.
+    """
+    for position, case_id in enumerate(group):
         try:
             with transaction.atomic():
-                decide(
+                decision = decide(
                     case_id=case_id,
                     moderator=bulk.moderator,
                     action=bulk.action,
                     duration=bulk.duration,
                     reason=bulk.reason,
                     facts=bulk.facts,
+                    also_case_ids=group[position + 1 :],
                 )
         except (CaseUnavailable, PermissionDenied, ValidationError):
-            skipped += 1  # decided by someone else meanwhile, or no longer this moderator's
-        else:
-            decided += 1
-    BulkDecision.objects.filter(pk=bulk_id).update(
-        decided=F("decided") + decided, skipped=F("skipped") + skipped
-    )
-    BulkDecision.objects.filter(
-        Q(pk=bulk_id, finished_at__isnull=True) & Q(total__lte=F("decided") + F("skipped"))
-    ).update(finished_at=timezone.now())
+            continue  # decided or taken by someone else meanwhile: skipped
+        except Exception:
+            logger.exception("bulk decision %s: case %s failed", bulk.pk, case_id)
+            return None
+        return 1 + decision.companions.count()
+    return 0

@@ -562,7 +562,16 @@ def _lock_companions(
 ) -> list[Case]:
     others = []
     for other_id in sorted(set(case_ids) - {case.pk}):
-        other = _lock_case(other_id)
+        # SKIP LOCKED: a case another moderator is deciding right now is theirs; waiting for
+        # it could deadlock with them taking this one as their companion.
+        other = (
+            Case.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("category", "content", "subject", "claimed_by")
+            .filter(pk=other_id)
+            .first()
+        )
+        if other is None:
+            continue
         if other.subject_id != case.subject_id:
             raise ValidationError({"also_cases": [_("Those cases are about another member.")]})
         try:

@@ -103,6 +103,9 @@ def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> i
                 Case.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("category")
                 .filter(status__in=OPEN_CASE_STATUSES, due_at__lte=now, tier__in=list(NEXT_TIER))
+                # A case a moderator is working on right now is left to them; if their lease
+                # runs out undecided, the next sweep escalates it.
+                .exclude(status=CaseStatus.CLAIMED, lease_expires_at__gt=now)
                 .order_by("due_at")[:batch_size]
             )
             if not batch:
@@ -163,6 +166,13 @@ def escalate_case(*, case_id: int, moderator: User, note: str) -> Case:
         raise PermissionDenied("This case belongs to another team or tier.")
     if case.status not in OPEN_CASE_STATUSES:
         raise ValidationError({"note": [_("This case is already closed.")]})
+    held_by_other = (
+        case.status == CaseStatus.CLAIMED
+        and case.claimed_by_id != moderator.pk
+        and case.lease_expires_at > timezone.now()
+    )
+    if held_by_other:
+        raise ValidationError({"note": [_("Another moderator is working on this case.")]})
     to_tier = NEXT_TIER.get(Tier(case.tier))
     if to_tier is None:
         raise ValidationError({"note": [_("This case is already at the highest tier.")]})

@@ -80,7 +80,7 @@ def moderator_required(view: Callable) -> Callable:
 def _queue_params(request: HttpRequest) -> dict[str, object]:
     """The queue a moderator came from (language and tiers), carried through the case pages."""
     source = request.POST if request.method == "POST" else request.GET
-    tiers = [int(t) for t in source.getlist("tier") if t.isdigit() and int(t) in Tier.values]
+    tiers = [int(t) for t in source.getlist("tier") if t in {str(v) for v in Tier.values}]
     language = source.get("language", "")
     return {"tiers": tiers, "language": language if language.isalpha() else ""}
 
@@ -165,10 +165,12 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def next_case(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_category_for_moderator(request.user, slug)
+    # Take the next case before giving this one back, or "skip" would hand back the same case.
+    response = _take_next(request, category, _queue_params(request))
     current = request.POST.get("release", "")
-    if current.isdecimal():
+    if current.isascii() and current.isdecimal() and len(current) < 19:
         release_case(case_id=int(current), moderator=request.user)
-    return _take_next(request, category, _queue_params(request))
+    return response
 
 
 def _case_context(request: HttpRequest, case: Case, form: DecisionForm | None = None) -> dict:
@@ -219,6 +221,28 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "moderation/case.html", _case_context(request, case))
 
 
+def _moved_beyond_reach(user, case_id: int) -> Case | None:
+    """The case, when it still exists in the moderator's categories but left their tier.
+
+    That happens when a case is escalated while a moderator works on it; they deserve to be
+    told, not a bare 404.
+    """
+    return (
+        Case.objects.filter(pk=case_id, category__in=moderated_categories(user))
+        .select_related("category")
+        .first()
+    )
+
+
+def _escalated_away(request: HttpRequest, case: Case) -> HttpResponse:
+    error = CaseUnavailable(
+        _("This case went to the %(tier)s tier while you had it open; it is theirs now.")
+        % {"tier": case.get_tier_display()},
+        case=case,
+    )
+    return _unavailable(request, error)
+
+
 def _unavailable(request: HttpRequest, error: CaseUnavailable) -> HttpResponse:
     return render(
         request,
@@ -231,7 +255,13 @@ def _unavailable(request: HttpRequest, error: CaseUnavailable) -> HttpResponse:
 @moderator_required
 @require_POST
 def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    try:
+        case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    except Http404:
+        moved = _moved_beyond_reach(request.user, case_id)
+        if moved is None:
+            raise
+        return _escalated_away(request, moved)
     history = member_history(case.subject, request.user, exclude=case)
     form = DecisionForm(request.POST, case=case, other_cases=history.open_cases)
     if form.is_valid():
@@ -312,7 +342,14 @@ def release(request: HttpRequest, case_id: int) -> HttpResponse:
 @moderator_required
 @require_POST
 def lease(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_case_for_moderator(request.user, case_id)
+    try:
+        case = get_case_for_moderator(request.user, case_id)
+    except Http404:
+        if _moved_beyond_reach(request.user, case_id) is None:
+            raise
+        return JsonResponse(
+            {"error": _("This case went to a higher tier; it is no longer yours.")}, status=409
+        )
     renewed = renew_lease(case_id=case.pk, moderator=request.user)
     if renewed is None:
         return JsonResponse(
@@ -450,6 +487,7 @@ def bulk_progress(request: HttpRequest, bulk_id: int) -> HttpResponse:
                 "total": job.total,
                 "decided": job.decided,
                 "skipped": job.skipped,
+                "failed": job.failed,
                 "percent": job.percent,
                 "finished": job.finished_at is not None,
             }

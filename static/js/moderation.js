@@ -8,8 +8,13 @@
   const csrf = () => ($("input[name=csrfmiddlewaretoken]") || {}).value || "";
   let submitting = false;
 
+  // Keys typed into a text field are text; radio buttons and checkboxes keep the shortcuts.
   function typing(target) {
-    return target.closest("input, textarea, select, [contenteditable]") !== null;
+    return (
+      target.closest(
+        "textarea, select, [contenteditable], input:not([type=radio]):not([type=checkbox])"
+      ) !== null
+    );
   }
 
   // Rows: j/k move, Enter opens, x selects for a bulk decision.
@@ -90,12 +95,25 @@
     decideForm.requestSubmit(next || undefined);
   }
 
-  document.addEventListener("submit", () => {
+  // One submission per form: a double click must not decide twice or skip a case.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = "1";
     submitting = true;
   });
 
   document.addEventListener("keydown", (event) => {
+    const dialog = $("#keys");
+    if (dialog && dialog.open) return; // the help is showing; Esc closes it
+    const inForm = event.target.closest("form");
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && decideForm) {
+      // Only from the decision form itself (or from no form): Ctrl+Enter in a note or an
+      // escalation reason must not decide the case.
+      if (inForm && inForm !== decideForm) return;
       event.preventDefault();
       submitDecision();
       return;
@@ -105,7 +123,7 @@
       return;
     }
     if (typing(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
-    const dialog = $("#keys");
+    if (event.key === "Enter" && event.target.closest("a, button, summary")) return;
     switch (event.key) {
       case "j":
         moveTo(current + 1);
@@ -202,8 +220,14 @@
       });
     };
     const timer = setInterval(renew, 60000);
-    window.addEventListener("pagehide", () => {
-      if (submitting) return;
+    document.addEventListener("visibilitychange", renew);
+    // Leaving the case for another page of the back-office gives it back at once. A reload,
+    // a closed tab or a link opened inside the case (the member's record) does not: the lease
+    // simply runs out if nobody comes back.
+    document.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href]");
+      if (!link || submitting || link.target === "_blank" || layout.contains(link)) return;
+      if (link.origin !== window.location.origin || link.closest("dialog")) return;
       const data = body();
       data.append("beacon", "1");
       navigator.sendBeacon(layout.dataset.releaseUrl, data);

@@ -16,10 +16,12 @@ from reports.models import (
     CaseStatus,
     Decision,
     DecisionAction,
+    Enforcement,
     Note,
     OutboxMessage,
     Report,
     ReportStatus,
+    Strike,
     Tier,
     Visibility,
 )
@@ -90,8 +92,9 @@ def test_a_bulk_suspension_decides_the_whole_wave_in_chunks(spam, spam_moderator
     assert bulk.case_ids == sorted(ids)
     assert bulk.facts == "Crypto wave of 2 March."
     messages = chunk_messages()
-    assert [len(m.payload["case_ids"]) for m in messages] == [CHUNK, 30 - CHUNK] == [25, 5]
-    assert {pk for m in messages for pk in m.payload["case_ids"]} == set(ids)
+    sizes = [sum(map(len, m.payload["groups"])) for m in messages]
+    assert sizes == [CHUNK, 30 - CHUNK] == [25, 5]
+    assert {pk for m in messages for group in m.payload["groups"] for pk in group} == set(ids)
     assert all(m.payload["bulk_id"] == bulk.pk for m in messages)
     started = AuditEvent.objects.get(action="bulk_decision.started")
     assert (started.actor, started.after["cases"]) == (spam_moderator, 30)
@@ -436,3 +439,62 @@ def test_a_moderator_of_another_category_cannot_add_a_note(case, other_moderator
 
     assert not Note.objects.exists()
     assert not AuditEvent.objects.filter(action="note.added").exists()
+
+
+def test_a_bulk_ban_gives_each_member_one_strike_and_one_statement(spam, spam_moderator):
+    spammer = make_member()
+    cases = [
+        make_report(
+            reporter=make_member(), subject=spammer, category=spam, content=make_content(spammer)
+        ).case
+        for _ in range(3)
+    ]
+    bulk = start_bulk_decision(
+        moderator=spam_moderator,
+        category=spam,
+        case_ids=[c.pk for c in cases],
+        action=DecisionAction.BAN,
+    )
+    for message in chunk_messages():
+        assert outbox.run_message(message.pk) == "done"
+
+    bulk.refresh_from_db()
+    assert (bulk.decided, bulk.skipped, bulk.failed) == (3, 0, 0)
+    assert Strike.objects.filter(member=spammer).count() == 1
+    assert Enforcement.objects.filter(member=spammer).count() == 1
+    assert Enforcement.objects.filter(kind="remove_content").count() == 3
+    assert OutboxMessage.objects.filter(topic="notify_decision").count() == 1
+    assert Decision.objects.filter(primary__isnull=False).count() == 2
+
+
+def test_removing_content_in_bulk_refuses_cases_about_members(spam, spam_moderator):
+    about_member = make_report(reporter=make_member(), subject=make_member(), category=spam).case
+
+    with pytest.raises(ValidationError) as refused:
+        start_bulk_decision(
+            moderator=spam_moderator,
+            category=spam,
+            case_ids=[about_member.pk],
+            action=DecisionAction.REMOVE_CONTENT,
+        )
+
+    assert "action" in refused.value.message_dict
+    assert not BulkDecision.objects.exists()
+
+
+def test_the_overdue_sweep_leaves_a_case_a_moderator_is_working_on(spam, spam_moderator):
+    from reports.services.escalation import escalate_overdue
+
+    held, waiting = (
+        make_report(reporter=make_member(), subject=make_member(), category=spam).case
+        for _ in range(2)
+    )
+    Case.objects.update(due_at=timezone.now() - timedelta(minutes=5))
+    claim_case(case_id=held.pk, moderator=spam_moderator)
+
+    assert escalate_overdue() == 1
+
+    held.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (held.tier, held.claimed_by) == (Tier.FRONTLINE, spam_moderator)
+    assert waiting.tier == Tier.SENIOR

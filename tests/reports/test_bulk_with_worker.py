@@ -55,6 +55,7 @@ def test_a_bulk_suspension_runs_on_the_worker_with_visible_progress(
         "total": 30,
         "decided": 29,
         "skipped": 1,
+        "failed": 0,
         "percent": 100,
         "finished": True,
     }

@@ -531,3 +531,63 @@ def test_reported_text_names_and_details_render_inert_everywhere(client, spam, s
         assert "<script>alert" not in page, url
         assert "<img src=x" not in page, url
     assert "&lt;script&gt;" in client.get(pages[1]).content.decode()
+
+
+# --- Working alongside others ---
+
+
+def test_odd_digits_in_the_tier_are_ignored_not_a_crash(client, spam, spam_moderator):
+    case = content_case(spam)
+    client.force_login(spam_moderator)
+
+    assert client.get(reverse("moderation:case", args=[case.pk]), {"tier": "²"}).status_code == 200
+    assert (
+        client.post(reverse("moderation:next", args=[spam.slug]), {"tier": "²"}).status_code == 302
+    )
+
+
+def test_skip_hands_over_a_different_case(client, spam, spam_moderator):
+    first, second = content_case(spam), content_case(spam)
+    Case.objects.filter(pk=first.pk).update(priority=100)
+    client.force_login(spam_moderator)
+    client.post(reverse("moderation:next", args=[spam.slug]))
+
+    response = client.post(reverse("moderation:next", args=[spam.slug]), {"release": first.pk})
+
+    assert response.url == reverse("moderation:case", args=[second.pk])
+    first.refresh_from_db()
+    assert (first.status, first.claimed_by) == (CaseStatus.OPEN, None)
+
+
+def test_nobody_escalates_a_case_a_colleague_is_working_on(client, spam, spam_moderator, spam_team):
+    from tests.conftest import make_moderator
+
+    case = content_case(spam)
+    client.force_login(spam_moderator)
+    client.post(reverse("moderation:next", args=[spam.slug]))
+    client.force_login(make_moderator(team=spam_team))
+
+    page = client.get(reverse("moderation:case", args=[case.pk])).content.decode()
+    client.post(reverse("moderation:escalate", args=[case.pk]), {"note": "Not mine but hey"})
+
+    assert "Send to the next tier" not in page
+    case.refresh_from_db()
+    assert (case.tier, case.claimed_by) == (Tier.FRONTLINE, spam_moderator)
+
+
+def test_a_case_escalated_while_open_says_so_instead_of_404(client, spam, spam_moderator):
+    case = content_case(spam)
+    version = case_version(case)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ESCALATED, tier=Tier.SENIOR)
+    client.force_login(spam_moderator)
+
+    response = client.post(
+        reverse("moderation:decide", args=[case.pk]),
+        {"action": "warn", "ground": "incompatible", "version": version, "facts": "My words"},
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "went to the Senior moderator tier" in page
+    assert "My words" in page  # kept for the moderator to copy
+    assert client.post(reverse("moderation:lease", args=[case.pk])).status_code == 409
