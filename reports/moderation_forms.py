@@ -12,20 +12,15 @@ from .models.choices import TIMED_ACTIONS, Ground
 DECISION_KEYS = {action: str(n) for n, action in enumerate(DecisionAction.values, start=1)}
 
 
-def _days_error(form: forms.Form, action: str | None, days: int | None) -> None:
-    if action in TIMED_ACTIONS and not days:
-        form.add_error("days", _("Say for how many days."))
-
-
 def _case_label(case: Case) -> str:
     what = case.content.get_kind_display() if case.content_id else _("the member")
     return f"#{case.pk} · {case.category.name} · {what}"
 
 
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        label=_("Decision"), choices=DecisionAction.choices, widget=forms.RadioSelect
-    )
+class _DecisionFields(forms.Form):
+    """What every decision asks, for one case or for many."""
+
+    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices)
     days = forms.IntegerField(
         label=_("Days"),
         min_value=1,
@@ -45,6 +40,28 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Added to the statement of reasons the member reads. Facts, not opinions."),
+    )
+
+    def __init__(self, *args, category, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = category.reasons.filter(is_active=True)
+        self.fields["reason"].label_from_instance = lambda reason: reason.name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") in TIMED_ACTIONS and not data.get("days"):
+            self.add_error("days", _("Say for how many days."))
+        return data
+
+    @property
+    def duration(self) -> timedelta | None:
+        days = self.cleaned_data.get("days")
+        return timedelta(days=days) if days else None
+
+
+class DecisionForm(_DecisionFields):
+    action = forms.ChoiceField(
+        label=_("Decision"), choices=DecisionAction.choices, widget=forms.RadioSelect
     )
     ground = forms.ChoiceField(
         label=_("Ground"), choices=Ground.choices, initial=Ground.INCOMPATIBLE_CONTENT
@@ -67,10 +84,8 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, case: Case, other_cases=(), **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, category=case.category, **kwargs)
         self.case = case
-        self.fields["reason"].queryset = case.category.reasons.filter(is_active=True)
-        self.fields["reason"].label_from_instance = lambda reason: reason.name
         self.fields["also_cases"].choices = [
             (other.pk, _case_label(other)) for other in other_cases
         ]
@@ -79,16 +94,6 @@ class DecisionForm(forms.Form):
                 c for c in DecisionAction.choices if c[0] != DecisionAction.REMOVE_CONTENT
             ]
             del self.fields["remove_content"]
-
-    def clean(self):
-        data = super().clean()
-        _days_error(self, data.get("action"), data.get("days"))
-        return data
-
-    @property
-    def duration(self) -> timedelta | None:
-        days = self.cleaned_data.get("days")
-        return timedelta(days=days) if days else None
 
 
 class EscalateForm(forms.Form):
@@ -107,36 +112,10 @@ class NoteForm(forms.Form):
     )
 
 
-class BulkDecisionForm(forms.Form):
+class BulkDecisionForm(_DecisionFields):
     cases = forms.ModelMultipleChoiceField(queryset=Case.objects.none(), required=True)
-    action = forms.ChoiceField(label=_("Decision"), choices=DecisionAction.choices)
-    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=365, required=False)
-    reason = forms.ModelChoiceField(
-        label=_("Policy reason"),
-        queryset=Reason.objects.none(),
-        required=False,
-        empty_label=_("The category itself"),
-    )
-    facts = forms.CharField(
-        label=_("In your words"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
     def __init__(self, *args, category, cases, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, category=category, **kwargs)
         self.fields["cases"].queryset = cases
         self.fields["cases"].error_messages["required"] = _("Select at least one case.")
-        self.fields["reason"].queryset = category.reasons.filter(is_active=True)
-        self.fields["reason"].label_from_instance = lambda reason: reason.name
-
-    def clean(self):
-        data = super().clean()
-        _days_error(self, data.get("action"), data.get("days"))
-        return data
-
-    @property
-    def duration(self) -> timedelta | None:
-        days = self.cleaned_data.get("days")
-        return timedelta(days=days) if days else None

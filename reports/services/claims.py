@@ -50,8 +50,12 @@ def claim_next_case(
     )
     if case is None:
         return None
-    now = timezone.now()
-    before = {"status": case.status}
+    return _lease(case, moderator=moderator, now=timezone.now())
+
+
+def _lease(case: Case, *, moderator: User, now) -> Case:
+    """Hand a locked case to a moderator for CASE_LEASE, on the record."""
+    before = {"status": case.status, "claimed_by": case.claimed_by_id}
     case.status = CaseStatus.CLAIMED
     case.claimed_by = moderator
     case.lease_expires_at = now + settings.CASE_LEASE
@@ -125,18 +129,4 @@ def claim_case(*, case_id: int, moderator: User) -> Case:
     )
     if not free:
         return case
-    before = {"status": case.status, "claimed_by": case.claimed_by_id}
-    case.status = CaseStatus.CLAIMED
-    case.claimed_by = moderator
-    case.lease_expires_at = now + settings.CASE_LEASE
-    case.first_action_at = case.first_action_at or now
-    case.save(update_fields=["status", "claimed_by", "lease_expires_at", "first_action_at"])
-    record_event(
-        action="case.claimed",
-        target=case,
-        actor=moderator,
-        case=case,
-        before=before,
-        after={"status": case.status, "lease_expires_at": case.lease_expires_at},
-    )
-    return case
+    return _lease(case, moderator=moderator, now=now)

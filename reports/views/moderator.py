@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.languages import LANGUAGE_CODES
+
 from ..filters import CaseFilter
 from ..models import BulkDecision, Case, Decision, DecisionAction, Tier
 from ..models.choices import OPEN_CASE_STATUSES
@@ -82,23 +84,23 @@ def _queue_params(request: HttpRequest) -> dict[str, object]:
     source = request.POST if request.method == "POST" else request.GET
     tiers = [int(t) for t in source.getlist("tier") if t in {str(v) for v in Tier.values}]
     language = source.get("language", "")
-    return {"tiers": tiers, "language": language if language.isalpha() else ""}
+    return {"tiers": tiers, "language": language if language in LANGUAGE_CODES else ""}
+
+
+def _in_queue(url: str, params: dict[str, object]) -> str:
+    """A URL that remembers which queue (tiers, language) the moderator works."""
+    query = [f"tier={t}" for t in params["tiers"]]
+    if params["language"]:
+        query.append(f"language={params['language']}")
+    return url + ("?" + "&".join(query) if query else "")
 
 
 def _queue_url(category, params: dict[str, object]) -> str:
-    url = reverse("moderation:queue", args=[category.slug])
-    query = [f"tier={t}" for t in params["tiers"]]
-    if params["language"]:
-        query.append(f"language={params['language']}")
-    return url + ("?" + "&".join(query) if query else "")
+    return _in_queue(reverse("moderation:queue", args=[category.slug]), params)
 
 
 def _case_url(case: Case, params: dict[str, object]) -> str:
-    url = reverse("moderation:case", args=[case.pk])
-    query = [f"tier={t}" for t in params["tiers"]]
-    if params["language"]:
-        query.append(f"language={params['language']}")
-    return url + ("?" + "&".join(query) if query else "")
+    return _in_queue(reverse("moderation:case", args=[case.pk]), params)
 
 
 def _take_next(request: HttpRequest, category, params) -> HttpResponse:
