@@ -160,7 +160,10 @@ class ReportSerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.slug")
     reason = serializers.CharField(source="reason.slug", allow_null=True)
     content = serializers.IntegerField(source="content_id", allow_null=True)
-    status_display = serializers.CharField(source="get_status_display")
+    # The outcome shows once the decision can no longer be undone (see Report.outcome_settled).
+    status = serializers.CharField(source="status_for_reporter")
+    status_display = serializers.CharField(source="status_for_reporter_display")
+    resolved_at = serializers.SerializerMethodField()
     evidence_count = serializers.SerializerMethodField()
 
     class Meta:
@@ -179,6 +182,11 @@ class ReportSerializer(serializers.ModelSerializer):
             "created_at",
             "resolved_at",
         ]
+
+    def get_resolved_at(self, report) -> str | None:
+        return serializers.DateTimeField().to_representation(
+            report.resolved_at if report.outcome_settled else None
+        )
 
     def get_evidence_count(self, report) -> int:
         return len(report.evidence.all())

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ReportSource, ReportStatus
@@ -95,6 +96,25 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def outcome_settled(self) -> bool:
+        """Whether the reporter may learn the outcome: the decision's undo window has passed.
+
+        Until then the moderator may take the decision back, and an undone decision must never
+        have reached anyone.
+        """
+        if self.status == ReportStatus.OPEN or self.resolved_at is None:
+            return False
+        return self.resolved_at <= timezone.now() - settings.DECISION_UNDO_WINDOW
+
+    @property
+    def status_for_reporter(self) -> str:
+        return self.status if self.outcome_settled else ReportStatus.OPEN
+
+    @property
+    def status_for_reporter_display(self) -> str:
+        return ReportStatus(self.status_for_reporter).label
 
 
 class Evidence(models.Model):

@@ -29,8 +29,10 @@ def screenshot_of_a_chat() -> io.BytesIO:
 
 
 def test_moderator_takes_the_next_case_and_suspends_with_the_keyboard(
-    browser, page, live_server, screenshot
+    browser, page, live_server, screenshot, settings
 ):
+    # The reporter learns the outcome once the decision can no longer be undone.
+    settings.DECISION_UNDO_WINDOW = timedelta(seconds=3)
     spam = Category.objects.get(slug="spam-solicitation")
     make_moderator(
         team=make_team(spam, name="Spam team"),
@@ -102,6 +104,11 @@ def test_moderator_takes_the_next_case_and_suspends_with_the_keyboard(
     sign_in(member_page, live_server, "ren", "a-long-member-password")
     member_page.goto(f"{live_server.url}/reports/mine/")
     row = member_page.locator("tr", has_text=first.reports.get().reference)
+    decided_at = first.reports.get().resolved_at
+    if timezone.now() < decided_at + settings.DECISION_UNDO_WINDOW:
+        assert row.get_by_text("Being reviewed").is_visible()
+    wait_for(lambda: timezone.now() > decided_at + settings.DECISION_UNDO_WINDOW, what="undo")
+    member_page.reload()
     assert row.get_by_text("Action taken").is_visible()
     assert "We took action" in row.inner_text()
     member_context.close()

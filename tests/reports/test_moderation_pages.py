@@ -591,3 +591,24 @@ def test_a_case_escalated_while_open_says_so_instead_of_404(client, spam, spam_m
     assert "went to the Senior moderator tier" in page
     assert "My words" in page  # kept for the moderator to copy
     assert client.post(reverse("moderation:lease", args=[case.pk])).status_code == 409
+
+
+def test_the_reporter_learns_the_outcome_once_it_can_no_longer_be_undone(
+    client, spam, spam_moderator, reporter
+):
+    import time_machine
+
+    case = content_case(spam, reporter=reporter)
+    decide(case_id=case.pk, moderator=spam_moderator, action="warn")
+    client.force_login(reporter)
+
+    during = client.get(reverse("reports:mine")).content.decode()
+    api_during = client.get("/api/v1/reports/").json()["results"][0]
+    with time_machine.travel(timezone.now() + timedelta(minutes=6)):
+        after = client.get(reverse("reports:mine")).content.decode()
+        api_after = client.get("/api/v1/reports/").json()["results"][0]
+
+    assert "Being reviewed" in during and "We took action" not in during
+    assert (api_during["status"], api_during["resolved_at"]) == ("open", None)
+    assert "We took action" in after
+    assert api_after["status"] == "actioned" and api_after["resolved_at"]
