@@ -11,7 +11,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from reports.admin_config import AuditedConfigurationAdmin, form_changes
 from reports.admin_scale import IndexedSearchMixin, LargeTableMixin
+from reports.services.configuration import record_change
 
 from .models import Team, TeamMembership, User
 
@@ -100,6 +102,20 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
     ordering = ("-pk",)
     sortable_by = ("public_id", "username")
 
+    def save_model(self, request, obj, form, change):
+        # Roles, staff access and trusted-flagger standing are configuration: on the record.
+        before, after = form_changes(form)
+        super().save_model(request, obj, form, change)
+        if change and after:
+            record_change(
+                actor=request.user,
+                action="person.changed",
+                target=obj,
+                category=None,
+                before=before,
+                after=after,
+            )
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
@@ -121,7 +137,7 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedConfigurationAdmin):
     list_display = ("name", "slug", "categories_covered", "languages", "member_count")
     list_filter = ("categories",)
     search_fields = ("name", "slug")
@@ -131,6 +147,21 @@ class TeamAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at",)
     inlines = (TeamMembershipInline,)
     show_full_result_count = False
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.categories.all()) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.categories.all())
+        # Who covers a category is part of its policy: each category's history says so.
+        for category in before ^ after:
+            record_change(
+                actor=request.user,
+                action="team.coverage_changed",
+                target=form.instance,
+                category=category,
+                before={"covered_by": form.instance.name} if category in before else {},
+                after={"covered_by": form.instance.name} if category in after else {},
+            )
 
     def get_queryset(self, request):
         return (

@@ -19,21 +19,15 @@ from .models import (
     AuditEvent,
     BulkDecision,
     Case,
-    Category,
     Content,
     ContentKind,
     Decision,
     Enforcement,
-    EscalationTier,
     Evidence,
-    LadderStep,
     Note,
     Notification,
     OutboxMessage,
-    Policy,
-    Reason,
     Report,
-    StatementTemplate,
     Strike,
 )
 
@@ -50,132 +44,8 @@ def _changelist_url(model, **filters) -> str:
     return f"{reverse(f'admin:reports_{model._meta.model_name}_changelist')}?{query}"
 
 
-# Configuration ---------------------------------------------------------------------------------
-
-
-class ConfigurationAdmin(admin.ModelAdmin):
-    show_full_result_count = False
-
-
-class ReasonInline(admin.TabularInline):
-    model = Reason
-    extra = 0
-    # Reports, cases and decisions point at reasons; retire one by unticking "active".
-    can_delete = False
-    fields = ("position", "slug", "name", "severity", "sla", "is_critical", "is_active")
-
-
-class PolicyInline(admin.StackedInline):
-    model = Policy
-    max_num = 1
-    can_delete = False
-
-
-class EscalationTierInline(admin.TabularInline):
-    model = EscalationTier
-    extra = 0
-    fields = ("tier", "team", "sla")
-
-
-class LadderStepInline(admin.TabularInline):
-    model = LadderStep
-    extra = 0
-    fields = ("offence", "action", "duration")
-
-
-class StatementTemplateInline(admin.StackedInline):
-    model = StatementTemplate
-    extra = 0
-    fields = (("action", "language"), "body", "updated_at")
-    readonly_fields = ("updated_at",)
-
-
-@admin.register(Category)
-class CategoryAdmin(ConfigurationAdmin):
-    list_display = (
-        "name",
-        "slug",
-        "position",
-        "severity",
-        "sla",
-        "details_required",
-        "is_active",
-        "updated_at",
-    )
-    list_filter = ("is_active", "severity")
-    search_fields = ("name", "slug")
-    fieldsets = (
-        (None, {"fields": ("name", "slug", "description", "translations")}),
-        (
-            _("Handling"),
-            {"fields": ("position", "is_active", "severity", "sla", "details_required")},
-        ),
-        (_("History"), {"fields": ("created_at", "updated_at")}),
-    )
-    readonly_fields = ("created_at", "updated_at")
-    inlines = (
-        PolicyInline,
-        ReasonInline,
-        EscalationTierInline,
-        LadderStepInline,
-        StatementTemplateInline,
-    )
-
-    def has_delete_permission(self, request, obj=None):
-        # Reports and cases keep their category for ever; retire one by unticking "active".
-        return False
-
-
-@admin.register(Reason)
-class ReasonAdmin(ConfigurationAdmin):
-    list_display = ("name", "category", "slug", "severity", "sla", "is_critical", "is_active")
-    list_select_related = ("category",)
-    list_filter = ("category", "is_critical", "is_active")
-    search_fields = ("name", "slug")
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Policy)
-class PolicyAdmin(ConfigurationAdmin):
-    list_display = (
-        "category",
-        "escalation_threshold",
-        "escalation_window",
-        "auto_hide_threshold",
-        "strike_lifetime",
-        "four_eyes_for_bans",
-        "updated_at",
-    )
-    list_select_related = ("category",)
-    readonly_fields = ("updated_at",)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(EscalationTier)
-class EscalationTierAdmin(ConfigurationAdmin):
-    list_display = ("category", "tier", "team", "sla")
-    list_select_related = ("category", "team")
-    list_filter = ("category", "tier", "team")
-
-
-@admin.register(LadderStep)
-class LadderStepAdmin(ConfigurationAdmin):
-    list_display = ("category", "offence", "action", "duration")
-    list_select_related = ("category",)
-    list_filter = ("category", "action")
-
-
-@admin.register(StatementTemplate)
-class StatementTemplateAdmin(ConfigurationAdmin):
-    list_display = ("category", "action", "language", "updated_at")
-    list_select_related = ("category",)
-    list_filter = ("category", "action", "language")
-    readonly_fields = ("updated_at",)
-
+# Configuration: categories, policies and texts live in admin_config (and admin_texts).
+from .admin_config import AuditedConfigurationAdmin, ConfigurationAdmin  # noqa: E402, F401
 
 # Moderation records ----------------------------------------------------------------------------
 
@@ -561,3 +431,6 @@ class OutboxMessageAdmin(RecordAdmin):
     list_filter = ("status",)
     search_fields = ("pk__exact", "idempotency_key__startswith")
     search_help_text = _("Message number, or the beginning of its idempotency key.")
+
+
+from . import admin_texts  # noqa: E402, F401

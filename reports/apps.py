@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The outbox runs a message by its topic; these modules register their handlers.
         from . import notifications  # noqa: F401
-        from .services import bulk, triage  # noqa: F401
+        from .services import bulk, configuration, triage  # noqa: F401

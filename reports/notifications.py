@@ -9,11 +9,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import TeamMembership, User
 
+from . import texts
 from .models import (
     Case,
     Channel,
@@ -25,6 +27,7 @@ from .models import (
     Report,
     Tier,
 )
+from .models.choices import NotificationEvent
 from .services.outbox import enqueue, handles
 
 
@@ -96,13 +99,15 @@ def deliver_notification(*, notification_id: int) -> None:
 def report_received(*, report_id: int) -> None:
     report = Report.objects.select_related("reporter", "category").get(pk=report_id)
     reporter = report.reporter
-    with translation.override(reporter.preferred_language):
-        subject = _("We received your report %(reference)s") % {"reference": report.reference}
-        body = _(
-            'Thank you for your report %(reference)s about "%(category)s". A moderator will '
-            "review it against the community guidelines, and we will tell you what we decided. "
-            "The member you reported will not learn who reported them."
-        ) % {"reference": report.reference, "category": report.category.display_name}
+    language = texts.supported_language(reporter.preferred_language)
+    subject, body = texts.render(
+        NotificationEvent.REPORT_RECEIVED,
+        language=language,
+        values={
+            "reference": report.reference,
+            "category": report.category.translated("name", language),
+        },
+    )
     notify(
         recipient=reporter,
         event="report_received",
@@ -131,23 +136,51 @@ def category_tier_members(category_id: int, tier: int, *, on_call_only: bool = F
     return [m.user for m in memberships.select_related("user")]
 
 
+def _in_each_language(event: str, values: dict[str, object]):
+    """render() for people who read different languages, once per language."""
+    written: dict[str, tuple[str, str]] = {}
+    templates = texts.load_templates(event)
+
+    def text_for(person: User) -> tuple[str, str]:
+        language = texts.supported_language(person.preferred_language)
+        if language not in written:
+            written[language] = texts.render(
+                event, language=language, values=values, templates=templates
+            )
+        return written[language]
+
+    return text_for
+
+
 def alert_tier(case: Case, *, tier: int, event: str, why: str) -> int:
     """Tell the people of a tier that a case is waiting for them; returns how many were told."""
     people = tier_team_members(case, tier, on_call_only=tier == Tier.EMERGENCY)
-    label = Tier(tier).label
+    text_for = _in_each_language(
+        event,
+        {
+            "case": case.pk,
+            "category": case.category.name,
+            # Labels are lazy: each person reads them in their language.
+            "tier": Tier(tier).label,
+            "why": why,
+            "due": f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M %Z}",
+        },
+    )
     for person in people:
+        subject, body = text_for(person)
         notify(
             recipient=person,
             event=event,
             key=f"{case.pk}:{tier}",
-            subject=f"[{label}] Case {case.pk} · {case.category.name}",
-            body=(
-                f"Case {case.pk} ({case.category.name}) is waiting at the {label} tier: {why}. "
-                f"Due {timezone.localtime(case.due_at):%Y-%m-%d %H:%M %Z}."
-            ),
+            subject=subject,
+            body=body,
             case=case,
         )
     return len(people)
+
+
+def _more_cases(numbers: str, more: int) -> str:
+    return _("%(numbers)s and %(more)d more") % {"numbers": numbers, "more": more}
 
 
 def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str) -> int:
@@ -157,20 +190,27 @@ def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str)
     team's inbox, so each person hears once per category and sweep.
     """
     category = cases[0].category
-    label = Tier(tier).label
     people = category_tier_members(category.pk, tier)
     numbers = ", ".join(str(case.pk) for case in cases[:20])
-    more = f" and {len(cases) - 20} more" if len(cases) > 20 else ""
+    text_for = _in_each_language(
+        event,
+        {
+            "count": len(cases),
+            "category": category.name,
+            "tier": Tier(tier).label,
+            "cases": (
+                lazy(_more_cases, str)(numbers, len(cases) - 20) if len(cases) > 20 else numbers
+            ),
+        },
+    )
     for person in people:
+        subject, body = text_for(person)
         notify(
             recipient=person,
             event=event,
             key=f"{key}:{category.pk}:{tier}",
-            subject=f"[{label}] {len(cases)} overdue case(s) in {category.name}",
-            body=(
-                f"{len(cases)} case(s) in {category.name} passed their due time and now wait at "
-                f"the {label} tier: {numbers}{more}."
-            ),
+            subject=subject,
+            body=body,
         )
     return len(people)
 
@@ -189,22 +229,23 @@ def decision_taken(*, decision_id: int) -> None:
     if decision.is_reversed:
         return
     upheld = decision.action != DecisionAction.NO_VIOLATION
+    outcome = (
+        NotificationEvent.OUTCOME_ACTIONED if upheld else NotificationEvent.OUTCOME_NO_VIOLATION
+    )
+    templates = texts.load_templates(outcome)
     cases = [decision.case_id, *decision.companions.values_list("case_id", flat=True)]
     reports = Report.objects.filter(case_id__in=cases).exclude(reporter=None)
     for report in reports.select_related("reporter", "category"):
-        with translation.override(report.reporter.preferred_language):
-            subject = _("About your report %(reference)s") % {"reference": report.reference}
-            if upheld:
-                body = _(
-                    'We reviewed your report %(reference)s under "%(category)s" and took action: '
-                    "what you reported broke the community guidelines. Thank you for telling us."
-                )
-            else:
-                body = _(
-                    'We reviewed your report %(reference)s under "%(category)s" and found no '
-                    "violation of the community guidelines."
-                )
-            body %= {"reference": report.reference, "category": report.category.display_name}
+        language = texts.supported_language(report.reporter.preferred_language)
+        subject, body = texts.render(
+            outcome,
+            language=language,
+            values={
+                "reference": report.reference,
+                "category": report.category.translated("name", language),
+            },
+            templates=templates,
+        )
         notify(
             recipient=report.reporter,
             event="report_outcome",
@@ -214,13 +255,21 @@ def decision_taken(*, decision_id: int) -> None:
         )
     if upheld:
         member = decision.case.subject
-        with translation.override(member.preferred_language):
-            subject = _("A decision about your account")
+        language = texts.supported_language(member.preferred_language)
+        subject, _body = texts.render(
+            NotificationEvent.STATEMENT_OF_REASONS,
+            language=language,
+            values={
+                "category": decision.case.category.translated("name", language),
+                "decision": DecisionAction(decision.action).label,
+            },
+        )
         notify(
             recipient=member,
             event="statement_of_reasons",
             key=str(decision.pk),
             subject=subject,
+            # The statement of reasons is the decision's own, composed when it was taken.
             body=decision.statement_of_reasons,
             case=decision.case,
         )

@@ -26,10 +26,31 @@ def _key(reporter_id: int, now: datetime) -> str:
     return f"intake-rate:{reporter_id}:{window}"
 
 
+LIMITS_KEY = "intake-rate-limits"
+LIMITS_SECONDS = 60
+
+
+def configured_limits() -> dict[str, int]:
+    """The admins' limits, read at most once a minute per process (and after each change)."""
+    from .models import RateLimit
+
+    return cache.get_or_set(
+        LIMITS_KEY,
+        lambda: dict(RateLimit.objects.values_list("audience", "reports_per_hour")),
+        LIMITS_SECONDS,
+    )
+
+
+def forget_limits() -> None:
+    """Call after changing a limit: the next report reads the new one."""
+    cache.delete(LIMITS_KEY)
+
+
 def limit_for(reporter) -> int:
+    limits = configured_limits()
     if reporter.is_trusted_flagger:
-        return settings.TRUSTED_FLAGGER_REPORTS_PER_HOUR
-    return settings.REPORTS_PER_HOUR
+        return limits.get("trusted_flaggers", settings.TRUSTED_FLAGGER_REPORTS_PER_HOUR)
+    return limits.get("members", settings.REPORTS_PER_HOUR)
 
 
 def used(reporter, *, now: datetime | None = None) -> int:

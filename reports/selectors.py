@@ -5,14 +5,16 @@ member's history; the page tests pin those numbers.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.languages import LANGUAGE_NAMES
 from accounts.models import User
@@ -23,14 +25,18 @@ from .models import (
     Category,
     Decision,
     Enforcement,
+    EscalationTier,
     Evidence,
+    LadderStep,
     Note,
+    Policy,
+    Reason,
     Report,
     StatementTemplate,
     Strike,
     Tier,
 )
-from .models.choices import OPEN_CASE_STATUSES
+from .models.choices import OPEN_CASE_STATUSES, DecisionAction, Severity
 from .permissions import moderated_categories, visible_cases, works_escalated
 
 QUEUE_COUNTS_SECONDS = 20
@@ -213,7 +219,7 @@ def member_history(member: User, viewer: User, *, exclude: Case | None = None) -
         member=member,
         decisions=list(
             Decision.objects.filter(case__subject=member, primary__isnull=True)
-            .select_related("case__category", "moderator", "reason")
+            .select_related("case__category", "moderator", "confirmed_by", "reason")
             .order_by("-created_at")[:HISTORY_SIZE]
         ),
         strikes=list(
@@ -230,6 +236,132 @@ def member_history(member: User, viewer: User, *, exclude: Case | None = None) -
     )
 
 
+def describe_length(length: timedelta | None) -> str:
+    """ "3 days", "4 hours", "1 day 12 hours", "30 minutes": a policy duration for people."""
+    if length is None:
+        return "—"
+    minutes = int(length.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes or not parts:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class TierLine:
+    tier: str
+    team: str
+    sla: str
+
+
+@dataclass(frozen=True)
+class LadderLine:
+    offence: int
+    action: str
+    duration: str
+
+
+@dataclass(frozen=True)
+class ReasonLine:
+    name: str
+    severity: str
+    sla: str
+    own_severity: bool
+    own_sla: bool
+    critical: bool
+    active: bool
+
+
+@dataclass
+class PolicyPanel:
+    """A category's policy as moderators read it on the case page (admins change it elsewhere)."""
+
+    category: Category
+    policy: Policy | None
+    tiers: list[TierLine]
+    ladder: list[LadderLine]
+    reasons: list[ReasonLine]
+    ladder_steps: list[LadderStep]
+
+    @property
+    def sla(self) -> str:
+        return describe_length(self.category.sla)
+
+    @property
+    def four_eyes_for_bans(self) -> bool:
+        return bool(self.policy and self.policy.four_eyes_for_bans)
+
+    @property
+    def escalation_window(self) -> str:
+        return describe_length(self.policy.escalation_window) if self.policy else "—"
+
+    @property
+    def auto_hide_window(self) -> str:
+        return describe_length(self.policy.auto_hide_window) if self.policy else "—"
+
+    @property
+    def strike_lifetime(self) -> str:
+        return describe_length(self.policy.strike_lifetime) if self.policy else "—"
+
+
+def policy_panel(category: Category) -> PolicyPanel:
+    """The category's policy, tiers, ladder and reasons: three queries, whatever their size.
+
+    The policy itself comes with the category when the case was loaded with `case_for_page`.
+    """
+    try:
+        policy = category.policy
+    except ObjectDoesNotExist:
+        policy = None
+    tiers = [
+        TierLine(
+            tier=row.get_tier_display(),
+            team=row.team.name if row.team else "",
+            sla=describe_length(row.sla),
+        )
+        for row in EscalationTier.objects.filter(category=category)
+        .select_related("team")
+        .order_by("tier")
+    ]
+    steps = list(LadderStep.objects.filter(category=category).order_by("offence"))
+    ladder = [
+        LadderLine(
+            offence=step.offence,
+            action=DecisionAction(step.action).label,
+            duration=describe_length(step.duration) if step.duration else "",
+        )
+        for step in steps
+    ]
+    reasons = [
+        ReasonLine(
+            name=reason.name,
+            severity=Severity(
+                reason.severity if reason.severity is not None else category.severity
+            ).label,
+            sla=describe_length(reason.sla or category.sla),
+            own_severity=reason.severity is not None,
+            own_sla=reason.sla is not None,
+            critical=reason.is_critical,
+            active=reason.is_active,
+        )
+        for reason in Reason.objects.filter(category=category).order_by("position", "name")
+    ]
+    return PolicyPanel(
+        category=category,
+        policy=policy,
+        tiers=tiers,
+        ladder=ladder,
+        reasons=reasons,
+        ladder_steps=steps,
+    )
+
+
 @dataclass
 class CaseFile:
     case: Case
@@ -239,6 +371,7 @@ class CaseFile:
     decisions: list[Decision]
     history: MemberHistory
     statement_templates: dict[str, str]
+    policy: PolicyPanel
 
 
 def case_file(case: Case, viewer: User) -> CaseFile:
@@ -266,10 +399,13 @@ def case_file(case: Case, viewer: User) -> CaseFile:
         notes=list(case.notes.select_related("author")),
         events=list(case.audit_events.select_related("actor").order_by("-id")[:AUDIT_SIZE]),
         decisions=list(
-            case.decisions.select_related("moderator", "reason").order_by("-created_at")
+            case.decisions.select_related(
+                "moderator", "confirmed_by", "reversed_by", "reason"
+            ).order_by("-created_at")
         ),
         history=member_history(case.subject, viewer, exclude=case),
         statement_templates=templates,
+        policy=policy_panel(case.category),
     )
 
 

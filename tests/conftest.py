@@ -102,6 +102,9 @@ def _shipped_data(request):
         )
     if not Group.objects.exists():
         importlib.import_module("accounts.migrations.0003_roles").grant_roles(apps)
+        importlib.import_module(
+            "accounts.migrations.0005_configuration_roles"
+        ).grant_configuration_roles(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,9 @@ from .choices import (
     Visibility,
 )
 from .content import Content
-from .decisions import BulkDecision, Decision, Enforcement, Strike
-from .outbox import Notification, OutboxMessage
+from .decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, Strike
+from .limits import RateLimit
+from .outbox import Notification, NotificationTemplate, OutboxMessage
 from .reports import Evidence, Report
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "CaseStatus",
     "Category",
     "Channel",
+    "ConfigurationJob",
     "Content",
     "ContentKind",
     "Decision",
@@ -36,8 +38,10 @@ __all__ = [
     "LadderStep",
     "Note",
     "Notification",
+    "NotificationTemplate",
     "OutboxMessage",
     "Policy",
+    "RateLimit",
     "Reason",
     "Report",
     "ReportSource",

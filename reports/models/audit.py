@@ -31,6 +31,14 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
     )
+    category = models.ForeignKey(
+        "reports.Category",
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        null=True,
+        blank=True,
+        help_text=_("Set on configuration changes, for the category's policy history."),
+    )
     target_type = models.CharField(_("target type"), max_length=40)
     target_id = models.CharField(_("target id"), max_length=64)
     before = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
@@ -43,6 +51,11 @@ class AuditEvent(models.Model):
             models.Index(fields=["case", "created_at"], name="audit_by_case"),
             models.Index(fields=["target_type", "target_id", "created_at"], name="audit_by_target"),
             models.Index(fields=["actor", "created_at"], name="audit_by_actor"),
+            models.Index(
+                fields=["category", "created_at"],
+                condition=models.Q(category__isnull=False),
+                name="audit_by_category",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -8,6 +10,31 @@ from django.utils.translation import gettext_lazy as _
 from .choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
 
 POSITIVE_DURATION = Q(sla__gt=timedelta(0))
+
+# What an admin may set: mistakes such as "0" or "30000 days" are refused next to the field.
+SLA_RANGE = (timedelta(minutes=5), timedelta(days=30))
+WINDOW_RANGE = (timedelta(minutes=5), timedelta(days=30))
+STRIKE_LIFETIME_RANGE = (timedelta(days=1), timedelta(days=5 * 365))
+THRESHOLD_RANGE = (2, 1000)
+ACTION_ORDER = ["no_violation", "warn", "remove_content", "restrict", "suspend", "ban"]
+
+
+def _days(value: timedelta) -> str:
+    if value % timedelta(days=1) == timedelta(0):
+        return _("%(n)d days") % {"n": value.days}
+    return _("%(n)d minutes") % {"n": value.total_seconds() // 60}
+
+
+def check_range(errors: dict, field: str, value, bounds: tuple) -> None:
+    """Add a message for `field` when `value` lies outside `bounds` (both ends included)."""
+    low, high = bounds
+    if value is None or low <= value <= high:
+        return
+    if isinstance(value, timedelta):
+        low, high = _days(low), _days(high)
+    errors.setdefault(field, []).append(
+        _("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}
+    )
 
 
 class Translated:
@@ -72,6 +99,31 @@ class Category(Translated, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        check_range(errors, "sla", self.sla, SLA_RANGE)
+        _check_translations(errors, self.translations)
+        if errors:
+            raise ValidationError(errors)
+
+
+def _check_translations(errors: dict, translations) -> None:
+    """Translations are {"language": {"name": "…", "description": "…"}} for known languages."""
+    known = {code for code, _name in settings.LANGUAGES}
+    if not isinstance(translations, dict):
+        errors["translations"] = [_('Write {"zh-hans": {"name": "…", "description": "…"}}.')]
+        return
+    for language, fields in translations.items():
+        if language not in known:
+            errors.setdefault("translations", []).append(
+                _("%(language)s is not one of the languages of the site (%(known)s).")
+                % {"language": language, "known": ", ".join(sorted(known))}
+            )
+        elif not isinstance(fields, dict) or not set(fields) <= {"name", "description"}:
+            errors.setdefault("translations", []).append(
+                _("Each language has a name and a description, nothing else.")
+            )
+
 
 class Reason(Translated, models.Model):
     """A finer reason under a category, which may be more (or less) urgent than its category."""
@@ -110,6 +162,13 @@ class Reason(Translated, models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.name}: {self.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        check_range(errors, "sla", self.sla, SLA_RANGE)
+        _check_translations(errors, self.translations)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def effective_severity(self) -> int:
@@ -175,6 +234,16 @@ class Policy(models.Model):
     def __str__(self) -> str:
         return f"Policy for {self.category.name}"
 
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        check_range(errors, "escalation_threshold", self.escalation_threshold, THRESHOLD_RANGE)
+        check_range(errors, "auto_hide_threshold", self.auto_hide_threshold, THRESHOLD_RANGE)
+        check_range(errors, "escalation_window", self.escalation_window, WINDOW_RANGE)
+        check_range(errors, "auto_hide_window", self.auto_hide_window, WINDOW_RANGE)
+        check_range(errors, "strike_lifetime", self.strike_lifetime, STRIKE_LIFETIME_RANGE)
+        if errors:
+            raise ValidationError(errors)
+
 
 class EscalationTier(models.Model):
     """Which team works a category's cases at a tier, and how long it has."""
@@ -201,6 +270,14 @@ class EscalationTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.name}: {self.get_tier_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        check_range(errors, "sla", self.sla, SLA_RANGE)
+        if self.team_id is None:
+            errors["team"] = [_("Every tier needs a team to work it.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 # Spelled out with isnull: a CHECK whose condition is NULL passes, so "duration > 0" alone
@@ -235,6 +312,19 @@ class LadderStep(models.Model):
     def __str__(self) -> str:
         return f"{self.category.name}: offence {self.offence} → {self.get_action_display()}"
 
+    def clean(self) -> None:
+        if self.action == "no_violation":
+            raise ValidationError({"action": _("A ladder step is an action against the member.")})
+        if self.action in TIMED_ACTIONS:
+            if self.duration is None or self.duration <= timedelta(0):
+                raise ValidationError({"duration": _("Restrict and suspend need a duration.")})
+            errors: dict[str, list[str]] = {}
+            check_range(errors, "duration", self.duration, (timedelta(hours=1), timedelta(365)))
+            if errors:
+                raise ValidationError(errors)
+        elif self.duration is not None:
+            raise ValidationError({"duration": _("Only restrict and suspend have a duration.")})
+
 
 class StatementTemplate(models.Model):
     """The statement of reasons a member reads about a decision, per category, action and language.
@@ -261,3 +351,21 @@ class StatementTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.name}: {self.get_action_display()} ({self.language})"
+
+    def clean(self) -> None:
+        from ..placeholders import STATEMENT_PLACEHOLDERS, braced, unknown_placeholders
+
+        errors: dict[str, list[str]] = {}
+        unknown = unknown_placeholders(self.body, STATEMENT_PLACEHOLDERS)
+        if unknown:
+            errors["body"] = [
+                _("Unknown placeholder %(unknown)s; use %(allowed)s.")
+                % {
+                    "unknown": braced(unknown),
+                    "allowed": braced(STATEMENT_PLACEHOLDERS),
+                }
+            ]
+        if self.language not in {code for code, _name in settings.LANGUAGES}:
+            errors["language"] = [_("Choose one of the languages of the site.")]
+        if errors:
+            raise ValidationError(errors)

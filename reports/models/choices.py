@@ -38,6 +38,7 @@ class EscalationCause(models.TextChoices):
     PILE_UP = "pile_up", _("Many distinct reporters")
     CRITICAL = "critical", _("Critical reason")
     MODERATOR = "moderator", _("Asked by a moderator")
+    CONFIRMATION = "confirmation", _("A ban waits for a second moderator")
 
 
 class ContentKind(models.TextChoices):
@@ -141,3 +142,21 @@ class DeliveryStatus(models.TextChoices):
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     IN_APP = "in_app", _("In-app")
+
+
+class NotificationEvent(models.TextChoices):
+    """The messages whose texts admins can write, per language."""
+
+    REPORT_RECEIVED = "report_received", _("Receipt to the reporter")
+    OUTCOME_ACTIONED = "outcome_actioned", _("Outcome to the reporter: action taken")
+    OUTCOME_NO_VIOLATION = "outcome_no_violation", _("Outcome to the reporter: no violation")
+    STATEMENT_OF_REASONS = "statement_of_reasons", _("Statement of reasons to the member")
+    RESTRICTION_LIFTED = "restriction_lifted", _("Restriction ended, to the member")
+    CASE_ESCALATED = "case_escalated", _("Moderator alert: case escalated")
+    CASE_EMERGENCY = "case_emergency", _("Moderator alert: emergency")
+    CASES_OVERDUE = "cases_overdue", _("Moderator alert: cases overdue")
+
+
+class JobKind(models.TextChoices):
+    RESCHEDULE = "reschedule", _("Recompute due times after an SLA change")
+    MOVE = "move", _("Move open cases of a retired category")

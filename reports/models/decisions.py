@@ -13,6 +13,7 @@ from .choices import (
     DecisionSource,
     EnforcementKind,
     Ground,
+    JobKind,
     LiftCause,
     MediaType,
     Restriction,
@@ -85,6 +86,22 @@ class Decision(models.Model):
         blank=True,
     )
     reversal_reason = models.TextField(_("why it was reversed"), blank=True)
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting a second moderator"),
+        default=False,
+        help_text=_(
+            "A ban under a four-eyes policy: nothing is applied until another moderator confirms."
+        ),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="confirmed_decisions",
+        null=True,
+        blank=True,
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     primary = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -278,3 +295,44 @@ class BulkDecision(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.worked / self.total) if self.total else 100
+
+
+class ConfigurationJob(models.Model):
+    """Work a configuration change sets off on open cases, with progress an admin can follow."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=JobKind.choices)
+    category = models.ForeignKey(
+        "reports.Category", on_delete=models.PROTECT, related_name="configuration_jobs"
+    )
+    target_category = models.ForeignKey(
+        "reports.Category",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("moved to"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="configuration_jobs"
+    )
+    total = models.PositiveIntegerField(_("open cases"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=JobKind.MOVE, target_category__isnull=False)
+                | Q(kind=JobKind.RESCHEDULE, target_category__isnull=True),
+                name="job_target_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.category.name}"
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 100

@@ -1,11 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from .choices import Channel, DeliveryStatus
+from ..placeholders import braced, unknown_placeholders
+from .choices import Channel, DeliveryStatus, NotificationEvent
 
 
 class OutboxMessage(models.Model):
@@ -94,3 +97,70 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} to {self.recipient_id} by {self.channel}"
+
+
+class NotificationTemplate(models.Model):
+    """The text of one kind of message in one language, written by Trust & Safety admins.
+
+    Placeholders in braces ({reference}, {category} …) are filled in when the message is
+    written; each event allows its own set, and a template naming any other cannot be saved.
+    Without a template for an event and language, the built-in text is used.
+    """
+
+    event = models.CharField(_("event"), max_length=40, choices=NotificationEvent.choices)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "language"], name="notification_template_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} ({self.language})"
+
+    def clean(self) -> None:
+        # reports.texts lists each event's placeholders, and itself reads this model.
+        from ..texts import PLACEHOLDERS, language_codes
+
+        errors = {}
+        if self.language not in language_codes():
+            errors["language"] = ValidationError(
+                _("Choose one of the site's languages: %(languages)s."),
+                code="unknown_language",
+                params={"languages": ", ".join(language_codes())},
+            )
+        allowed = PLACEHOLDERS.get(self.event)
+        if allowed is not None:
+            for field in ("subject", "body"):
+                unknown = unknown_placeholders(getattr(self, field) or "", allowed)
+                if not unknown:
+                    continue
+                if allowed:
+                    message = ngettext_lazy(
+                        "Unknown placeholder %(unknown)s. This message can use: %(allowed)s.",
+                        "Unknown placeholders %(unknown)s. This message can use: %(allowed)s.",
+                        "count",
+                    )
+                else:
+                    message = ngettext_lazy(
+                        "Unknown placeholder %(unknown)s. This message takes no placeholders.",
+                        "Unknown placeholders %(unknown)s. This message takes no placeholders.",
+                        "count",
+                    )
+                errors[field] = ValidationError(
+                    message,
+                    code="unknown_placeholder",
+                    params={
+                        "unknown": braced(unknown),
+                        "allowed": braced(allowed),
+                        "count": len(unknown),
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db import models
 
-from ..models import AuditEvent, Case
+from ..models import AuditEvent, Case, Category
 
 
 def record_event(
@@ -12,6 +12,7 @@ def record_event(
     actor: models.Model | None = None,
     actor_label: str = "",
     case: Case | None = None,
+    category: Category | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     message: str = "",
@@ -24,6 +25,7 @@ def record_event(
         actor=actor,
         actor_label=actor_label,
         case=case,
+        category=category,
         target_type=target._meta.model_name,
         target_id=str(target.pk),
         before=before or {},

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..models import BulkDecision, Category, DecisionAction, Reason
+from ..models import BulkDecision, Category, DecisionAction, Policy, Reason
 from ..models.choices import TIMED_ACTIONS
 from ..permissions import moderated_categories, visible_cases
 from .audit import record_event
@@ -62,6 +62,13 @@ def start_bulk_decision(
         errors["duration"] = [_("Say how long this lasts, at most 365 days.")]
     if reason is not None and reason.category_id != category.pk:
         errors["reason"] = [_("Choose a reason of this case's category.")]
+    if (
+        action == DecisionAction.BAN
+        and Policy.objects.filter(category=category, four_eyes_for_bans=True).exists()
+    ):
+        errors["action"] = [
+            _("Bans in this category need a second moderator; propose them one case at a time.")
+        ]
     if action == DecisionAction.REMOVE_CONTENT and any(row[2] is None for row in rows):
         errors["action"] = [
             _("Some of the selected cases are about a member, not content; choose another action.")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Case, CaseStatus, Category, Tier
+from ..models import Case, CaseStatus, Category, Decision, Tier
 from ..permissions import can_view_case, moderated_categories
 from .audit import record_event
 
@@ -43,6 +43,14 @@ def claim_next_case(
     )
     if language:
         waiting = waiting.filter(language=language)
+    # A ban this moderator proposed waits for someone else's second look.
+    own_proposals = Decision.objects.filter(
+        awaiting_confirmation=True,
+        moderator=moderator,
+        reversed_at__isnull=True,
+        confirmed_at__isnull=True,
+    )
+    waiting = waiting.exclude(pk__in=own_proposals.values("case_id"))
     case = (
         waiting.select_for_update(skip_locked=True)
         .order_by("-tier", "-priority", "due_at", "pk")

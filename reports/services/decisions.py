@@ -4,9 +4,15 @@
 resolves every report of the case, writes the audit events and queues the members' messages.
 The messages wait for the undo window, so a decision its moderator takes back never reaches
 anyone.
+
+Four eyes: in a category whose policy asks a second moderator for bans, `decide(action=BAN)`
+only records a proposal (`awaiting_confirmation`) and sends the case to the senior tier; nothing
+is applied. `confirm_ban` by another moderator applies it exactly as `decide` would have, from
+that moment; `reject_ban` closes the proposal and leaves the case open for a new decision. A
+proposal keeps `awaiting_confirmation` set for good when it is rejected, so that flag always
+means "this ban never took effect".
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,6 +44,7 @@ from ..models import (
     ReportStatus,
     StatementTemplate,
     Strike,
+    Tier,
 )
 from ..models.choices import (
     OPEN_CASE_STATUSES,
@@ -45,13 +52,16 @@ from ..models.choices import (
     ContentKind,
     DecisionSource,
     EnforcementKind,
+    EscalationCause,
     Ground,
     LiftCause,
     MediaType,
     Restriction,
 )
 from ..permissions import can_view_case
+from ..placeholders import fill_placeholders
 from .audit import record_event
+from .escalation import escalate, tier_sla
 from .sweeps import refresh_content_visibility, refresh_member_status
 
 MAX_DURATION = timedelta(days=365)
@@ -71,9 +81,7 @@ RESTRICTION = {
     DecisionAction.BAN: Restriction.ACCOUNT_TERMINATED,
 }
 AUDIO_KINDS = {ContentKind.VOICE_MESSAGE, ContentKind.VOICE_ROOM}
-
-# The placeholders a statement template may use; anything else is left as written.
-STATEMENT_PLACEHOLDERS = ("category", "content_kind", "duration", "ends_at", "facts", "appeal_url")
+MAX_REJECTION_NOTE = 2000
 
 
 class CaseUnavailable(Exception):
@@ -116,14 +124,22 @@ def strikes_in_force(member: User, *, category_id: int | None = None, now=None) 
     return strikes.count()
 
 
-def suggest(case: Case) -> Suggestion | None:
-    """The ladder's action for the subject's next offence in the case's category."""
+def suggest(case: Case, *, ladder: Sequence[LadderStep] | None = None) -> Suggestion | None:
+    """The ladder's action for the subject's next offence in the case's category.
+
+    `ladder` is the category's ladder when the caller has it already (the case page shows it).
+    """
     offence = strikes_in_force(case.subject, category_id=case.category_id) + 1
-    step = (
-        LadderStep.objects.filter(category_id=case.category_id, offence__lte=offence)
-        .order_by("-offence")
-        .first()
-    )
+    if ladder is not None:
+        step = max(
+            (s for s in ladder if s.offence <= offence), key=lambda s: s.offence, default=None
+        )
+    else:
+        step = (
+            LadderStep.objects.filter(category_id=case.category_id, offence__lte=offence)
+            .order_by("-offence")
+            .first()
+        )
     if step is None:
         return None
     return Suggestion(offence=offence, action=step.action, duration=step.duration)
@@ -137,18 +153,6 @@ def describe_duration(duration: timedelta | None) -> str:
         return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
     hours = max(1, round(duration.total_seconds() / 3600))
     return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-
-
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def fill_placeholders(body: str, values: dict[str, str]) -> str:
-    """Put values in for {name}; unknown names and stray braces are left as written.
-
-    Not str.format: a template is admin-written text, and format() would fail on a lone brace
-    and follow attribute lookups such as {facts.__class__}.
-    """
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
 def compose_statement(
@@ -282,6 +286,36 @@ def _check_workable(case: Case, *, moderator: User, now: datetime) -> None:
     )
     if held_by_other:
         raise CaseUnavailable(_("Another moderator is working on this case."), case=case)
+
+
+def pending_proposal(case: Case) -> Decision | None:
+    """The ban on this case that waits for a second moderator, if there is one."""
+    return (
+        case.decisions.filter(awaiting_confirmation=True, reversed_at__isnull=True)
+        .select_related("moderator")
+        .first()
+    )
+
+
+def _refuse_if_proposed(case: Case) -> None:
+    proposal = pending_proposal(case)
+    if proposal is not None:
+        who = proposal.moderator.display_name or proposal.moderator.username
+        raise CaseUnavailable(
+            _(
+                "%(who)s proposed a ban on this case; it waits for a second moderator. "
+                "Confirm or reject the proposal before deciding anything else."
+            )
+            % {"who": who},
+            case=case,
+        )
+
+
+def _needs_second_moderator(case: Case, action: str) -> bool:
+    return (
+        action == DecisionAction.BAN
+        and Policy.objects.filter(category_id=case.category_id, four_eyes_for_bans=True).exists()
+    )
 
 
 def _resolve_reports(case: Case, *, action: str, now: datetime) -> None:
@@ -424,6 +458,8 @@ def _record(
     legal_ground: str,
     now: datetime,
     primary: Decision | None = None,
+    awaiting_confirmation: bool = False,
+    confirmed_by: User | None = None,
 ) -> Decision:
     ends_at = now + duration if duration else None
     sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
@@ -454,6 +490,9 @@ def _record(
         starts_at=now,
         ends_at=ends_at,
         primary=primary,
+        awaiting_confirmation=awaiting_confirmation,
+        confirmed_by=confirmed_by,
+        confirmed_at=now if confirmed_by else None,
     )
 
 
@@ -478,12 +517,16 @@ def decide(
     restrict, suspend, ban); "remove content" always does. `also_case_ids` closes the member's
     other open cases with the same decision (their reports are resolved; the member gets one
     enforcement and one strike). Raises CaseUnavailable when someone else decided or holds the
-    case, or when `expected_version` shows the page was out of date; ValidationError for bad
-    values; PermissionDenied for a case outside the moderator's categories.
+    case, when a ban proposed on it waits for a second moderator, or when `expected_version`
+    shows the page was out of date; ValidationError for bad values; PermissionDenied for a case
+    outside the moderator's categories.
+
+    A ban in a category with four eyes for bans is only proposed: see `confirm_ban`.
     """
     now = timezone.now()
     case = _lock_case(case_id)
     _check_workable(case, moderator=moderator, now=now)
+    _refuse_if_proposed(case)
     if expected_version is not None and case_version(case) != expected_version:
         raise CaseUnavailable(
             _("This case changed since you opened it; look at it again before deciding."),
@@ -498,8 +541,19 @@ def decide(
         legal_ground=legal_ground,
     )
     others = _lock_companions(case, also_case_ids, moderator=moderator, now=now)
+    if _needs_second_moderator(case, action):
+        return _propose_ban(
+            case,
+            moderator=moderator,
+            reason=reason,
+            facts=facts,
+            ground=ground,
+            legal_ground=legal_ground,
+            remove_content=remove_content,
+            others=others,
+            now=now,
+        )
     member = User.objects.select_for_update().get(pk=case.subject_id)
-    member_before = _member_state(member)
     decision = _record(
         case,
         moderator=moderator,
@@ -511,50 +565,84 @@ def decide(
         legal_ground=legal_ground,
         now=now,
     )
-    enforcements = _decide_content(
-        decision, case, remove_content=remove_content, actor=moderator, now=now
+    _apply(
+        decision,
+        case,
+        member,
+        actor=moderator,
+        chosen_reason=reason,
+        remove_content=remove_content,
+        others=others,
+        event="decision.recorded",
+        now=now,
     )
-    on_member = _apply_to_member(decision, case, member, actor=moderator, now=now)
+    return decision
+
+
+def _apply(
+    decision: Decision,
+    case: Case,
+    member: User,
+    *,
+    actor: User,
+    chosen_reason: Reason | None,
+    remove_content: bool,
+    others: Sequence[Case],
+    event: str,
+    now: datetime,
+) -> None:
+    """Everything a decision does, from `now`: enforcement, strike, closing, audit, messages.
+
+    `decide` calls it for a decision it just recorded, `confirm_ban` for a confirmed proposal;
+    `actor` is whoever made it take effect. The case, the companions and the member are locked.
+    """
+    member_before = _member_state(member)
+    enforcements = _decide_content(
+        decision, case, remove_content=remove_content, actor=actor, now=now
+    )
+    on_member = _apply_to_member(decision, case, member, actor=actor, now=now)
     if on_member is not None:
         enforcements.append(on_member)
-    if action != DecisionAction.NO_VIOLATION:
+    if decision.action != DecisionAction.NO_VIOLATION:
         _add_strike(decision, member, now=now)
     _refresh_member(member, now=now)
     for enforcement in enforcements:
-        _audit_enforcement(enforcement, actor=moderator, case=case)
+        _audit_enforcement(enforcement, actor=actor, case=case)
     case_before = _close_case(case, now=now)
-    _resolve_reports(case, action=action, now=now)
+    _resolve_reports(case, action=decision.action, now=now)
     record_event(
-        action="decision.recorded",
+        action=event,
         target=decision,
-        actor=moderator,
+        actor=actor,
         case=case,
         before={"case": case_before, "member": member_before},
         after={
             "case": {"status": case.status},
             "member": _member_state(member),
-            "action": action,
-            "duration": duration,
+            "action": decision.action,
+            "duration": decision.duration,
             "ends_at": decision.ends_at,
             "reason": decision.reason_id,
             "enforcements": [e.pk for e in enforcements],
         },
-        message=facts.strip(),
+        message=decision.facts,
     )
     for other in others:
         _decide_companion(
             other,
             primary=decision,
-            moderator=moderator,
-            reason=reason if reason and reason.category_id == other.category_id else None,
-            facts=facts,
-            ground=ground,
-            legal_ground=legal_ground,
+            actor=actor,
+            # The moderator's chosen reason goes with the other cases of its own category only;
+            # the others keep the reason their reports gave.
+            reason=(
+                chosen_reason
+                if chosen_reason and chosen_reason.category_id == other.category_id
+                else None
+            ),
             remove_content=remove_content,
             now=now,
         )
     _queue_messages(decision, now=now)
-    return decision
 
 
 def _lock_companions(
@@ -576,6 +664,8 @@ def _lock_companions(
             raise ValidationError({"also_cases": [_("Those cases are about another member.")]})
         try:
             _check_workable(other, moderator=moderator, now=now)
+            # A ban proposed there waits for its own second moderator.
+            _refuse_if_proposed(other)
         except (CaseUnavailable, PermissionDenied):
             continue  # decided or taken meanwhile, or not this moderator's: left as it is
         others.append(other)
@@ -586,11 +676,8 @@ def _decide_companion(
     case: Case,
     *,
     primary: Decision,
-    moderator: User,
+    actor: User,
     reason: Reason | None,
-    facts: str,
-    ground: str,
-    legal_ground: str,
     remove_content: bool,
     now: datetime,
 ) -> Decision:
@@ -601,32 +688,270 @@ def _decide_companion(
     """
     decision = _record(
         case,
-        moderator=moderator,
+        moderator=primary.moderator,
         action=primary.action,
         duration=primary.duration,
         reason=reason,
-        facts=facts,
-        ground=ground,
-        legal_ground=legal_ground,
+        facts=primary.facts,
+        ground=primary.ground,
+        legal_ground=primary.legal_ground,
         now=now,
         primary=primary,
+        confirmed_by=primary.confirmed_by,
     )
     for enforcement in _decide_content(
-        decision, case, remove_content=remove_content, actor=moderator, now=now
+        decision, case, remove_content=remove_content, actor=actor, now=now
     ):
-        _audit_enforcement(enforcement, actor=moderator, case=case)
+        _audit_enforcement(enforcement, actor=actor, case=case)
     before = _close_case(case, now=now)
     _resolve_reports(case, action=primary.action, now=now)
     record_event(
         action="decision.recorded",
         target=decision,
-        actor=moderator,
+        actor=actor,
         case=case,
         before={"case": before},
         after={"case": {"status": case.status}, "action": primary.action, "with": primary.pk},
-        message=facts.strip(),
+        message=primary.facts,
     )
     return decision
+
+
+# --- four eyes for bans -------------------------------------------------------------------------
+
+
+def _propose_ban(
+    case: Case,
+    *,
+    moderator: User,
+    reason: Reason | None,
+    facts: str,
+    ground: str,
+    legal_ground: str,
+    remove_content: bool,
+    others: Sequence[Case],
+    now: datetime,
+) -> Decision:
+    """Record a ban that waits for a second moderator, and send the case to them.
+
+    Nothing else happens: no enforcement, strike, closed report or message. What the proposal
+    would also do (remove the content, close the member's other cases) is kept in its audit
+    event, which `confirm_ban` reads back; the other cases stay open until then.
+    """
+    decision = _record(
+        case,
+        moderator=moderator,
+        action=DecisionAction.BAN,
+        duration=None,
+        reason=reason,
+        facts=facts,
+        ground=ground,
+        legal_ground=legal_ground,
+        now=now,
+        awaiting_confirmation=True,
+    )
+    case_before = {"status": case.status, "tier": case.tier, "claimed_by": case.claimed_by_id}
+    _send_for_confirmation(case, proposer=moderator, now=now)
+    record_event(
+        action="decision.proposed",
+        target=decision,
+        actor=moderator,
+        case=case,
+        before={"case": case_before},
+        after={
+            "case": {"status": case.status, "tier": case.tier},
+            "action": decision.action,
+            "reason": decision.reason_id,
+            "chosen_reason": reason.pk if reason else None,
+            "remove_content": remove_content,
+            "also_cases": [other.pk for other in others],
+        },
+        message=decision.facts,
+    )
+    return decision
+
+
+def _send_for_confirmation(case: Case, *, proposer: User, now: datetime) -> None:
+    """Put the case in the senior queue (or leave it at its higher tier), held by nobody."""
+    if case.tier == Tier.FRONTLINE:
+        escalate(
+            case,
+            to_tier=Tier.SENIOR,
+            cause=EscalationCause.CONFIRMATION,
+            actor=proposer,
+            note=_("A ban waits for a second moderator."),
+        )
+        return
+    # Already above the frontline: it waits at its own tier, for a colleague there.
+    from ..notifications import alert_tier
+
+    case.status = CaseStatus.ESCALATED
+    case.claimed_by = None
+    case.lease_expires_at = None
+    case.due_at = now + tier_sla(case.category_id, case.tier)
+    case.escalated_at = now
+    case.escalation_cause = EscalationCause.CONFIRMATION
+    case.save(
+        update_fields=[
+            "status",
+            "claimed_by",
+            "lease_expires_at",
+            "due_at",
+            "escalated_at",
+            "escalation_cause",
+        ]
+    )
+    alert_tier(
+        case,
+        tier=case.tier,
+        event="case_emergency" if case.tier == Tier.EMERGENCY else "case_escalated",
+        why=EscalationCause.CONFIRMATION.label,
+    )
+
+
+@dataclass(frozen=True)
+class ProposalTerms:
+    """What a proposed ban does besides the ban itself, as its moderator chose it."""
+
+    remove_content: bool = True
+    also_case_ids: tuple[int, ...] = ()
+    chosen_reason_id: int | None = None
+
+
+def proposal_terms(decision: Decision) -> ProposalTerms:
+    event = (
+        AuditEvent.objects.filter(
+            action="decision.proposed", target_type="decision", target_id=str(decision.pk)
+        )
+        .order_by("-id")
+        .first()
+    )
+    after = event.after if event else {}
+    return ProposalTerms(
+        remove_content=bool(after.get("remove_content", True)),
+        also_case_ids=tuple(int(pk) for pk in after.get("also_cases", ())),
+        chosen_reason_id=after.get("chosen_reason"),
+    )
+
+
+def _lock_proposal(decision_id: int, *, moderator: User) -> tuple[Case, Decision, datetime]:
+    """Lock a proposed ban and its case for a second moderator, or say why they cannot act.
+
+    The decision is locked before the case, in the order `undo_decision` locks them, so two
+    moderators acting on the same proposal queue up here and the second finds it settled.
+    """
+    # Only rows that never change are joined: a join is read as it was before the lock was
+    # granted, so a confirmer who waited would see the decision's new confirmed_by_id next to
+    # the old, empty, confirmed_by.
+    decision = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("moderator", "reason")
+        .get(pk=decision_id)
+    )
+    case = _lock_case(decision.case_id)
+    now = timezone.now()
+    if not can_view_case(moderator, case):
+        raise PermissionDenied("This case belongs to another team or tier.")
+    if decision.confirmed_at is not None:
+        who = decision.confirmed_by.display_name or decision.confirmed_by.username
+        raise CaseUnavailable(
+            _("%(who)s confirmed this ban already.") % {"who": who},
+            case=case,
+            decided_by=decision.confirmed_by,
+        )
+    if decision.is_reversed:
+        who = decision.reversed_by.display_name or decision.reversed_by.username
+        raise CaseUnavailable(
+            _("%(who)s rejected this ban already; the case waits for a new decision.")
+            % {"who": who},
+            case=case,
+        )
+    if not decision.awaiting_confirmation:
+        raise CaseUnavailable(_("This decision does not wait for a confirmation."), case=case)
+    if case.status not in OPEN_CASE_STATUSES:
+        raise CaseUnavailable(_("This case was closed meanwhile."), case=case)
+    if decision.moderator_id == moderator.pk:
+        raise PermissionDenied(
+            _("You proposed this ban; a second moderator has to confirm or reject it.")
+        )
+    # The proposer holding the case does not stop a colleague; a third moderator does.
+    held_by_other = (
+        case.status == CaseStatus.CLAIMED
+        and case.claimed_by_id not in (moderator.pk, decision.moderator_id)
+        and case.lease_expires_at > now
+    )
+    if held_by_other:
+        raise CaseUnavailable(_("Another moderator is working on this case."), case=case)
+    return case, decision, now
+
+
+@transaction.atomic
+def confirm_ban(
+    *, decision_id: int, moderator: User, expected_version: int | None = None
+) -> Decision:
+    """A second moderator confirms a proposed ban: it takes effect now, as `decide` applies it.
+
+    The ban starts, and its undo window runs, from the confirmation; the confirmer is the one
+    who may undo it. Raises PermissionDenied for the proposer or a moderator who cannot see the
+    case, CaseUnavailable when someone confirmed or rejected it first or the page is stale.
+    """
+    case, decision, now = _lock_proposal(decision_id, moderator=moderator)
+    if expected_version is not None and case_version(case) != expected_version:
+        raise CaseUnavailable(
+            _("This case changed since you opened it; look at it again before confirming."),
+            case=case,
+        )
+    terms = proposal_terms(decision)
+    others = _lock_companions(case, terms.also_case_ids, moderator=moderator, now=now)
+    member = User.objects.select_for_update().get(pk=case.subject_id)
+    decision.awaiting_confirmation = False
+    decision.confirmed_by, decision.confirmed_at = moderator, now
+    decision.starts_at = now
+    decision.save(
+        update_fields=["awaiting_confirmation", "confirmed_by", "confirmed_at", "starts_at"]
+    )
+    _apply(
+        decision,
+        case,
+        member,
+        actor=moderator,
+        chosen_reason=decision.reason if terms.chosen_reason_id else None,
+        remove_content=terms.remove_content,
+        others=others,
+        event="decision.confirmed",
+        now=now,
+    )
+    return decision
+
+
+@transaction.atomic
+def reject_ban(*, decision_id: int, moderator: User, note: str) -> Case:
+    """A second moderator turns a proposed ban down, saying why; the case waits for a decision.
+
+    The proposal is kept, reversed, with the note as its reason. The case stays open at its
+    tier for anyone there, the rejecting moderator included, to decide again.
+    """
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": [_("Say why the ban should not be applied.")]})
+    if len(note) > MAX_REJECTION_NOTE:
+        raise ValidationError(
+            {"note": [_("At most %(n)d characters.") % {"n": MAX_REJECTION_NOTE}]}
+        )
+    case, decision, now = _lock_proposal(decision_id, moderator=moderator)
+    decision.reversed_at, decision.reversed_by = now, moderator
+    decision.reversal_reason = note
+    decision.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+    record_event(
+        action="decision.rejected",
+        target=decision,
+        actor=moderator,
+        case=case,
+        before={"awaiting_confirmation": True},
+        after={"rejected_by": moderator.pk, "case": {"status": case.status, "tier": case.tier}},
+        message=note,
+    )
+    return case
 
 
 def _queue_messages(decision: Decision, *, now: datetime) -> None:
@@ -642,8 +967,18 @@ def _queue_messages(decision: Decision, *, now: datetime) -> None:
 
 def undo_deadline(decision: Decision) -> datetime:
     # From the decision's own clock (starts_at), which also times its messages: the messages
-    # become due exactly when undoing stops being possible.
+    # become due exactly when undoing stops being possible. A confirmed ban starts, and its
+    # messages are queued, when it is confirmed.
     return decision.starts_at + settings.DECISION_UNDO_WINDOW
+
+
+def _undoer_id(decision: Decision) -> int | None:
+    """Who may take a decision back: its moderator, or for a confirmed ban the confirmer.
+
+    The confirmer made the ban take effect, so they hold the undo, as a moderator does for
+    their own decision; the proposer alone cannot lift what two people agreed on.
+    """
+    return decision.confirmed_by_id or decision.moderator_id
 
 
 @transaction.atomic
@@ -651,14 +986,20 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
     """Take back one's own decision within the undo window; the case returns to its moderator.
 
     Enforcements are lifted, content visibility and the member's status restored, the strike
-    revoked and the reports reopened; nobody was told yet, so nobody is told now.
+    revoked and the reports reopened; nobody was told yet, so nobody is told now. A confirmed
+    ban is undone by its confirmer, to whom the case returns; a proposal that still waits, or
+    was rejected, applied nothing and has nothing to undo.
     """
     decision = (
         Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision_id)
     )
     now = timezone.now()  # after the lock: the messages' task waits on it too
-    if decision.moderator_id != moderator.pk:
-        raise PermissionDenied("Only the moderator who decided can undo a decision.")
+    if _undoer_id(decision) != moderator.pk:
+        raise PermissionDenied(
+            "Only the moderator who decided (or who confirmed a ban) can undo a decision."
+        )
+    if decision.awaiting_confirmation:
+        raise ValidationError(_("This ban was never applied; there is nothing to undo."))
     if decision.primary_id is not None:
         raise ValidationError(_("Undo the decision this one was taken with."))
     if decision.is_reversed:
@@ -698,7 +1039,11 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
     _refresh_member(member, now=now)
     for each in decisions:
         each.reversed_at, each.reversed_by = now, moderator
-        each.reversal_reason = _("Undone by the moderator who decided.")
+        each.reversal_reason = (
+            _("Undone by the moderator who confirmed it.")
+            if decision.confirmed_by_id
+            else _("Undone by the moderator who decided.")
+        )
         each.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
         try:
             with transaction.atomic():
@@ -768,7 +1113,8 @@ def _reopen(decision: Decision, *, moderator: User, holder: User | None, now: da
 
 def can_undo(decision: Decision, user: User, *, now: datetime | None = None) -> bool:
     return (
-        decision.moderator_id == user.pk
+        _undoer_id(decision) == user.pk
+        and not decision.awaiting_confirmation
         and decision.primary_id is None
         and not decision.is_reversed
         and (now or timezone.now()) < undo_deadline(decision)

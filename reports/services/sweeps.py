@@ -118,6 +118,7 @@ def refresh_content_visibility(content: Content, *, now: datetime | None = None)
 def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 500) -> int:
     """End restrictions and suspensions whose time is up, and tell the member."""
     from ..notifications import notify
+    from ..texts import render
 
     now = now or timezone.now()
     lifted = 0
@@ -146,15 +147,17 @@ def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 
                 refresh_member_status(enforcement.member, now=now)
             # Announced only when nothing else still restricts the member.
             if enforcement.member is not None and enforcement.member.status == MemberStatus.ACTIVE:
+                subject, body = render(
+                    "restriction_lifted",
+                    language=enforcement.member.preferred_language,
+                    values={},
+                )
                 notify(
                     recipient=enforcement.member,
                     event="restriction_lifted",
                     key=str(enforcement.pk),
-                    subject="Your account is no longer restricted",
-                    body=(
-                        "The restriction on your account has ended. Thank you for following "
-                        "the community guidelines."
-                    ),
+                    subject=subject,
+                    body=body,
                 )
             lifted += 1
     return lifted

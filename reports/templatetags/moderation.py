@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django import template
+from django.utils.dateparse import parse_duration
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -48,6 +49,8 @@ def get_item(mapping: dict, key):
 def _plain(value) -> str:
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and value.startswith("P") and (duration := parse_duration(value)):
+        return _span(duration)  # durations are stored as ISO 8601 text
     return str(value)
 
 

@@ -41,6 +41,7 @@ from ..permissions import (
     is_policy_admin,
     moderated_categories,
     visible_cases,
+    works_escalated,
 )
 from ..selectors import case_file, case_for_page, member_history, queue_page, queue_summaries
 from ..services.bulk import start_bulk_decision
@@ -55,8 +56,11 @@ from ..services.decisions import (
     CaseUnavailable,
     can_undo,
     case_version,
+    confirm_ban,
     counts_touched,
     decide,
+    proposal_terms,
+    reject_ban,
     statement_previews,
     suggest,
     undo_decision,
@@ -177,7 +181,7 @@ def next_case(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _case_context(request: HttpRequest, case: Case, form: DecisionForm | None = None) -> dict:
     file = case_file(case, request.user)
-    suggestion = suggest(case)
+    suggestion = suggest(case, ladder=file.policy.ladder_steps)
     version = case_version(case)
     if form is None:
         initial = {"version": version, "reason": case.reason_id}
@@ -186,19 +190,36 @@ def _case_context(request: HttpRequest, case: Case, form: DecisionForm | None = 
             initial["days"] = suggestion.duration.days if suggestion.duration else None
         form = DecisionForm(initial=initial, case=case, other_cases=file.history.open_cases)
     now = timezone.now()
+    held_by_other = (
+        case.status == "claimed"
+        and case.claimed_by_id != request.user.pk
+        and case.lease_expires_at > now
+    )
+    # A ban waiting for a second moderator: the case page offers to confirm or reject it.
+    proposal = next(
+        (d for d in file.decisions if d.awaiting_confirmation and not d.is_reversed), None
+    )
     return {
         "case": case,
         "file": file,
         "form": form,
         "suggestion": suggestion,
+        "version": version,
         "escalate_form": EscalateForm(),
         "note_form": NoteForm(),
         "holding": case.claimed_by_id == request.user.pk and case.status == "claimed",
-        "held_by_other": (
-            case.status == "claimed"
-            and case.claimed_by_id != request.user.pk
-            and case.lease_expires_at > now
+        "held_by_other": held_by_other,
+        "proposal": proposal if case.is_open else None,
+        "proposal_terms": proposal_terms(proposal) if proposal and case.is_open else None,
+        "can_confirm": (
+            case.is_open
+            and proposal is not None
+            and proposal.moderator_id != request.user.pk
+            # The proposer holding the case does not stop a colleague; a third moderator does.
+            and not (held_by_other and case.claimed_by_id != proposal.moderator_id)
         ),
+        "reject_note": "",
+        "reject_errors": [],
         "can_escalate": case.is_open and Tier(case.tier) in NEXT_TIER,
         "undoable": [d for d in file.decisions if can_undo(d, request.user, now=now)],
         "params": _queue_params(request),
@@ -288,12 +309,86 @@ def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
-            request.session["undo_decision"] = decision.pk
             params = _queue_params(request)
+            if decision.awaiting_confirmation:
+                messages.success(
+                    request,
+                    _(
+                        "Ban proposed on case #%(case)s. It takes effect once a second "
+                        "moderator confirms it; the case is in the senior queue until then."
+                    )
+                    % {"case": case.pk},
+                )
+                # A senior's "next case" would hand their own proposal straight back.
+                if request.POST.get("then") == "next" and not works_escalated(request.user):
+                    return _take_next(request, case.category, params)
+                return redirect(_queue_url(case.category, params))
+            request.session["undo_decision"] = decision.pk
             if request.POST.get("then") == "next":
                 return _take_next(request, case.category, params)
             return redirect(_queue_url(case.category, params))
     return render(request, "moderation/case.html", _case_context(request, case, form), status=400)
+
+
+def _proposal_for_moderator(request: HttpRequest, decision_id: int) -> tuple[Decision, Case]:
+    """A decision and its case, if this moderator may see the case; 404 otherwise."""
+    decision = get_object_or_404(Decision.objects.only("pk", "case_id"), pk=decision_id)
+    case = get_case_for_moderator(
+        request.user, decision.case_id, queryset=case_for_page(decision.case_id)
+    )
+    return decision, case
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 19 else None
+
+
+@moderator_required
+@require_POST
+def confirm(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """A second moderator confirms a proposed ban; it takes effect now."""
+    decision, case = _proposal_for_moderator(request, decision_id)
+    params = _queue_params(request)
+    try:
+        confirm_ban(
+            decision_id=decision.pk, moderator=request.user, expected_version=_version(request)
+        )
+    except CaseUnavailable as error:
+        return _unavailable(request, error)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect(_case_url(case, params))
+    request.session["undo_decision"] = decision.pk
+    messages.success(
+        request, _("Ban confirmed on case #%(case)s; it applies now.") % {"case": case.pk}
+    )
+    return redirect(_queue_url(case.category, params))
+
+
+@moderator_required
+@require_POST
+def reject(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """A second moderator turns a proposed ban down with a note; the case waits for a decision."""
+    decision, case = _proposal_for_moderator(request, decision_id)
+    note = request.POST.get("note", "")
+    try:
+        reject_ban(decision_id=decision.pk, moderator=request.user, note=note)
+    except CaseUnavailable as error:
+        return _unavailable(request, error)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect(_case_url(case, _queue_params(request)))
+    except ValidationError as error:
+        context = _case_context(request, case)
+        context["reject_note"] = note
+        context["reject_errors"] = error.messages
+        return render(request, "moderation/case.html", context, status=400)
+    messages.success(
+        request,
+        _("Ban proposal rejected. Case #%(case)s waits for a new decision.") % {"case": case.pk},
+    )
+    return redirect(_case_url(case, _queue_params(request)))
 
 
 @moderator_required

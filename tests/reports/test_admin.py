@@ -25,14 +25,18 @@ from reports.models import (
     CaseStatus,
     Category,
     Channel,
+    ConfigurationJob,
     Content,
     Decision,
     DecisionAction,
     Enforcement,
+    EscalationTier,
     Evidence,
     Note,
     Notification,
+    NotificationTemplate,
     OutboxMessage,
+    RateLimit,
     Report,
     Strike,
 )
@@ -125,7 +129,12 @@ def records(spam, hate):
         BulkDecision.objects.create(
             moderator=moderator, category=spam, action="warn", case_ids=[case.pk], total=1
         )
+        ConfigurationJob.objects.create(kind="reschedule", category=spam, actor=moderator, total=1)
     Token.objects.create(user=moderator)
+    RateLimit.objects.create(audience="members", reports_per_hour=20)
+    NotificationTemplate.objects.create(
+        event="report_received", language="en", subject="Thanks", body="We got {reference}."
+    )
     dismissed = [report.case_id for report in reports[:DISMISSED]]
     Case.objects.filter(pk__in=dismissed).update(status=CaseStatus.DISMISSED, resolved_at=now)
     return SimpleNamespace(reports=reports, moderator=moderator)
@@ -384,6 +393,8 @@ def posted_form(response) -> dict:
                     data[bound.html_name] = "on"
             elif isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
                 data[bound.html_name] = [str(v) for v in value or []]
+            elif isinstance(field, forms.JSONField) and isinstance(value, str):
+                data[bound.html_name] = value  # already the JSON text the page shows
             elif value is not None:
                 prepared = field.prepare_value(value)
                 data[bound.html_name] = "" if prepared is None else str(prepared)
@@ -391,6 +402,7 @@ def posted_form(response) -> dict:
 
 
 def test_a_trust_and_safety_admin_can_change_a_category(client, ts_admin, spam):
+    EscalationTier.objects.filter(category=spam).update(team=make_team(spam))
     client.force_login(ts_admin)
     url = admin_url(Category, "change", spam.pk)
     response = client.get(url)

@@ -1,0 +1,514 @@
+"""Admin for the moderation configuration: categories, reasons, policies, tiers and ladders.
+
+Only Trust & Safety admins change these (the permissions of their role). A wrong value is
+refused next to its field (the models' clean() and the formsets below); every saved change is
+recorded with before and after in the category's policy history; a changed SLA reschedules the
+category's open cases on the worker.
+"""
+
+import contextlib
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AuditEvent,
+    Category,
+    ConfigurationJob,
+    EscalationTier,
+    LadderStep,
+    Policy,
+    RateLimit,
+    Reason,
+    StatementTemplate,
+    Tier,
+)
+from .models.categories import ACTION_ORDER
+from .ratelimit import forget_limits
+from .services.configuration import record_change, retire_category, start_reschedule
+
+
+def _plain(value: Any) -> Any:
+    """A form value as the audit trail stores it: JSON, with people and rows by name."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(str(item) for item in value)
+    if isinstance(value, timedelta | int | float | bool | str) or value is None:
+        return value
+    return str(value)
+
+
+def form_changes(form: forms.BaseForm) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an admin form changed, as (before, after) of the changed fields only."""
+    before, after = {}, {}
+    for name in form.changed_data:
+        field = form.fields[name]
+        initial = form.get_initial_for_field(field, name)
+        if isinstance(field, forms.ModelChoiceField) and initial is not None:
+            with contextlib.suppress(ValidationError):
+                initial = field.to_python(getattr(initial, "pk", initial))
+        was, now = _plain(initial), _plain(form.cleaned_data.get(name))
+        if was != now:  # a form may call a field changed that only changed its spelling
+            before[name], after[name] = was, now
+    return before, after
+
+
+def category_of(obj: models.Model) -> Category | None:
+    if isinstance(obj, Category):
+        return obj
+    return getattr(obj, "category", None)
+
+
+DURATION_HINT = _("Written as days hh:mm:ss: 2 00:00:00 is two days, 4:00:00 four hours.")
+
+
+def _with_duration_hint(formfield):
+    if formfield is not None and isinstance(formfield, forms.DurationField):
+        formfield.help_text = format_html("{} {}", formfield.help_text or "", DURATION_HINT).strip()
+    return formfield
+
+
+class TextWithNewlines(forms.CharField):
+    """Text as browsers post it (CRLF) compares equal to the same text stored with LF."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class DurationHintMixin:
+    """Configuration forms: durations explain their format; long texts keep their newlines."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("form_class", TextWithNewlines)
+        return _with_duration_hint(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class ConfigurationAdmin(DurationHintMixin, admin.ModelAdmin):
+    show_full_result_count = False
+
+
+class AuditedConfigurationAdmin(ConfigurationAdmin):
+    """Records every change made through this admin, and through its inlines."""
+
+    def save_model(self, request, obj, form, change):
+        before, after = form_changes(form)
+        super().save_model(request, obj, form, change)
+        if change and not after:
+            return
+        record_change(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'changed' if change else 'created'}",
+            target=obj,
+            category=category_of(obj),
+            before=before,
+            after=after,
+        )
+
+    def save_formset(self, request, form, formset, change):
+        changes = [
+            (inline_form, *form_changes(inline_form))
+            for inline_form in formset.forms
+            if inline_form.has_changed() and inline_form not in formset.deleted_forms
+        ]
+        super().save_formset(request, form, formset, change)
+        for inline_form, before, after in changes:
+            obj = inline_form.instance
+            created = not inline_form.initial
+            if not created and not after:
+                continue  # only the spelling changed (see form_changes)
+            record_change(
+                actor=request.user,
+                action=f"{obj._meta.model_name}.{'created' if created else 'changed'}",
+                target=obj,
+                category=category_of(obj),
+                before={} if created else before,
+                after=after,
+            )
+        for obj in formset.deleted_objects:
+            _audit_deletion(request, obj)
+
+    def delete_model(self, request, obj):
+        _audit_deletion(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _audit_deletion(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+def _audit_deletion(request, obj) -> None:
+    record_change(
+        actor=request.user,
+        action=f"{obj._meta.model_name}.deleted",
+        target=obj,
+        category=category_of(obj),
+        before={"was": str(obj)},
+    )
+
+
+def _live_forms(formset) -> list[forms.Form]:
+    return [
+        f
+        for f in formset.forms
+        if f.is_valid() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class LadderFormSet(BaseInlineFormSet):
+    """The enforcement ladder: offences 1, 2, 3 … in order, each no milder than the last."""
+
+    def clean(self):
+        super().clean()
+        steps = sorted(
+            (f.cleaned_data["offence"], f.cleaned_data["action"], f.cleaned_data.get("duration"))
+            for f in _live_forms(self)
+            if f.cleaned_data.get("offence") and f.cleaned_data.get("action")
+        )
+        offences = [offence for offence, _action, _duration in steps]
+        if offences and offences != list(range(1, len(offences) + 1)):
+            raise ValidationError(
+                _("Number the offences 1, 2, 3 … without gaps or repeats (now: %(now)s).")
+                % {"now": ", ".join(map(str, offences))}
+            )
+        for (n, action, duration), (_m, next_action, next_duration) in itertools.pairwise(steps):
+            harsher_action = ACTION_ORDER.index(next_action) - ACTION_ORDER.index(action)
+            shorter = (next_duration or timedelta(0)) < (duration or timedelta(0))
+            milder = harsher_action < 0 or (harsher_action == 0 and shorter)
+            if milder:
+                raise ValidationError(
+                    _("Offence %(next)d is milder than offence %(n)d; a ladder only goes up.")
+                    % {"n": n, "next": n + 1}
+                )
+
+
+class TierFormSet(BaseInlineFormSet):
+    """Every tier once, each with a team; the frontline tier's SLA is the category's SLA."""
+
+    def clean(self):
+        super().clean()
+        live = _live_forms(self)
+        for tier_form in live:
+            edited = "sla" in tier_form.changed_data
+            frontline = tier_form.cleaned_data.get("tier") == Tier.FRONTLINE
+            if frontline and edited and tier_form.cleaned_data["sla"] != self.instance.sla:
+                tier_form.add_error(
+                    "sla", _("The frontline SLA is the category's SLA: change that one above.")
+                )
+        tiers = [f.cleaned_data["tier"] for f in live if f.cleaned_data.get("tier")]
+        missing = [str(Tier(t).label) for t in Tier.values if t not in tiers]
+        doubled = {str(Tier(t).label) for t in tiers if tiers.count(t) > 1}
+        if missing or doubled:
+            raise ValidationError(
+                _("Give each tier exactly one row (missing: %(missing)s; twice: %(twice)s).")
+                % {"missing": ", ".join(missing) or "—", "twice": ", ".join(doubled) or "—"}
+            )
+
+
+class ReasonInline(DurationHintMixin, admin.StackedInline):
+    model = Reason
+    extra = 0
+    # Reports, cases and decisions point at reasons; retire one by unticking "active".
+    can_delete = False
+    fields = (
+        ("position", "slug", "name"),
+        ("severity", "sla", "is_critical", "is_active"),
+        "description",
+        "translations",
+    )
+
+
+class PolicyInline(DurationHintMixin, admin.StackedInline):
+    model = Policy
+    max_num = 1
+    can_delete = False
+
+
+class EscalationTierInline(DurationHintMixin, admin.TabularInline):
+    model = EscalationTier
+    formset = TierFormSet
+    extra = 0
+    fields = ("tier", "team", "sla")
+    verbose_name_plural = _("Tiers (the frontline SLA follows the category's SLA)")
+
+
+class LadderStepInline(DurationHintMixin, admin.TabularInline):
+    model = LadderStep
+    formset = LadderFormSet
+    extra = 0
+    fields = ("offence", "action", "duration")
+
+
+class StatementTemplateInline(DurationHintMixin, admin.StackedInline):
+    model = StatementTemplate
+    extra = 0
+    fields = (("action", "language"), "body", "updated_at")
+    readonly_fields = ("updated_at",)
+
+
+class RetireForm(forms.Form):
+    move_to = forms.ModelChoiceField(
+        label=_("Move its open cases to"),
+        queryset=Category.objects.none(),
+        help_text=_("Members no longer see the retired category; its history keeps its name."),
+    )
+
+    def __init__(self, *args, category: Category, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["move_to"].queryset = Category.objects.filter(is_active=True).exclude(
+            pk=category.pk
+        )
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedConfigurationAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "position",
+        "severity",
+        "sla",
+        "details_required",
+        "is_active",
+        "updated_at",
+    )
+    list_filter = ("is_active", "severity")
+    search_fields = ("name", "slug")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "description", "translations")}),
+        (
+            _("Handling"),
+            {"fields": ("position", "is_active", "severity", "sla", "details_required")},
+        ),
+        (_("History"), {"fields": ("created_at", "updated_at", "policy_history")}),
+    )
+    readonly_fields = ("created_at", "updated_at", "policy_history")
+    inlines = (
+        PolicyInline,
+        ReasonInline,
+        EscalationTierInline,
+        LadderStepInline,
+        StatementTemplateInline,
+    )
+    change_form_template = "admin/reports/category/change_form.html"
+
+    def has_delete_permission(self, request, obj=None):
+        # Reports and cases keep their category for ever; retire one instead.
+        return False
+
+    @admin.display(description=_("Policy history"))
+    def policy_history(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:reports_category_history", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Every change, with before and after"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:category_id>/retire/",
+                self.admin_site.admin_view(self.retire_view),
+                name="reports_category_retire",
+            ),
+            *super().get_urls(),
+        ]
+
+    # An SLA lives on the category, its reasons and its tiers; any of them changing reschedules
+    # the open cases once the whole form is saved.
+    def save_model(self, request, obj, form, change):
+        request._sla_changed = change and "sla" in form.changed_data
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is EscalationTier:
+            for tier_form in formset.forms:
+                frontline = tier_form.cleaned_data.get("tier") == Tier.FRONTLINE
+                if frontline and tier_form.initial.get("sla") != form.instance.sla:
+                    tier_form.instance.sla = form.instance.sla
+                    tier_form.cleaned_data["sla"] = form.instance.sla
+                    if "sla" not in tier_form.changed_data:
+                        tier_form.changed_data.append("sla")
+        sla_forms = [f for f in formset.forms if f.initial and "sla" in f.changed_data]
+        if formset.model in (Reason, EscalationTier) and change and sla_forms:
+            request._sla_changed = True
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "_sla_changed", False):
+            job = start_reschedule(category=form.instance, actor=request.user)
+            url = reverse("admin:reports_configurationjob_change", args=[job.pk])
+            said = _("The SLA changed: %(n)d open cases are being rescheduled.") % {"n": job.total}
+            messages.info(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    said,
+                    url,
+                    _("Follow the progress."),
+                ),
+            )
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The category's policy history: every recorded configuration change, newest first."""
+        category = get_object_or_404(Category, pk=object_id)
+        if not self.has_view_or_change_permission(request, category):
+            raise PermissionDenied
+        events = AuditEvent.objects.filter(category=category).select_related("actor")
+        page = Paginator(events.order_by("-created_at", "-id"), 50).get_page(request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Policy history of %(name)s") % {"name": category.name},
+            "opts": self.opts,
+            "original": category,
+            "page": page,
+        }
+        return TemplateResponse(request, "admin/reports/category/policy_history.html", context)
+
+    def retire_view(self, request, category_id: int):
+        category = get_object_or_404(Category, pk=category_id)
+        if not self.has_change_permission(request, category):
+            raise PermissionDenied
+        form = RetireForm(request.POST or None, category=category)
+        if request.method == "POST" and form.is_valid():
+            try:
+                job = retire_category(
+                    category=category, move_to=form.cleaned_data["move_to"], actor=request.user
+                )
+            except ValidationError as error:
+                form.add_error("move_to", error.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is retired; its %(n)d open cases are moving to %(to)s.")
+                    % {"name": category.name, "n": job.total, "to": job.target_category.name},
+                )
+                return redirect("admin:reports_configurationjob_change", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Retire %(name)s") % {"name": category.name},
+            "opts": self.opts,
+            "original": category,
+            "form": form,
+            "open_cases": category.cases.filter(
+                status__in=["open", "claimed", "escalated"]
+            ).count(),
+        }
+        return TemplateResponse(request, "admin/reports/category/retire.html", context)
+
+
+@admin.register(Reason)
+class ReasonAdmin(AuditedConfigurationAdmin):
+    list_display = ("name", "category", "slug", "severity", "sla", "is_critical", "is_active")
+    list_select_related = ("category",)
+    list_filter = ("category", "is_critical", "is_active")
+    search_fields = ("name", "slug")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "sla" in form.changed_data:
+            start_reschedule(category=obj.category, actor=request.user)
+
+
+@admin.register(Policy)
+class PolicyAdmin(AuditedConfigurationAdmin):
+    list_display = (
+        "category",
+        "escalation_threshold",
+        "escalation_window",
+        "auto_hide_threshold",
+        "strike_lifetime",
+        "four_eyes_for_bans",
+        "updated_at",
+    )
+    list_select_related = ("category",)
+    readonly_fields = ("updated_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationTier)
+class EscalationTierAdmin(AuditedConfigurationAdmin):
+    list_display = ("category", "tier", "team", "sla")
+    list_select_related = ("category", "team")
+    list_filter = ("category", "tier", "team")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "sla" in form.changed_data:
+            start_reschedule(category=obj.category, actor=request.user)
+
+
+@admin.register(LadderStep)
+class LadderStepAdmin(AuditedConfigurationAdmin):
+    list_display = ("category", "offence", "action", "duration")
+    list_select_related = ("category",)
+    list_filter = ("category", "action")
+
+
+@admin.register(ConfigurationJob)
+class ConfigurationJobAdmin(ConfigurationAdmin):
+    list_display = ("id", "kind", "category", "target_category", "actor", "progress", "created_at")
+    list_select_related = ("category", "target_category", "actor")
+    list_filter = ("kind", ("finished_at", admin.EmptyFieldListFilter))
+    readonly_fields = (
+        "kind",
+        "category",
+        "target_category",
+        "actor",
+        "total",
+        "done",
+        "progress",
+        "created_at",
+        "finished_at",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("progress"))
+    def progress(self, job):
+        state = _("finished") if job.finished_at else _("working")
+        return format_html(
+            '<progress max="100" value="{}"></progress> {}% · {}', job.percent, job.percent, state
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RateLimit)
+class RateLimitAdmin(AuditedConfigurationAdmin):
+    list_display = ("audience", "reports_per_hour", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget_limits()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget_limits()

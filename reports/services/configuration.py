@@ -1,0 +1,275 @@
+"""Configuration changes and the work they set off on open cases.
+
+Admins change categories, policies and teams in the Django admin; every change is recorded
+here (who, when, before → after, linked to its category for the policy history). An SLA change
+recomputes the due times of the category's open cases, and retiring a category moves its open
+cases to another; both run on the worker in batches, each batch its own transaction, so the
+job's progress moves while it works and a crash resumes where it stopped.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from ..models import (
+    AuditEvent,
+    Case,
+    CaseStatus,
+    Category,
+    ConfigurationJob,
+    EscalationTier,
+    Report,
+    ReportStatus,
+    Tier,
+)
+from ..models.choices import OPEN_CASE_STATUSES, JobKind
+from .audit import record_event
+from .intake import MAX_DESCRIPTION_LENGTH
+from .outbox import enqueue, handles
+
+RESCHEDULE_BATCH = 1000
+MOVE_BATCH = 200
+
+
+def record_change(
+    *,
+    actor: User,
+    action: str,
+    target: models.Model,
+    category: Category | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """One configuration change, on the record and in its category's policy history."""
+    return record_event(
+        action=action, target=target, actor=actor, category=category, before=before, after=after
+    )
+
+
+# Due times ------------------------------------------------------------------------------------
+
+
+def due_time(case: Case, *, category: Category, tier_slas: dict[int, timedelta]) -> Any:
+    """When a case is due under the category's current SLAs.
+
+    Frontline: from when it was opened, by its most urgent reason's SLA (else the category's).
+    Above: from when it was escalated, by that tier's SLA.
+    """
+    if case.tier == Tier.FRONTLINE:
+        sla = case.reason.effective_sla if case.reason_id else category.sla
+        return case.opened_at + sla
+    start = case.escalated_at or case.opened_at
+    return start + tier_slas.get(case.tier, timedelta(hours=4))
+
+
+def _tier_slas(category: Category) -> dict[int, timedelta]:
+    return dict(EscalationTier.objects.filter(category=category).values_list("tier", "sla"))
+
+
+def _start(kind: str, *, category: Category, actor: User, topic: str, **fields) -> ConfigurationJob:
+    job = ConfigurationJob.objects.create(
+        kind=kind,
+        category=category,
+        actor=actor,
+        total=Case.objects.filter(category=category, status__in=OPEN_CASE_STATUSES).count(),
+        **fields,
+    )
+    enqueue(topic, key=f"{topic}:{job.pk}:0", payload={"job_id": job.pk, "after_id": 0})
+    return job
+
+
+def start_reschedule(*, category: Category, actor: User) -> ConfigurationJob:
+    """Recompute the due times of the category's open cases after an SLA change."""
+    job = _start(JobKind.RESCHEDULE, category=category, actor=actor, topic="reschedule_cases")
+    record_change(
+        actor=actor,
+        action="cases.reschedule_started",
+        target=job,
+        category=category,
+        after={"open_cases": job.total},
+    )
+    return job
+
+
+def _next_batch(job: ConfigurationJob, *, topic: str, last_id: int | None, size: int, got: int):
+    ConfigurationJob.objects.filter(pk=job.pk).update(done=F("done") + got)
+    if got == size and last_id is not None:
+        enqueue(
+            topic,
+            key=f"{topic}:{job.pk}:{last_id}",
+            payload={"job_id": job.pk, "after_id": last_id},
+        )
+    else:
+        ConfigurationJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        )
+
+
+@handles("reschedule_cases")
+def reschedule_cases(*, job_id: int, after_id: int) -> None:
+    job = ConfigurationJob.objects.select_related("category", "actor").get(pk=job_id)
+    category = job.category
+    tier_slas = _tier_slas(category)
+    batch = list(
+        Case.objects.select_for_update(of=("self",))
+        .select_related("reason__category")
+        .filter(category=category, status__in=OPEN_CASE_STATUSES, pk__gt=after_id)
+        .order_by("pk")[:RESCHEDULE_BATCH]
+    )
+    changed, events = [], []
+    for case in batch:
+        due = due_time(case, category=category, tier_slas=tier_slas)
+        if due != case.due_at:
+            events.append(
+                AuditEvent(
+                    action="case.rescheduled",
+                    actor=job.actor,
+                    case=case,
+                    category=category,
+                    target_type="case",
+                    target_id=str(case.pk),
+                    before={"due_at": case.due_at},
+                    after={"due_at": due, "job": job.pk},
+                )
+            )
+            case.due_at = due
+            changed.append(case)
+    Case.objects.bulk_update(changed, ["due_at"])
+    AuditEvent.objects.bulk_create(events)
+    _next_batch(
+        job,
+        topic="reschedule_cases",
+        last_id=batch[-1].pk if batch else None,
+        size=RESCHEDULE_BATCH,
+        got=len(batch),
+    )
+
+
+# Retiring a category --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def retire_category(*, category: Category, move_to: Category, actor: User) -> ConfigurationJob:
+    """Hide a category from members and move its open cases to another category.
+
+    The category itself stays, with its name, for the history of every report and decision
+    made under it.
+    """
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if move_to.pk == category.pk:
+        raise ValidationError({"move_to": [_("Choose another category.")]})
+    if not move_to.is_active:
+        raise ValidationError({"move_to": [_("Choose a category that is still in use.")]})
+    if not category.is_active:
+        raise ValidationError({"move_to": [_("This category is already retired.")]})
+    category.is_active = False
+    category.save(update_fields=["is_active", "updated_at"])
+    job = _start(
+        JobKind.MOVE, category=category, actor=actor, topic="move_cases", target_category=move_to
+    )
+    record_change(
+        actor=actor,
+        action="category.retired",
+        target=category,
+        category=category,
+        before={"is_active": True},
+        after={"is_active": False, "open_cases_to": move_to.slug, "open_cases": job.total},
+    )
+    return job
+
+
+@handles("move_cases")
+def move_cases(*, job_id: int, after_id: int) -> None:
+    job = ConfigurationJob.objects.select_related("category", "target_category", "actor").get(
+        pk=job_id
+    )
+    target = job.target_category
+    tier_slas = _tier_slas(target)
+    batch = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(category=job.category, status__in=OPEN_CASE_STATUSES, pk__gt=after_id)
+        .order_by("pk")[:MOVE_BATCH]
+    )
+    for case in batch:
+        existing = (
+            Case.objects.select_for_update()
+            .filter(category=target, status__in=OPEN_CASE_STATUSES, content_id=case.content_id)
+            .filter(subject_id=case.subject_id)
+            .first()
+        )
+        if existing is None:
+            _move(case, job=job, target=target, tier_slas=tier_slas)
+        else:
+            _merge(case, into=existing, job=job)
+    _next_batch(
+        job,
+        topic="move_cases",
+        last_id=batch[-1].pk if batch else None,
+        size=MOVE_BATCH,
+        got=len(batch),
+    )
+
+
+def _move(case: Case, *, job: ConfigurationJob, target: Category, tier_slas) -> None:
+    before = {"category": job.category.slug, "due_at": case.due_at, "reason": case.reason_id}
+    case.category = target
+    case.reason = None  # reasons belong to their category; the reports keep theirs
+    case.due_at = due_time(case, category=target, tier_slas=tier_slas)
+    case.save(update_fields=["category", "reason", "due_at"])
+    record_event(
+        action="case.moved",
+        target=case,
+        actor=job.actor,
+        case=case,
+        category=job.category,
+        before=before,
+        after={"category": target.slug, "due_at": case.due_at, "job": job.pk},
+    )
+
+
+def _merge(case: Case, *, into: Case, job: ConfigurationJob) -> None:
+    """The subject already has an open case in the target category: its reports join it.
+
+    A reporter who reported in both keeps one report there, with both texts.
+    """
+    now = timezone.now()
+    joined = 0
+    for report in Report.objects.select_for_update().filter(case=case):
+        twin = Report.objects.select_for_update().filter(case=into, reporter=report.reporter_id)
+        twin = twin.first() if report.reporter_id else None
+        if twin is None:
+            report.case = into
+            report.save(update_fields=["case", "updated_at"])
+            joined += 1
+            continue
+        text = f"{twin.description}\n\n{report.description}".strip()
+        twin.description = text[:MAX_DESCRIPTION_LENGTH]
+        twin.save(update_fields=["description", "updated_at"])
+        report.evidence.update(report=twin)
+        report.status, report.resolved_at = ReportStatus.DISMISSED, now
+        report.save(update_fields=["status", "resolved_at", "updated_at"])
+    reporters = Report.objects.filter(case=into).exclude(reporter=None)
+    Case.objects.filter(pk=into.pk).update(
+        report_count=Report.objects.filter(case=into).count(),
+        distinct_reporters=reporters.values("reporter").distinct().count(),
+        last_reported_at=max(into.last_reported_at, case.last_reported_at),
+    )
+    case.status, case.resolved_at = CaseStatus.DISMISSED, now
+    case.claimed_by, case.lease_expires_at = None, None
+    case.save(update_fields=["status", "resolved_at", "claimed_by", "lease_expires_at"])
+    record_event(
+        action="case.merged",
+        target=case,
+        actor=job.actor,
+        case=case,
+        category=job.category,
+        before={"status": "open"},
+        after={"status": case.status, "into": into.pk, "reports_joined": joined, "job": job.pk},
+    )

@@ -1,0 +1,251 @@
+"""The texts of the messages hellomod writes: admin-written per event and language, or built in.
+
+Trust & Safety admins write a NotificationTemplate per event and language, with placeholders in
+braces ({reference}, {category} …). Each event allows only the placeholders listed in
+PLACEHOLDERS: none of them names a reporter to anyone, nor a moderator to a member, and a
+template naming any other cannot be saved. Without an admin's template the built-in text of
+DEFAULTS is used, translated by gettext like the rest of the product.
+"""
+
+import re
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import NotificationTemplate
+from .models.choices import TIMED_ACTIONS, DecisionAction, EscalationCause, NotificationEvent, Tier
+from .placeholders import fill_placeholders
+
+Event = NotificationEvent
+
+_REPORT = {
+    "reference": "the report's reference, e.g. R-7KQ2-M9XD",
+    "category": "the category the reporter chose, in the reader's language",
+}
+_CASE_ALERT = {
+    "case": "the case number",
+    "category": "the category of the case",
+    "tier": "the tier the case now waits at",
+    "why": "why it moved there, e.g. Past its due time",
+    "due": "when it is due at that tier",
+}
+
+# What each message may name. Members' messages never get a reporter's identity (nor the
+# reported member's, for a reporter) or a moderator's name: those are simply not offered.
+PLACEHOLDERS: dict[str, dict[str, str]] = {
+    Event.REPORT_RECEIVED: _REPORT,
+    Event.OUTCOME_ACTIONED: _REPORT,
+    Event.OUTCOME_NO_VIOLATION: _REPORT,
+    Event.STATEMENT_OF_REASONS: {
+        "category": "the category of the decision, in the member's language",
+        "decision": "what was decided, e.g. Suspend",
+    },
+    Event.RESTRICTION_LIFTED: {},
+    Event.CASE_ESCALATED: _CASE_ALERT,
+    Event.CASE_EMERGENCY: _CASE_ALERT,
+    Event.CASES_OVERDUE: {
+        "count": "how many cases moved",
+        "category": "their category",
+        "tier": "the tier they now wait at",
+        "cases": "their numbers (the first 20, then how many more)",
+    },
+}
+
+# A sample case, for previews. Labels stay lazy so that a preview reads in the template's
+# language where the product has a translation.
+_SAMPLE_REPORT = {"reference": "R-7KQ2-M9XD", "category": "Spam, advertising or solicitation"}
+SAMPLES: dict[str, dict[str, str]] = {
+    Event.REPORT_RECEIVED: _SAMPLE_REPORT,
+    Event.OUTCOME_ACTIONED: _SAMPLE_REPORT,
+    Event.OUTCOME_NO_VIOLATION: _SAMPLE_REPORT,
+    Event.STATEMENT_OF_REASONS: {
+        "category": "Spam, advertising or solicitation",
+        "decision": DecisionAction.SUSPEND.label,
+    },
+    Event.RESTRICTION_LIFTED: {},
+    Event.CASE_ESCALATED: {
+        "case": "1042",
+        "category": "Spam, advertising or solicitation",
+        "tier": Tier.SENIOR.label,
+        "why": EscalationCause.OVERDUE.label,
+        "due": "2026-03-14 16:30 UTC",
+    },
+    Event.CASE_EMERGENCY: {
+        "case": "1043",
+        "category": "Hate, abuse, threats or harmful content",
+        "tier": Tier.EMERGENCY.label,
+        "why": EscalationCause.CRITICAL.label,
+        "due": "2026-03-14 14:45 UTC",
+    },
+    Event.CASES_OVERDUE: {
+        "count": "3",
+        "category": "Spam, advertising or solicitation",
+        "tier": Tier.SENIOR.label,
+        "cases": "1042, 1057, 1061",
+    },
+}
+
+# What a statement of reasons (StatementTemplate) says about the sample case.
+STATEMENT_SAMPLES: dict[str, str] = {
+    "category": "Spam, advertising or solicitation",
+    "content_kind": "message",
+    "duration": "7 days",
+    "ends_at": "21 March 2026, 16:30",
+    "facts": "Sent the same link to a paid course to 40 members within an hour.",
+}  # and appeal_url, the real one from the settings
+
+# The built-in texts, as gettext message ids with %(name)s. These are the very strings the
+# product wrote before admins could change them, so the existing translations still apply.
+# The statement of reasons has no body here: its text is the decision's own statement.
+DEFAULTS: dict[str, tuple[Promise, Promise | None]] = {
+    Event.REPORT_RECEIVED: (
+        _("We received your report %(reference)s"),
+        _(
+            'Thank you for your report %(reference)s about "%(category)s". A moderator will '
+            "review it against the community guidelines, and we will tell you what we decided. "
+            "The member you reported will not learn who reported them."
+        ),
+    ),
+    Event.OUTCOME_ACTIONED: (
+        _("About your report %(reference)s"),
+        _(
+            'We reviewed your report %(reference)s under "%(category)s" and took action: '
+            "what you reported broke the community guidelines. Thank you for telling us."
+        ),
+    ),
+    Event.OUTCOME_NO_VIOLATION: (
+        _("About your report %(reference)s"),
+        _(
+            'We reviewed your report %(reference)s under "%(category)s" and found no '
+            "violation of the community guidelines."
+        ),
+    ),
+    Event.STATEMENT_OF_REASONS: (_("A decision about your account"), None),
+    Event.RESTRICTION_LIFTED: (
+        _("Your account is no longer restricted"),
+        _(
+            "The restriction on your account has ended. Thank you for following the community "
+            "guidelines."
+        ),
+    ),
+    Event.CASE_ESCALATED: (
+        _("[%(tier)s] Case %(case)s · %(category)s"),
+        _("Case %(case)s (%(category)s) is waiting at the %(tier)s tier: %(why)s. Due %(due)s."),
+    ),
+    Event.CASE_EMERGENCY: (
+        _("[%(tier)s] Case %(case)s · %(category)s"),
+        _("Case %(case)s (%(category)s) is waiting at the %(tier)s tier: %(why)s. Due %(due)s."),
+    ),
+    Event.CASES_OVERDUE: (
+        _("[%(tier)s] %(count)s overdue case(s) in %(category)s"),
+        _(
+            "%(count)s case(s) in %(category)s passed their due time and now wait at the "
+            "%(tier)s tier: %(cases)s."
+        ),
+    ),
+}
+
+# Admin templates that may only have a subject: the body is written elsewhere.
+SUBJECT_ONLY = frozenset({Event.STATEMENT_OF_REASONS})
+
+_GETTEXT_NAME = re.compile(r"%\((\w+)\)s")
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def supported_language(language: str | None) -> str:
+    """The site language a text is written in for someone who reads `language`.
+
+    "zh-Hans" and "zh-hans" are one language; a language the site does not offer (a member
+    may still have one from before) reads the site's default.
+    """
+    try:
+        return translation.get_supported_language_variant(language or "").lower()
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def load_templates(event: str) -> dict[str, NotificationTemplate]:
+    """The admins' templates of one event by language, for writing many messages at once."""
+    return {t.language: t for t in NotificationTemplate.objects.filter(event=event)}
+
+
+def render(
+    event: str,
+    *,
+    language: str | None,
+    values: Mapping[str, object],
+    templates: Mapping[str, NotificationTemplate] | None = None,
+) -> tuple[str, str]:
+    """The subject and body of one message, in the reader's language.
+
+    The text is chosen in this order:
+    1. the admins' template for the event in the reader's language;
+    2. the built-in text, translated into the reader's language.
+    An admins' template in another language is never used: a Chinese reader gets the built-in
+    Chinese text rather than an admin's English one, because a message in a language the reader
+    chose beats a newer wording they may not read. A reader whose language the site does not
+    offer reads the site's default language (English), where the admins' template comes first
+    as everywhere.
+
+    `values` fill the event's placeholders; lazy values (labels) are read in the reader's
+    language. A name the event does not allow is never filled, even if a template names it.
+    `templates` are the event's templates from load_templates(), to save a query per message.
+    The statement of reasons has only a subject here: its body is the decision's statement.
+    """
+    language = supported_language(language)
+    if templates is None:
+        template = NotificationTemplate.objects.filter(event=event, language=language).first()
+    else:
+        template = templates.get(language)
+    allowed = PLACEHOLDERS[event]
+    with translation.override(language):
+        filled = {name: str(value) for name, value in values.items() if name in allowed}
+        if template is not None:
+            return (
+                fill_placeholders(template.subject, filled),
+                fill_placeholders(template.body, filled),
+            )
+        subject, body = DEFAULTS[event]
+        return str(subject) % filled, (str(body) % filled if body is not None else "")
+
+
+def preview(event: str, *, language: str, subject: str, body: str) -> tuple[str, str]:
+    """An admin's subject and body as the sample case would read them."""
+    language = supported_language(language)
+    with translation.override(language):
+        values = {name: str(value) for name, value in SAMPLES[event].items()}
+        return fill_placeholders(subject, values), fill_placeholders(body, values)
+
+
+def builtin_text(event: str, language: str) -> tuple[str, str]:
+    """The built-in text in `language`, written with {placeholders} for an admin to start from."""
+    subject, body = DEFAULTS[event]
+    with translation.override(supported_language(language)):
+        return (
+            _GETTEXT_NAME.sub(r"{\1}", str(subject)),
+            _GETTEXT_NAME.sub(r"{\1}", str(body)) if body is not None else "",
+        )
+
+
+def statement_sample_values(*, action: str, language: str, category=None) -> dict[str, str]:
+    """The statement placeholders as the sample case fills them, as compose_statement would."""
+    values = dict(STATEMENT_SAMPLES, appeal_url=settings.APPEAL_URL)
+    if category is not None:
+        values["category"] = category.translated("name", supported_language(language))
+    if action not in TIMED_ACTIONS:
+        # Only restrictions and suspensions last for a while.
+        values.update(duration="", ends_at="")
+    return values
+
+
+def preview_statement(body: str, *, action: str, language: str, category=None) -> str:
+    """A statement of reasons as the member of the sample case would read it."""
+    values = statement_sample_values(action=action, language=language, category=category)
+    with translation.override(supported_language(language)):
+        return fill_placeholders(body, values).strip()

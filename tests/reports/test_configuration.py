@@ -1,0 +1,377 @@
+"""Admins configure categories, policies and teams: validated, audited, applied to open work."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.models import (
+    AuditEvent,
+    Case,
+    CaseStatus,
+    Category,
+    ConfigurationJob,
+    EscalationTier,
+    LadderStep,
+    OutboxMessage,
+    Policy,
+    StatementTemplate,
+    Tier,
+)
+from reports.services import outbox
+from reports.services.intake import submit_report
+from tests.conftest import make_content, make_member, make_team
+from tests.reports.test_admin import posted_form
+
+pytestmark = pytest.mark.django_db
+
+
+# What an admin change form posts back as it stands, inlines included.
+admin_form_data = posted_form
+
+
+def change_page(client, category):
+    return client.get(reverse("admin:reports_category_change", args=[category.pk]))
+
+
+def post_category(client, category, **changes):
+    data = admin_form_data(change_page(client, category))
+    data.update(changes)
+    return client.post(reverse("admin:reports_category_change", args=[category.pk]), data)
+
+
+@pytest.fixture
+def staffed_spam(spam, spam_team):
+    """The spam category with a team at every tier, as a configured category has."""
+    EscalationTier.objects.filter(category=spam).update(team=spam_team)
+    return spam
+
+
+@pytest.fixture
+def admin_client(client, ts_admin):
+    client.force_login(ts_admin)
+    return client
+
+
+def run_outbox(topic: str) -> int:
+    ran = 0
+    while message := OutboxMessage.objects.filter(topic=topic, status="pending").first():
+        assert outbox.run_message(message.pk) == "done"
+        ran += 1
+    return ran
+
+
+# --- Validation ---
+
+
+def test_the_admin_form_round_trips_unchanged(admin_client, staffed_spam):
+    response = post_category(admin_client, staffed_spam)
+
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert not AuditEvent.objects.filter(category=staffed_spam).exists()  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("sla", "0", "Must be between 5 minutes and 30 days."),
+        ("sla", "400 00:00:00", "Must be between 5 minutes and 30 days."),
+        ("translations", '{"xx": {"name": "?"}}', "xx is not one of the languages of the site"),
+    ],
+)
+def test_a_bad_category_value_is_refused_next_to_its_field(
+    admin_client, staffed_spam, field, value, message
+):
+    response = post_category(admin_client, staffed_spam, **{field: value})
+
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    staffed_spam.refresh_from_db()
+    assert staffed_spam.sla == timedelta(hours=48)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("escalation_threshold", "1", "Must be between 2 and 1000."),
+        ("auto_hide_threshold", "5000", "Must be between 2 and 1000."),
+        ("escalation_window", "0", "Must be between 5 minutes and 30 days."),
+        ("strike_lifetime", "0", "Must be between 1 days and 1825 days."),
+    ],
+)
+def test_a_bad_policy_value_is_refused(admin_client, staffed_spam, field, value, message):
+    response = post_category(admin_client, staffed_spam, **{f"policy-0-{field}": value})
+
+    assert response.status_code == 200
+    assert message in str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert Policy.objects.get(category=staffed_spam).escalation_threshold == 5
+
+
+def _ladder_prefix(response) -> str:
+    for inline in response.context["inline_admin_formsets"]:
+        if inline.formset.model is LadderStep:
+            return inline.formset.prefix
+    raise AssertionError("no ladder inline")
+
+
+def test_a_ladder_with_a_gap_or_a_milder_step_is_refused(admin_client, staffed_spam):
+    page = change_page(admin_client, staffed_spam)
+    prefix = _ladder_prefix(page)
+    data = admin_form_data(page)
+
+    gap = {**data, f"{prefix}-1-offence": "7"}
+    refused = admin_client.post(page.request["PATH_INFO"], gap)
+    assert "without gaps or repeats" in refused.content.decode()
+
+    milder = {**data, f"{prefix}-2-action": "warn", f"{prefix}-2-duration": ""}
+    refused = admin_client.post(page.request["PATH_INFO"], milder)
+    assert "is milder than offence" in refused.content.decode()
+    assert LadderStep.objects.get(category=staffed_spam, offence=3).action == "suspend"
+
+
+def test_the_frontline_sla_is_changed_on_the_category_only(admin_client, staffed_spam):
+    page = change_page(admin_client, staffed_spam)
+    data = admin_form_data(page)
+    tiers = next(
+        i.formset
+        for i in page.context["inline_admin_formsets"]
+        if i.formset.model is EscalationTier
+    )
+    frontline = next(n for n, f in enumerate(tiers.forms) if f.instance.tier == Tier.FRONTLINE)
+    data[f"{tiers.prefix}-{frontline}-sla"] = "1:00:00"
+
+    response = admin_client.post(page.request["PATH_INFO"], data)
+
+    assert "The frontline SLA is the category&#x27;s SLA" in response.content.decode()
+    assert not ConfigurationJob.objects.exists()
+    assert not AuditEvent.objects.filter(category=staffed_spam).exists()
+
+
+def test_every_tier_needs_a_team(admin_client, spam):
+    # As shipped, no tier has a team: the admin must name them before saving anything else.
+    response = post_category(admin_client, spam)
+
+    assert response.status_code == 200
+    assert "Every tier needs a team to work it." in response.content.decode()
+
+
+def test_a_statement_with_an_unknown_placeholder_cannot_be_saved(spam):
+    template = StatementTemplate(category=spam, action="warn", language="en", body="Hi {name}!")
+
+    with pytest.raises(ValidationError) as refused:
+        template.full_clean()
+
+    assert "Unknown placeholder {name}" in str(refused.value.message_dict["body"])
+
+
+# --- Audit and history ---
+
+
+def test_a_policy_change_is_recorded_and_shown_in_the_history(admin_client, staffed_spam, ts_admin):
+    post_category(admin_client, staffed_spam, **{"policy-0-escalation_threshold": "3"})
+
+    event = AuditEvent.objects.get(category=staffed_spam, action="policy.changed")
+    assert event.actor == ts_admin
+    assert (event.before, event.after) == (
+        {"escalation_threshold": 5},
+        {"escalation_threshold": 3},
+    )
+    history = admin_client.get(reverse("admin:reports_category_history", args=[staffed_spam.pk]))
+    assert "escalation_threshold: 5 → 3" in history.content.decode()
+
+
+def test_a_moderator_can_read_but_not_change_configuration(client, staffed_spam, spam_moderator):
+    client.force_login(spam_moderator)
+
+    assert change_page(client, staffed_spam).status_code == 200
+    response = client.post(
+        reverse("admin:reports_category_change", args=[staffed_spam.pk]), {"sla": "1:00:00"}
+    )
+    assert response.status_code == 403
+    assert (
+        client.get(reverse("admin:reports_category_retire", args=[staffed_spam.pk])).status_code
+        == 403
+    )
+
+
+# --- SLA changes reschedule open cases ---
+
+
+def test_a_stricter_sla_reschedules_the_open_cases(admin_client, staffed_spam, spam_moderator):
+    waiting = submit_report(
+        reporter=make_member(), subject=make_member(), category=staffed_spam
+    ).case
+    escalated = submit_report(
+        reporter=make_member(), subject=make_member(), category=staffed_spam
+    ).case
+    Case.objects.filter(pk=escalated.pk).update(
+        status=CaseStatus.ESCALATED, tier=Tier.SENIOR, escalated_at=timezone.now()
+    )
+
+    response = post_category(admin_client, staffed_spam, sla="2:00:00")
+
+    assert response.status_code == 302
+    job = ConfigurationJob.objects.get()
+    assert (job.kind, job.total, job.finished_at) == ("reschedule", 2, None)
+    assert run_outbox("reschedule_cases") == 1
+    job.refresh_from_db()
+    assert (job.done, job.finished_at is not None) == (2, True)
+    waiting.refresh_from_db()
+    assert waiting.due_at == waiting.opened_at + timedelta(hours=2)
+    frontline = EscalationTier.objects.get(category=staffed_spam, tier=Tier.FRONTLINE)
+    assert frontline.sla == timedelta(hours=2)  # follows the category
+    escalated_before = escalated.due_at
+    escalated.refresh_from_db()
+    assert escalated.due_at != escalated_before  # now from its escalation, by the senior SLA
+    assert AuditEvent.objects.filter(action="case.rescheduled").count() == 2
+
+
+def test_rescheduling_runs_in_batches_with_progress(staffed_spam, ts_admin, monkeypatch):
+    from reports.services import configuration
+
+    monkeypatch.setattr(configuration, "RESCHEDULE_BATCH", 2)
+    for _ in range(5):
+        submit_report(reporter=make_member(), subject=make_member(), category=staffed_spam)
+
+    job = configuration.start_reschedule(category=staffed_spam, actor=ts_admin)
+    message = OutboxMessage.objects.get(topic="reschedule_cases")
+    outbox.run_message(message.pk)
+    job.refresh_from_db()
+    assert (job.done, job.finished_at) == (2, None)
+
+    assert run_outbox("reschedule_cases") == 2
+    job.refresh_from_db()
+    assert (job.done, job.percent, job.finished_at is not None) == (5, 100, True)
+
+
+# --- Retiring a category ---
+
+
+def test_retiring_a_category_moves_its_open_cases(admin_client, staffed_spam, hate, ts_admin):
+    subject = make_member()
+    content = make_content(subject)
+    moving = submit_report(
+        reporter=make_member(), subject=make_member(), category=staffed_spam
+    ).case
+    reporter = make_member()
+    twin_reporter_case = submit_report(
+        reporter=reporter,
+        subject=subject,
+        category=staffed_spam,
+        content=content,
+        description="Spam text",
+    ).case
+    existing = submit_report(
+        reporter=reporter, subject=subject, category=hate, content=content, description="Hate text"
+    ).case
+
+    response = admin_client.post(
+        reverse("admin:reports_category_retire", args=[staffed_spam.pk]), {"move_to": hate.pk}
+    )
+
+    job = ConfigurationJob.objects.get()
+    assert response.url == reverse("admin:reports_configurationjob_change", args=[job.pk])
+    staffed_spam.refresh_from_db()
+    assert staffed_spam.is_active is False
+    run_outbox("move_cases")
+    moving.refresh_from_db()
+    assert (moving.category, moving.status) == (hate, CaseStatus.OPEN)
+    assert moving.due_at == moving.opened_at + hate.sla
+    twin_reporter_case.refresh_from_db()
+    assert twin_reporter_case.status == CaseStatus.DISMISSED
+    report = existing.reports.get(reporter=reporter)
+    assert "Hate text" in report.description and "Spam text" in report.description
+    assert AuditEvent.objects.filter(action="case.moved", category=staffed_spam).count() == 1
+    assert AuditEvent.objects.filter(action="category.retired", actor=ts_admin).exists()
+    form = admin_client.get(reverse("reports:report")).context["form"]
+    assert staffed_spam not in form.fields["category"].queryset
+
+
+def test_retiring_into_itself_or_a_retired_category_is_refused(admin_client, staffed_spam, hate):
+    Category.objects.filter(pk=hate.pk).update(is_active=False)
+    url = reverse("admin:reports_category_retire", args=[staffed_spam.pk])
+
+    response = admin_client.post(url, {"move_to": hate.pk})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert Category.objects.get(pk=staffed_spam.pk).is_active
+
+
+# --- Coverage warnings ---
+
+
+def test_the_admin_home_lists_work_nobody_is_set_to_do(admin_client, staffed_spam, hate):
+    make_team(hate, languages=["ja"])
+    submit_report(
+        reporter=make_member(),
+        subject=(author := make_member()),
+        category=hate,
+        content=make_content(author, language="ko"),
+    )
+    Case.objects.filter(category=hate).update(language="ko")
+
+    page = admin_client.get(reverse("admin:index")).content.decode()
+
+    assert "Work nobody is set to do" in page
+    assert "No team covers “Sexual content or behaviour”" in page or "No team covers" in page
+    assert "open cases in Korean" in page
+    assert f"“{staffed_spam.name}” has no team" not in page
+
+
+# --- Teams, trusted flaggers and rate limits ---
+
+
+def test_team_coverage_changes_show_in_each_categorys_history(admin_client, staffed_spam, hate):
+    team = make_team(staffed_spam, name="Night shift")
+    page = admin_client.get(reverse("admin:accounts_team_change", args=[team.pk]))
+    data = admin_form_data(page)
+    data["categories"] = [hate.pk]
+
+    response = admin_client.post(reverse("admin:accounts_team_change", args=[team.pk]), data)
+
+    assert response.status_code == 302
+    dropped = AuditEvent.objects.get(category=staffed_spam, action="team.coverage_changed")
+    added = AuditEvent.objects.get(category=hate, action="team.coverage_changed")
+    assert (dropped.before, dropped.after) == ({"covered_by": "Night shift"}, {})
+    assert added.after == {"covered_by": "Night shift"}
+
+
+def test_an_admin_makes_a_member_a_trusted_flagger_on_the_record(admin_client, ts_admin):
+    from reports import ratelimit
+
+    flagger = make_member()
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[flagger.pk]))
+    data = admin_form_data(page)
+    data["is_trusted_flagger"] = "on"
+
+    admin_client.post(reverse("admin:accounts_user_change", args=[flagger.pk]), data)
+
+    flagger.refresh_from_db()
+    assert flagger.is_trusted_flagger
+    event = AuditEvent.objects.get(action="person.changed", target_id=str(flagger.pk))
+    assert (event.actor, event.after) == (ts_admin, {"is_trusted_flagger": True})
+    assert ratelimit.limit_for(flagger) == 200
+
+
+def test_a_rate_limit_set_in_the_admin_applies_to_the_next_report(admin_client, settings):
+    from reports import ratelimit
+    from reports.models import RateLimit
+
+    settings.REPORTS_PER_HOUR = 20
+    member = make_member()
+    assert ratelimit.limit_for(member) == 20  # the default, now cached
+
+    refused = admin_client.post(
+        reverse("admin:reports_ratelimit_add"), {"audience": "members", "reports_per_hour": "0"}
+    )
+    assert "Must be between 1 and 10000." in refused.content.decode()
+    admin_client.post(
+        reverse("admin:reports_ratelimit_add"), {"audience": "members", "reports_per_hour": "3"}
+    )
+
+    assert RateLimit.objects.get().reports_per_hour == 3
+    assert ratelimit.limit_for(member) == 3
+    assert AuditEvent.objects.filter(action="ratelimit.created").exists()
