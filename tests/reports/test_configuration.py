@@ -17,6 +17,7 @@ from reports.models import (
     LadderStep,
     OutboxMessage,
     Policy,
+    Reason,
     StatementTemplate,
     Tier,
 )
@@ -375,3 +376,30 @@ def test_a_rate_limit_set_in_the_admin_applies_to_the_next_report(admin_client, 
     assert RateLimit.objects.get().reports_per_hour == 3
     assert ratelimit.limit_for(member) == 3
     assert AuditEvent.objects.filter(action="ratelimit.created").exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "field", "message"),
+    [
+        (Reason, {"slug": "x", "name": "X", "sla": timedelta(0)}, "sla", "Must be between"),
+        (LadderStep, {"offence": 9, "action": "no_violation"}, "action", "an action against"),
+        (LadderStep, {"offence": 9, "action": "suspend"}, "duration", "need a duration"),
+        (
+            LadderStep,
+            {"offence": 9, "action": "warn", "duration": timedelta(days=1)},
+            "duration",
+            "Only restrict and suspend",
+        ),
+        (
+            EscalationTier,
+            {"tier": Tier.SENIOR, "sla": timedelta(hours=4)},
+            "team",
+            "Every tier needs a team",
+        ),
+    ],
+)
+def test_each_configuration_row_refuses_its_bad_values(spam, model, fields, field, message):
+    with pytest.raises(ValidationError) as refused:
+        model(category=spam, **fields).clean()
+
+    assert message in " ".join(refused.value.message_dict[field])
