@@ -28,6 +28,16 @@ MEMBER_STANDING = (
 )
 
 
+AUDITED_PERSON_FIELDS = {
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "is_trusted_flagger",
+}
+
+
 @admin.register(User)
 class MemberAdmin(LargeTableMixin, UserAdmin):
     fieldsets = (
@@ -104,12 +114,21 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
 
     def save_model(self, request, obj, form, change):
         # Roles, staff access and trusted-flagger standing are configuration: on the record.
+        # Personal details are not copied into the (append-only) audit trail.
         before, after = form_changes(form)
+        before = {k: v for k, v in before.items() if k in AUDITED_PERSON_FIELDS}
+        after = {k: v for k, v in after.items() if k in AUDITED_PERSON_FIELDS}
         super().save_model(request, obj, form, change)
-        if change and after:
+        if not change:
+            after = {
+                k: v
+                for k, v in form_changes(form, created=True)[1].items()
+                if k in AUDITED_PERSON_FIELDS
+            }
+        if after or not change:
             record_change(
                 actor=request.user,
-                action="person.changed",
+                action="person.changed" if change else "person.created",
                 target=obj,
                 category=None,
                 before=before,
@@ -181,7 +200,7 @@ class TeamAdmin(AuditedConfigurationAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(IndexedSearchMixin, admin.ModelAdmin):
+class TeamMembershipAdmin(IndexedSearchMixin, AuditedConfigurationAdmin):
     list_display = ("user", "team", "is_on_call", "joined_at")
     search_fields = ("user__public_id__exact", "user__username__startswith")
     list_filter = ("team", "is_on_call")

@@ -16,7 +16,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, model_to_dict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,8 +52,16 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def form_changes(form: forms.BaseForm) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What an admin form changed, as (before, after) of the changed fields only."""
+def form_changes(
+    form: forms.BaseForm, *, created: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an admin form changed, as (before, after) of the changed fields only.
+
+    For a new row, `after` holds every field, defaults included: the record shows what was
+    set up, not only what differed from the defaults.
+    """
+    if created:
+        return {}, {name: _plain(value) for name, value in form.cleaned_data.items()}
     before, after = {}, {}
     for name in form.changed_data:
         field = form.fields[name]
@@ -106,7 +115,7 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
     """Records every change made through this admin, and through its inlines."""
 
     def save_model(self, request, obj, form, change):
-        before, after = form_changes(form)
+        before, after = form_changes(form, created=not change)
         super().save_model(request, obj, form, change)
         if change and not after:
             return
@@ -121,10 +130,13 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
 
     def save_formset(self, request, form, formset, change):
         changes = [
-            (inline_form, *form_changes(inline_form))
+            (inline_form, *form_changes(inline_form, created=not inline_form.initial))
             for inline_form in formset.forms
             if inline_form.has_changed() and inline_form not in formset.deleted_forms
         ]
+        for deleted in formset.deleted_forms:
+            if deleted.instance.pk is not None:
+                _audit_deletion(request, deleted.instance)
         super().save_formset(request, form, formset, change)
         for inline_form, before, after in changes:
             obj = inline_form.instance
@@ -139,8 +151,6 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
                 before={} if created else before,
                 after=after,
             )
-        for obj in formset.deleted_objects:
-            _audit_deletion(request, obj)
 
     def delete_model(self, request, obj):
         _audit_deletion(request, obj)
@@ -153,12 +163,13 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
 
 
 def _audit_deletion(request, obj) -> None:
+    """Recorded before the row goes, with all its values, so the history can say what it was."""
     record_change(
         actor=request.user,
         action=f"{obj._meta.model_name}.deleted",
         target=obj,
         category=category_of(obj),
-        before={"was": str(obj)},
+        before={name: _plain(value) for name, value in model_to_dict(obj).items()},
     )
 
 
@@ -210,6 +221,18 @@ class TierFormSet(BaseInlineFormSet):
                 tier_form.add_error(
                     "sla", _("The frontline SLA is the category's SLA: change that one above.")
                 )
+        category = self.instance
+        for tier_form in live if category.pk else ():
+            team = tier_form.cleaned_data.get("team")
+            if team is not None and not team.categories.filter(pk=category.pk).exists():
+                tier_form.add_error(
+                    "team",
+                    _(
+                        "%(team)s does not cover this category: its people could not open the "
+                        "cases. Add the category to the team first."
+                    )
+                    % {"team": team.name},
+                )
         tiers = [f.cleaned_data["tier"] for f in live if f.cleaned_data.get("tier")]
         missing = [str(Tier(t).label) for t in Tier.values if t not in tiers]
         doubled = {str(Tier(t).label) for t in tiers if tiers.count(t) > 1}
@@ -235,7 +258,9 @@ class ReasonInline(DurationHintMixin, admin.StackedInline):
 
 class PolicyInline(DurationHintMixin, admin.StackedInline):
     model = Policy
-    max_num = 1
+    # Every category has exactly one policy: a new category is saved with its policy.
+    min_num = max_num = 1
+    validate_min = True
     can_delete = False
 
 
@@ -311,6 +336,12 @@ class CategoryAdmin(AuditedConfigurationAdmin):
         # Reports and cases keep their category for ever; retire one instead.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_active:
+            readonly.append("is_active")  # retiring moves the open cases: "Retire…" does it
+        return readonly
+
     @admin.display(description=_("Policy history"))
     def policy_history(self, obj):
         if obj.pk is None:
@@ -366,7 +397,9 @@ class CategoryAdmin(AuditedConfigurationAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """The category's policy history: every recorded configuration change, newest first."""
-        category = get_object_or_404(Category, pk=object_id)
+        category = self.get_object(request, object_id)
+        if category is None:
+            raise Http404("No such category.")
         if not self.has_view_or_change_permission(request, category):
             raise PermissionDenied
         events = AuditEvent.objects.filter(category=category).select_related("actor")
@@ -412,20 +445,27 @@ class CategoryAdmin(AuditedConfigurationAdmin):
         return TemplateResponse(request, "admin/reports/category/retire.html", context)
 
 
-@admin.register(Reason)
-class ReasonAdmin(AuditedConfigurationAdmin):
-    list_display = ("name", "category", "slug", "severity", "sla", "is_critical", "is_active")
-    list_select_related = ("category",)
-    list_filter = ("category", "is_critical", "is_active")
-    search_fields = ("name", "slug")
+class EditedOnTheCategoryPage:
+    """Rows whose rules span their whole category (ladders ordered, every tier once, reasons of
+    one category) are changed on the category's page, where those rules are checked; listed
+    here to be found and read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "sla" in form.changed_data:
-            start_reschedule(category=obj.category, actor=request.user)
+
+@admin.register(Reason)
+class ReasonAdmin(EditedOnTheCategoryPage, AuditedConfigurationAdmin):
+    list_display = ("name", "category", "slug", "severity", "sla", "is_critical", "is_active")
+    list_select_related = ("category",)
+    list_filter = ("category", "is_critical", "is_active")
+    search_fields = ("name", "slug")
 
 
 @admin.register(Policy)
@@ -447,19 +487,14 @@ class PolicyAdmin(AuditedConfigurationAdmin):
 
 
 @admin.register(EscalationTier)
-class EscalationTierAdmin(AuditedConfigurationAdmin):
+class EscalationTierAdmin(EditedOnTheCategoryPage, AuditedConfigurationAdmin):
     list_display = ("category", "tier", "team", "sla")
     list_select_related = ("category", "team")
     list_filter = ("category", "tier", "team")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "sla" in form.changed_data:
-            start_reschedule(category=obj.category, actor=request.user)
-
 
 @admin.register(LadderStep)
-class LadderStepAdmin(AuditedConfigurationAdmin):
+class LadderStepAdmin(EditedOnTheCategoryPage, AuditedConfigurationAdmin):
     list_display = ("category", "offence", "action", "duration")
     list_select_related = ("category",)
     list_filter = ("category", "action")
@@ -511,4 +546,8 @@ class RateLimitAdmin(AuditedConfigurationAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
+        forget_limits()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
         forget_limits()

@@ -7,6 +7,8 @@ from django.db import migrations
 roles = importlib.import_module("accounts.migrations.0003_roles")
 
 ADMIN_EXTRA = {
+    # Team members and the on-call rota are part of a team's configuration.
+    "accounts": {"teammembership": ["view", "add", "change", "delete"]},
     "reports": {
         "notificationtemplate": ["view", "add", "change", "delete"],
         "configurationjob": ["view"],

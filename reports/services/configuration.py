@@ -7,12 +7,12 @@ cases to another; both run on the worker in batches, each batch its own transact
 job's progress moves while it works and a crash resumes where it stopped.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +24,13 @@ from ..models import (
     CaseStatus,
     Category,
     ConfigurationJob,
+    Enforcement,
     EscalationTier,
     Report,
     ReportStatus,
     Tier,
 )
-from ..models.choices import OPEN_CASE_STATUSES, JobKind
+from ..models.choices import OPEN_CASE_STATUSES, EnforcementKind, JobKind
 from .audit import record_event
 from .intake import MAX_DESCRIPTION_LENGTH
 from .outbox import enqueue, handles
@@ -56,17 +57,36 @@ def record_change(
 # Due times ------------------------------------------------------------------------------------
 
 
-def due_time(case: Case, *, category: Category, tier_slas: dict[int, timedelta]) -> Any:
-    """When a case is due under the category's current SLAs.
+def due_time(
+    case: Case,
+    *,
+    category: Category,
+    tier_slas: dict[int, timedelta],
+    reason_since: datetime | None = None,
+) -> Any:
+    """When a case is due under the category's current SLAs, as intake and escalation set it.
 
-    Frontline: from when it was opened, by its most urgent reason's SLA (else the category's).
-    Above: from when it was escalated, by that tier's SLA.
+    Frontline: the category's SLA from when the case opened, or sooner when a more urgent reason
+    came in (its SLA from the first report giving it, `reason_since`). Above frontline: that
+    tier's SLA from when the case was escalated.
     """
     if case.tier == Tier.FRONTLINE:
-        sla = case.reason.effective_sla if case.reason_id else category.sla
-        return case.opened_at + sla
+        due = case.opened_at + category.sla
+        if case.reason_id and case.reason.category_id == category.pk:
+            due = min(due, (reason_since or case.opened_at) + case.reason.effective_sla)
+        return due
     start = case.escalated_at or case.opened_at
     return start + tier_slas.get(case.tier, timedelta(hours=4))
+
+
+def _reason_since(cases: list[Case]) -> dict[int, datetime]:
+    """When each case first got its current reason: one query for a batch."""
+    firsts = (
+        Report.objects.filter(case__in=cases, reason_id=F("case__reason_id"))
+        .values("case_id")
+        .annotate(first=Min("created_at"))
+    )
+    return {row["case_id"]: row["first"] for row in firsts}
 
 
 def _tier_slas(category: Category) -> dict[int, timedelta]:
@@ -124,15 +144,17 @@ def reschedule_cases(*, job_id: int, after_id: int) -> None:
         .order_by("pk")[:RESCHEDULE_BATCH]
     )
     changed, events = [], []
+    since = _reason_since(batch)
     for case in batch:
-        due = due_time(case, category=category, tier_slas=tier_slas)
+        due = due_time(
+            case, category=category, tier_slas=tier_slas, reason_since=since.get(case.pk)
+        )
         if due != case.due_at:
             events.append(
                 AuditEvent(
                     action="case.rescheduled",
                     actor=job.actor,
                     case=case,
-                    category=category,
                     target_type="case",
                     target_id=str(case.pk),
                     before={"due_at": case.due_at},
@@ -223,14 +245,23 @@ def _move(case: Case, *, job: ConfigurationJob, target: Category, tier_slas) -> 
     case.reason = None  # reasons belong to their category; the reports keep theirs
     case.due_at = due_time(case, category=target, tier_slas=tier_slas)
     case.save(update_fields=["category", "reason", "due_at"])
+    _retriage(case, job=job)
     record_event(
         action="case.moved",
         target=case,
         actor=job.actor,
         case=case,
-        category=job.category,
         before=before,
         after={"category": target.slug, "due_at": case.due_at, "job": job.pk},
+    )
+
+
+def _retriage(case: Case, *, job: ConfigurationJob) -> None:
+    """Score the case again under its new category's policy (thresholds, severity, auto-hide)."""
+    enqueue(
+        "triage_case",
+        key=f"triage_case:job:{job.pk}:{case.pk}",
+        payload={"case_id": case.pk},
     )
 
 
@@ -261,15 +292,26 @@ def _merge(case: Case, *, into: Case, job: ConfigurationJob) -> None:
         distinct_reporters=reporters.values("reporter").distinct().count(),
         last_reported_at=max(into.last_reported_at, case.last_reported_at),
     )
+    # Content held for review under the old case stays held, now for the case that goes on.
+    Enforcement.objects.filter(
+        case=case, kind=EnforcementKind.HIDE_CONTENT, lifted_at__isnull=True
+    ).update(case=into)
     case.status, case.resolved_at = CaseStatus.DISMISSED, now
     case.claimed_by, case.lease_expires_at = None, None
     case.save(update_fields=["status", "resolved_at", "claimed_by", "lease_expires_at"])
+    record_event(
+        action="case.joined",
+        target=into,
+        actor=job.actor,
+        case=into,
+        after={"from": case.pk, "reports_joined": joined, "job": job.pk},
+    )
+    _retriage(into, job=job)
     record_event(
         action="case.merged",
         target=case,
         actor=job.actor,
         case=case,
-        category=job.category,
         before={"status": "open"},
         after={"status": case.status, "into": into.pk, "reports_joined": joined, "job": job.pk},
     )

@@ -540,8 +540,13 @@ def decide(
         ground=ground,
         legal_ground=legal_ground,
     )
-    others = _lock_companions(case, also_case_ids, moderator=moderator, now=now)
-    if _needs_second_moderator(case, action):
+    proposing = _needs_second_moderator(case, action)
+    # A proposal takes its companions along to the confirmation, where the second moderator
+    # sees them; a ban applied at once leaves out companions that want a second moderator.
+    others = _lock_companions(
+        case, also_case_ids, moderator=moderator, now=now, action=None if proposing else action
+    )
+    if proposing:
         return _propose_ban(
             case,
             moderator=moderator,
@@ -646,8 +651,18 @@ def _apply(
 
 
 def _lock_companions(
-    case: Case, case_ids: Iterable[int], *, moderator: User, now: datetime
+    case: Case,
+    case_ids: Iterable[int],
+    *,
+    moderator: User,
+    now: datetime,
+    action: str | None = None,
 ) -> list[Case]:
+    """The member's other open cases to close with a decision, locked.
+
+    A ban (`action`) does not close a case whose category wants a second moderator for bans:
+    that case waits for its own proposal and confirmation.
+    """
     others = []
     for other_id in sorted(set(case_ids) - {case.pk}):
         # SKIP LOCKED: a case another moderator is deciding right now is theirs; waiting for
@@ -668,6 +683,8 @@ def _lock_companions(
             _refuse_if_proposed(other)
         except (CaseUnavailable, PermissionDenied):
             continue  # decided or taken meanwhile, or not this moderator's: left as it is
+        if action is not None and _needs_second_moderator(other, action):
+            continue
         others.append(other)
     return others
 

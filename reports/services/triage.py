@@ -108,7 +108,9 @@ def triage_case(*, case_id: int, report_id: int | None = None) -> None:
     if case is None:
         return
     now = timezone.now()
-    policy: Policy = case.category.policy
+    # A category always gets a policy in the admin; one made some other way triages on the
+    # policy's defaults rather than not at all.
+    policy: Policy = getattr(case.category, "policy", None) or Policy(category=case.category)
     reports = Report.objects.filter(case=case)
     stats = reports.aggregate(
         trusted=Count("pk", filter=Q(reporter__is_trusted_flagger=True)),

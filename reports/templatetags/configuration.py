@@ -7,7 +7,7 @@ from django import template
 from accounts.languages import LANGUAGE_NAMES
 from accounts.models import Team
 
-from ..models import Case, Category, EscalationTier
+from ..models import Case, Category, EscalationTier, Tier
 from ..models.choices import OPEN_CASE_STATUSES
 
 register = template.Library()
@@ -46,9 +46,14 @@ def coverage() -> Coverage:
         if language not in reads[category_id]:
             name = categories[category_id].name
             result.languages.setdefault(name, []).append(LANGUAGE_NAMES.get(language, language))
-    for tier in EscalationTier.objects.filter(team__isnull=True, category__is_active=True):
-        name = categories[tier.category_id].name
-        result.tiers_without_team.setdefault(name, []).append(tier.get_tier_display())
+    staffed: dict[int, set[int]] = {pk: set() for pk in categories}
+    for tier in EscalationTier.objects.filter(category__is_active=True):
+        if tier.team_id is not None:
+            staffed[tier.category_id].add(tier.tier)
+    for pk, tiers in staffed.items():
+        missing = [Tier(t).label for t in Tier.values if t not in tiers]
+        if missing:
+            result.tiers_without_team[categories[pk].name] = missing
     return result
 
 

@@ -284,7 +284,8 @@ def test_retiring_a_category_moves_its_open_cases(admin_client, staffed_spam, ha
     assert twin_reporter_case.status == CaseStatus.DISMISSED
     report = existing.reports.get(reporter=reporter)
     assert "Hate text" in report.description and "Spam text" in report.description
-    assert AuditEvent.objects.filter(action="case.moved", category=staffed_spam).count() == 1
+    assert AuditEvent.objects.filter(action="case.moved", case=moving).count() == 1
+    assert not AuditEvent.objects.filter(action="case.moved", category__isnull=False).exists()
     assert AuditEvent.objects.filter(action="category.retired", actor=ts_admin).exists()
     form = admin_client.get(reverse("reports:report")).context["form"]
     assert staffed_spam not in form.fields["category"].queryset
@@ -403,3 +404,133 @@ def test_each_configuration_row_refuses_its_bad_values(spam, model, fields, fiel
         model(category=spam, **fields).clean()
 
     assert message in " ".join(refused.value.message_dict[field])
+
+
+# --- Found in review ---
+
+
+def test_a_category_without_a_policy_is_still_triaged(staffed_spam):
+    from reports.services.triage import triage_case
+
+    case = submit_report(reporter=make_member(), subject=make_member(), category=staffed_spam).case
+    Policy.objects.filter(category=staffed_spam).delete()
+
+    triage_case(case_id=case.pk)
+
+    case.refresh_from_db()
+    assert case.triaged_at is not None
+
+
+def test_ladders_tiers_and_reasons_change_only_on_the_category_page(admin_client, staffed_spam):
+    step = LadderStep.objects.filter(category=staffed_spam).first()
+
+    assert admin_client.get(reverse("admin:reports_ladderstep_add")).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:reports_ladderstep_delete", args=[step.pk]), {"post": "yes"}
+        )
+    ).status_code == 403
+    assert admin_client.get(reverse("admin:reports_escalationtier_add")).status_code == 403
+    assert LadderStep.objects.filter(pk=step.pk).exists()
+
+
+def test_a_tier_team_must_cover_the_category(admin_client, staffed_spam, hate):
+    page = change_page(admin_client, staffed_spam)
+    data = admin_form_data(page)
+    tiers = next(
+        i.formset
+        for i in page.context["inline_admin_formsets"]
+        if i.formset.model is EscalationTier
+    )
+    data[f"{tiers.prefix}-1-team"] = make_team(hate, name="Hate only").pk
+
+    response = admin_client.post(page.request["PATH_INFO"], data)
+
+    assert response.status_code == 200
+    assert "Hate only does not cover this category" in response.content.decode()
+
+
+def test_active_is_changed_by_retiring_not_by_unticking(admin_client, staffed_spam):
+    submit_report(reporter=make_member(), subject=make_member(), category=staffed_spam)
+    data = admin_form_data(change_page(admin_client, staffed_spam))
+    data.pop("is_active", None)
+
+    admin_client.post(reverse("admin:reports_category_change", args=[staffed_spam.pk]), data)
+
+    staffed_spam.refresh_from_db()
+    assert staffed_spam.is_active
+
+
+def test_rescheduling_keeps_the_clock_of_an_urgent_reason(staffed_spam, ts_admin):
+    from reports.services import configuration
+
+    urgent = Reason.objects.create(
+        category=staffed_spam, slug="urgent", name="Urgent", sla=timedelta(hours=1)
+    )
+    subject = make_member()
+    case = submit_report(reporter=make_member(), subject=subject, category=staffed_spam).case
+    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(hours=10))
+    submit_report(reporter=make_member(), subject=subject, category=staffed_spam, reason=urgent)
+    case.refresh_from_db()
+    due_before = case.due_at
+
+    configuration.start_reschedule(category=staffed_spam, actor=ts_admin)
+    run_outbox("reschedule_cases")
+
+    case.refresh_from_db()
+    assert abs(case.due_at - due_before) < timedelta(seconds=5)
+    assert case.due_at > timezone.now()
+
+
+def test_content_held_for_review_stays_held_when_its_case_joins_another(
+    admin_client, staffed_spam, hate, ts_admin
+):
+    from reports.models import Content
+    from reports.services.decisions import decide
+    from reports.services.triage import hide_pending_review
+
+    subject = make_member()
+    content = make_content(subject)
+    spam_case = submit_report(
+        reporter=make_member(), subject=subject, category=staffed_spam, content=content
+    ).case
+    hide_pending_review(spam_case)
+    hate_case = submit_report(
+        reporter=make_member(), subject=subject, category=hate, content=content
+    ).case
+    admin_client.post(
+        reverse("admin:reports_category_retire", args=[staffed_spam.pk]), {"move_to": hate.pk}
+    )
+    run_outbox("move_cases")
+
+    decide(case_id=hate_case.pk, moderator=ts_admin, action="no_violation")
+
+    assert Content.objects.get(pk=content.pk).visibility == "visible"
+
+
+def test_a_ban_leaves_companions_that_want_a_second_moderator(spam, hate, ts_admin):
+    from reports.services.decisions import decide
+
+    Policy.objects.filter(category=hate).update(four_eyes_for_bans=True)
+    subject = make_member()
+    spam_case = submit_report(reporter=make_member(), subject=subject, category=spam).case
+    hate_case = submit_report(reporter=make_member(), subject=subject, category=hate).case
+
+    decide(case_id=spam_case.pk, moderator=ts_admin, action="ban", also_case_ids=[hate_case.pk])
+
+    hate_case.refresh_from_db()
+    assert hate_case.status == CaseStatus.OPEN
+
+
+def test_personal_details_stay_out_of_the_audit_trail(admin_client):
+    person = make_member()
+    data = admin_form_data(
+        admin_client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+    )
+    data["email"] = "new-address@example.com"
+    data["is_trusted_flagger"] = "on"
+
+    admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), data)
+
+    event = AuditEvent.objects.get(action="person.changed", target_id=str(person.pk))
+    assert event.after == {"is_trusted_flagger": True}
