@@ -256,11 +256,18 @@ class ReasonInline(DurationHintMixin, admin.StackedInline):
     )
 
 
+class PolicyFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if not _live_forms(self):
+            raise ValidationError(_("A category needs its policy."))
+
+
 class PolicyInline(DurationHintMixin, admin.StackedInline):
     model = Policy
+    formset = PolicyFormSet
     # Every category has exactly one policy: a new category is saved with its policy.
     min_num = max_num = 1
-    validate_min = True
     can_delete = False
 
 

@@ -534,3 +534,56 @@ def test_personal_details_stay_out_of_the_audit_trail(admin_client):
 
     event = AuditEvent.objects.get(action="person.changed", target_id=str(person.pk))
     assert event.after == {"is_trusted_flagger": True}
+
+
+def test_a_history_address_with_no_number_is_a_404(admin_client):
+    response = admin_client.get("/admin/reports/category/abc/history/")
+
+    assert response.status_code in (302, 404)  # the admin sends unknown objects home
+
+
+def test_a_new_category_needs_its_policy(admin_client):
+    page = admin_client.get(reverse("admin:reports_category_add"))
+    data = admin_form_data(page)
+    data.update(name="Scams", slug="scams", description="Scams.", sla="1 00:00:00")
+    data["policy-TOTAL_FORMS"] = "0"
+
+    response = admin_client.post(reverse("admin:reports_category_add"), data)
+
+    assert response.status_code == 200
+    policy = next(
+        i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is Policy
+    )
+    assert "A category needs its policy." in " ".join(policy.non_form_errors())
+    assert not Category.objects.filter(slug="scams").exists()
+
+
+def test_a_deleted_ladder_step_is_recorded_with_its_values(admin_client, staffed_spam):
+    page = change_page(admin_client, staffed_spam)
+    data = admin_form_data(page)
+    prefix = _ladder_prefix(page)
+    last = LadderStep.objects.filter(category=staffed_spam).order_by("-offence").first()
+    index = next(
+        n
+        for n, form in enumerate(
+            next(
+                i.formset
+                for i in page.context["inline_admin_formsets"]
+                if i.formset.prefix == prefix
+            ).forms
+        )
+        if form.instance.pk == last.pk
+    )
+    data[f"{prefix}-{index}-DELETE"] = "on"
+
+    response = admin_client.post(page.request["PATH_INFO"], data)
+
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="ladderstep.deleted", category=staffed_spam)
+    assert event.target_id == str(last.pk)
+    assert (event.before["offence"], event.before["action"]) == (last.offence, last.action)
+
+
+def test_trust_and_safety_admins_manage_team_members_and_on_call(ts_admin):
+    assert ts_admin.has_perm("accounts.add_teammembership")
+    assert ts_admin.has_perm("accounts.change_teammembership")
