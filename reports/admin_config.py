@@ -24,6 +24,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .admin_scale import NoWritesMixin
 from .models import (
     AuditEvent,
     Category,
@@ -452,19 +453,10 @@ class CategoryAdmin(AuditedConfigurationAdmin):
         return TemplateResponse(request, "admin/reports/category/retire.html", context)
 
 
-class EditedOnTheCategoryPage:
+class EditedOnTheCategoryPage(NoWritesMixin):
     """Rows whose rules span their whole category (ladders ordered, every tier once, reasons of
     one category) are changed on the category's page, where those rules are checked; listed
     here to be found and read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Reason)
@@ -508,7 +500,7 @@ class LadderStepAdmin(EditedOnTheCategoryPage, AuditedConfigurationAdmin):
 
 
 @admin.register(ConfigurationJob)
-class ConfigurationJobAdmin(ConfigurationAdmin):
+class ConfigurationJobAdmin(NoWritesMixin, ConfigurationAdmin):
     list_display = ("id", "kind", "category", "target_category", "actor", "progress", "created_at")
     list_select_related = ("category", "target_category", "actor")
     list_filter = ("kind", ("finished_at", admin.EmptyFieldListFilter))
@@ -531,15 +523,6 @@ class ConfigurationJobAdmin(ConfigurationAdmin):
         return format_html(
             '<progress max="100" value="{}"></progress> {}% · {}', job.percent, job.percent, state
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RateLimit)

@@ -12,7 +12,9 @@ def sign_in(page, live_server, username, password):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # The next page must have loaded before the test goes on (or takes a screenshot of it).
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def test_admin_signs_in_and_reviews_the_nine_categories(page, live_server, screenshot):
