@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reports.context_processors.inbox",
             ],
         },
     },
@@ -209,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
     "release-leases": {"task": "reports.tasks.release_expired_leases", "schedule": 60.0},
     "lift-expired": {"task": "reports.tasks.lift_expired_enforcements", "schedule": 60.0},
     "purge-evidence": {"task": "reports.tasks.purge_old_evidence", "schedule": 3600.0},
+    "queue-digest": {
+        "task": "reports.tasks.send_queue_digests",
+        "schedule": crontab(hour=env_int("DIGEST_HOUR_UTC", 7, minimum=0), minute=0),
+    },
 }
 
 # Internationalisation -----------------------------------------------------------------------
@@ -345,6 +351,12 @@ CASE_LEASE = timedelta(minutes=env_int("CASE_LEASE_MINUTES", 15, minimum=1))
 # A moderator may undo their own decision this long after taking it; members are told about a
 # decision only once this has passed, so an undone decision never reaches anyone.
 DECISION_UNDO_WINDOW = timedelta(minutes=env_int("DECISION_UNDO_MINUTES", 5, minimum=1))
+
+# Webhooks to the platform: each delivery waits this long for an answer, is tried this many
+# times with backoff before it is dead, and its signature is valid for the replay window.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_REPLAY_WINDOW = timedelta(seconds=env_int("WEBHOOK_REPLAY_WINDOW_SECONDS", 300, minimum=1))
 
 # Where the member reads how to appeal; the statement of reasons links to it.
 APPEAL_URL = os.environ.get("APPEAL_URL", "https://hellotalk.example/appeal")

@@ -433,4 +433,7 @@ class OutboxMessageAdmin(RecordAdmin):
     search_help_text = _("Message number, or the beginning of its idempotency key.")
 
 
-from . import admin_texts  # noqa: E402, F401
+from . import (  # noqa: E402
+    admin_texts,  # noqa: F401
+    admin_webhooks,  # noqa: F401
+)

@@ -6,18 +6,24 @@ a task delivered twice sends once. The idempotency key names the event and the r
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from accounts.models import TeamMembership, User
+from accounts.models import Team, TeamMembership, User
 
 from . import texts
 from .models import (
     Case,
+    Category,
     Channel,
     Decision,
     DecisionAction,
@@ -28,6 +34,7 @@ from .models import (
     Tier,
 )
 from .models.choices import NotificationEvent
+from .selectors import _open_counts, describe_length
 from .services.outbox import enqueue, handles
 
 
@@ -73,7 +80,14 @@ def notify(
     return created_rows
 
 
-@handles("deliver_notification")
+def notification_dead(*, notification_id: int, error: str, attempts: int) -> None:
+    """An e-mail the outbox gave up on shows as dead, with its last error, in the admin."""
+    Notification.objects.filter(pk=notification_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.DEAD, last_error=error, attempts=attempts
+    )
+
+
+@handles("deliver_notification", on_dead=notification_dead)
 def deliver_notification(*, notification_id: int) -> None:
     notification = (
         Notification.objects.select_for_update()
@@ -83,16 +97,41 @@ def deliver_notification(*, notification_id: int) -> None:
     )
     if notification is None:
         return
-    send_mail(
+    email_message(notification).send()
+    notification.status = DeliveryStatus.DONE
+    notification.sent_at = timezone.now()
+    notification.attempts += 1
+    notification.save(update_fields=["status", "sent_at", "attempts"])
+
+
+SITE_NAME = "hellomod"
+
+
+def email_message(notification: Notification) -> EmailMultiAlternatives:
+    """The e-mail of a notification: its plain text, and the same text as HTML.
+
+    The body is plain text written by templates and moderators; the HTML part escapes it and
+    only turns line breaks into paragraphs, so nothing in it can become markup. No external
+    images or style sheets: mail clients block them and they would tell a tracker who read it.
+    """
+    with translation.override(notification.language or settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "emails/notification.html",
+            {
+                "subject": notification.subject,
+                "body": notification.body,
+                "site_name": SITE_NAME,
+                "language": notification.language,
+            },
+        )
+    message = EmailMultiAlternatives(
         notification.subject,
         notification.body,
         settings.DEFAULT_FROM_EMAIL,
         [notification.recipient.email],
     )
-    notification.status = DeliveryStatus.DONE
-    notification.sent_at = timezone.now()
-    notification.attempts += 1
-    notification.save(update_fields=["status", "sent_at", "attempts"])
+    message.attach_alternative(html, "text/html")
+    return message
 
 
 @handles("notify_report_received")
@@ -273,3 +312,169 @@ def decision_taken(*, decision_id: int) -> None:
             body=decision.statement_of_reasons,
             case=decision.case,
         )
+
+
+# --- The in-app inbox ---------------------------------------------------------------------------
+
+INBOX_PAGE_SIZE = 25
+
+
+def inbox_messages(reader: User):
+    """The reader's in-app messages, newest first (served by the `notification_inbox` index)."""
+    return Notification.objects.filter(recipient=reader, channel=Channel.IN_APP).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def encode_inbox_cursor(notification: Notification) -> str:
+    return f"{int(notification.created_at.timestamp() * 1_000_000)}.{notification.pk}"
+
+
+def decode_inbox_cursor(value: str) -> tuple[datetime, int] | None:
+    try:
+        micros, pk = (int(part) for part in value.split("."))
+        return datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass
+class InboxPage:
+    messages: list[Notification]
+    next_cursor: str | None
+    first: bool
+
+
+def inbox_page(reader: User, *, cursor: str = "", size: int = INBOX_PAGE_SIZE) -> InboxPage:
+    """One page of the inbox by keyset: an old page costs what the first costs, and no COUNT."""
+    messages = inbox_messages(reader)
+    position = decode_inbox_cursor(cursor) if cursor else None
+    if position is not None:
+        created_at, pk = position
+        messages = messages.filter(
+            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
+        )
+    rows = list(messages.defer("idempotency_key", "last_error")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return InboxPage(
+        messages=rows,
+        next_cursor=encode_inbox_cursor(rows[-1]) if more else None,
+        first=position is None,
+    )
+
+
+def mark_read(*, reader: User, notification: Notification) -> bool:
+    """Mark one of the reader's messages read; a no-op when it already is (safe to repeat).
+
+    Reading is the reader's own state, not a moderation change, so it leaves no audit event.
+    """
+    if notification.read_at is not None:
+        return False
+    now = timezone.now()
+    changed = Notification.objects.filter(
+        pk=notification.pk, recipient=reader, channel=Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=now)
+    if changed:
+        notification.read_at = now
+    return bool(changed)
+
+
+def mark_all_read(*, reader: User) -> int:
+    """Mark every unread in-app message of the reader read; returns how many were unread."""
+    return Notification.objects.filter(
+        recipient=reader, channel=Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+# --- The daily digest of queue health -----------------------------------------------------------
+
+
+@dataclass
+class CategoryHealth:
+    category: Category
+    open: int = 0
+    overdue: int = 0
+    oldest: datetime | None = None
+
+
+def queue_health(category_ids: list[int]) -> dict[int, CategoryHealth]:
+    """Open cases, overdue cases and the oldest open case per category, every tier and language.
+
+    One grouped query (the moderators' home page's, see `selectors._open_counts`).
+    """
+    categories = Category.objects.in_bulk(category_ids)
+    health = {pk: CategoryHealth(category) for pk, category in categories.items()}
+    for row in _open_counts(list(categories)) if categories else []:
+        item = health[row["category_id"]]
+        item.open += row["open"]
+        item.overdue += row["overdue"]
+        if item.oldest is None or row["oldest"] < item.oldest:
+            item.oldest = row["oldest"]
+    return health
+
+
+def _digest_text(team: Team, health: list[CategoryHealth], now: datetime) -> tuple[str, str]:
+    total_open = sum(item.open for item in health)
+    total_overdue = sum(item.overdue for item in health)
+    subject = _("Queue health for %(team)s: %(open)d open, %(overdue)d overdue") % {
+        "team": team.name,
+        "open": total_open,
+        "overdue": total_overdue,
+    }
+    lines = [_("Open cases of the categories %(team)s works, today:") % {"team": team.name}, ""]
+    for item in health:
+        name = item.category.translated("name", translation.get_language())
+        if item.oldest is None:
+            lines.append(_("%(category)s: no open cases") % {"category": name})
+            continue
+        lines.append(
+            _("%(category)s: %(open)d open, %(overdue)d overdue, the oldest waiting for %(age)s")
+            % {
+                "category": name,
+                "open": item.open,
+                "overdue": item.overdue,
+                "age": describe_length(now - item.oldest),
+            }
+        )
+    return subject, "\n".join(lines)
+
+
+def send_queue_digests(*, now: datetime | None = None) -> int:
+    """Tell each team's members, once a UTC day, how the queues of their categories stand.
+
+    One message (in-app and e-mail) per member and team; the key names the team and the UTC
+    date, so a second run the same day, or a redelivered task, sends nothing more. Returns how
+    many messages were written.
+    """
+    now = now or timezone.now()
+    day = now.astimezone(UTC).date().isoformat()
+    teams = list(Team.objects.prefetch_related("categories").order_by("pk"))
+    covered = {category.pk for team in teams for category in team.categories.all()}
+    health = queue_health(sorted(covered))
+    members: dict[int, list[User]] = {}
+    memberships = TeamMembership.objects.filter(
+        team__in=teams, user__is_active=True
+    ).select_related("user")
+    for membership in memberships.order_by("pk"):
+        members.setdefault(membership.team_id, []).append(membership.user)
+    written = 0
+    for team in teams:
+        categories = sorted(team.categories.all(), key=lambda c: (c.position, c.name))
+        if not categories or not members.get(team.pk):
+            continue
+        rows = [health[category.pk] for category in categories]
+        with transaction.atomic():
+            for person in members[team.pk]:
+                with translation.override(texts.supported_language(person.preferred_language)):
+                    subject, body = _digest_text(team, rows, now)
+                written += len(
+                    notify(
+                        recipient=person,
+                        event="queue_digest",
+                        key=f"{team.pk}:{day}",
+                        subject=subject,
+                        body=body,
+                    )
+                )
+    return written

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import notifications
 from .services import escalation, outbox, sweeps
 
 
@@ -33,3 +34,8 @@ def lift_expired_enforcements() -> int:
 @shared_task
 def purge_old_evidence() -> int:
     return sweeps.purge_old_evidence()
+
+
+@shared_task
+def send_queue_digests() -> int:
+    return notifications.send_queue_digests()

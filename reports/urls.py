@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, member
+from .views import files, inbox, member
 
 app_name = "reports"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("report/", member.report_form, name="report"),
     path("reports/mine/", member.my_reports, name="mine"),
     path("reports/<slug:reference>/", member.receipt, name="receipt"),
+    path("notifications/", inbox.inbox, name="inbox"),
+    path("notifications/read/", inbox.mark_all_read, name="inbox-read-all"),
+    path("notifications/<int:notification_id>/", inbox.message, name="inbox-message"),
     path("evidence/<int:evidence_id>/", files.evidence_image, name="evidence"),
     path(
         "evidence/<int:evidence_id>/thumbnail/",

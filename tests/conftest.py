@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from accounts.models import Team, TeamMembership, User
@@ -105,6 +105,7 @@ def _shipped_data(request):
         importlib.import_module(
             "accounts.migrations.0005_configuration_roles"
         ).grant_configuration_roles(apps)
+        importlib.import_module("accounts.migrations.0006_webhook_roles").grant_webhook_roles(apps)
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +150,15 @@ def _fast_passwords(settings):
         # Still checks passwords set outside a test's settings, like seed_demo's.
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request of a member who reads Chinese leaves Chinese
+    active in the thread (as a server thread would until its next request)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from .decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, St
 from .limits import RateLimit
 from .outbox import Notification, NotificationTemplate, OutboxMessage
 from .reports import Evidence, Report
+from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditEvent",
@@ -51,4 +52,6 @@ __all__ = [
     "Strike",
     "Tier",
     "Visibility",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

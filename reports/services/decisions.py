@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 
+from .. import webhooks
 from ..models import (
     AuditEvent,
     Case,
@@ -163,8 +164,13 @@ def compose_statement(
     ends_at: datetime | None = None,
     facts: str = "",
     language: str | None = None,
+    automated_detection: bool = False,
 ) -> str:
-    """The statement of reasons as the member will read it, in their language."""
+    """The statement of reasons as the member will read it, in their language.
+
+    It ends by saying what automation had to do with it, as the Digital Services Act asks of
+    a statement of reasons (Art. 17(3)(c)).
+    """
     language = language or case.subject.preferred_language or "en"
     templates = {
         t.language: t.body
@@ -184,7 +190,19 @@ def compose_statement(
             ),
             facts=facts.strip(),
         )
-        return fill_placeholders(body, values).strip()
+        statement = fill_placeholders(body, values).strip()
+        if action == DecisionAction.NO_VIOLATION:
+            return statement
+        if automated_detection:
+            automation = _(
+                "Automatic detection flagged this; a moderator reviewed it and took the decision."
+            )
+        else:
+            automation = _(
+                "A moderator took this decision after reviewing reports from members; no "
+                "automated decision-making was involved."
+            )
+        return f"{statement}\n\n{automation}"
 
 
 def _fixed_values(case: Case, language: str) -> dict[str, str]:
@@ -351,9 +369,12 @@ def _apply_to_content(
     another case, so that undoing one decision leaves the other's removal standing.
     """
     content = Content.objects.select_for_update().get(pk=case.content_id)
-    Enforcement.objects.filter(
+    for hidden in Enforcement.objects.select_for_update().filter(
         case=case, kind=EnforcementKind.HIDE_CONTENT, lifted_at__isnull=True
-    ).update(lifted_at=now, lift_cause=LiftCause.REVIEWED)
+    ):
+        hidden.lifted_at, hidden.lift_cause = now, LiftCause.REVIEWED
+        hidden.save(update_fields=["lifted_at", "lift_cause"])
+        webhooks.announce(webhooks.LIFT, enforcement=hidden, now=now)
     enforcements = []
     if remove:
         enforcements.append(
@@ -410,6 +431,7 @@ def _audit_enforcement(enforcement: Enforcement, *, actor: User, case: Case) -> 
             "content": enforcement.content_id,
         },
     )
+    webhooks.announce(webhooks.applied(enforcement), enforcement=enforcement)
 
 
 def _apply_to_member(
@@ -471,7 +493,12 @@ def _record(
         duration=duration,
         reason=reason,
         statement_of_reasons=compose_statement(
-            case, action=action, duration=duration, ends_at=ends_at, facts=facts
+            case,
+            action=action,
+            duration=duration,
+            ends_at=ends_at,
+            facts=facts,
+            automated_detection=ReportSource.AUTOMATIC in sources,
         ),
         facts=facts.strip(),
         ground=ground,
@@ -1048,6 +1075,7 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
             case=enforcement.case,
             after={"cause": LiftCause.UNDONE, "kind": enforcement.kind},
         )
+        webhooks.announce(webhooks.REVERSAL, enforcement=enforcement, now=now)
     for each in decisions:
         touched_content |= _rehide_reviewed_content(each)
     for content in Content.objects.select_for_update().filter(pk__in=touched_content):
@@ -1095,8 +1123,12 @@ def _rehide_reviewed_content(decision: Decision) -> set[int]:
         lift_cause=LiftCause.REVIEWED,
         lifted_at__gte=decision.starts_at,
     )
-    ids = set(reviewed.values_list("content_id", flat=True))
-    reviewed.update(lifted_at=None, lift_cause="")
+    ids = set()
+    for enforcement in reviewed:
+        enforcement.lifted_at, enforcement.lift_cause = None, ""
+        enforcement.save(update_fields=["lifted_at", "lift_cause"])
+        webhooks.announce(webhooks.HIDE, enforcement=enforcement)
+        ids.add(enforcement.content_id)
     return ids
 
 

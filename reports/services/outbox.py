@@ -25,9 +25,20 @@ logger = logging.getLogger(__name__)
 _handlers: dict[str, Callable[..., Any]] = {}
 
 
-def handles(topic: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+# topic → what to record when a message of that topic gives up (e.g. mark its e-mail dead).
+_on_dead: dict[str, Callable[..., Any]] = {}
+
+
+def handles(
+    topic: str, *, on_dead: Callable[..., Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the handler of a topic; `on_dead(error=..., attempts=..., **payload)` runs, in
+    the same transaction, when a message of the topic is marked dead."""
+
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
         _handlers[topic] = handler
+        if on_dead is not None:
+            _on_dead[topic] = on_dead
         return handler
 
     return register
@@ -102,6 +113,10 @@ def run_message(message_id: int) -> str:
             if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                 message.status = DeliveryStatus.DEAD
                 message.processed_at = timezone.now()
+                if message.topic in _on_dead:
+                    _on_dead[message.topic](
+                        error=message.last_error, attempts=message.attempts, **message.payload
+                    )
             else:
                 message.available_at = timezone.now() + backoff(message.attempts)
             message.save(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import MemberStatus, User
 
+from .. import webhooks
 from ..models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Tier, Visibility
 from ..models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
 
@@ -141,6 +142,7 @@ def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 
                 target_id=str(enforcement.pk),
                 after={"cause": LiftCause.EXPIRED, "kind": enforcement.kind},
             )
+            webhooks.announce(webhooks.LIFT, enforcement=enforcement, now=now)
             if enforcement.content is not None:
                 refresh_content_visibility(enforcement.content, now=now)
             if enforcement.member is not None:

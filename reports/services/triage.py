@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.languages import LANGUAGE_CODES
 
+from .. import webhooks
 from ..models import (
     Case,
     Content,
@@ -170,7 +171,7 @@ def hide_pending_review(case: Case) -> bool:
     content = Content.objects.select_for_update().get(pk=case.content_id)
     if content.visibility != Visibility.VISIBLE:
         return False
-    Enforcement.objects.create(
+    hidden = Enforcement.objects.create(
         kind=EnforcementKind.HIDE_CONTENT,
         case=case,
         content=content,
@@ -187,4 +188,5 @@ def hide_pending_review(case: Case) -> bool:
         after={"visibility": Visibility.HIDDEN},
         message="Hidden pending review: the category's auto-hide threshold was reached.",
     )
+    webhooks.announce(webhooks.HIDE, enforcement=hidden)
     return True

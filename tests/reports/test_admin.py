@@ -39,6 +39,8 @@ from reports.models import (
     RateLimit,
     Report,
     Strike,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from reports.models.choices import EnforcementKind
 from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
@@ -134,6 +136,10 @@ def records(spam, hate):
     RateLimit.objects.create(audience="members", reports_per_hour=20)
     NotificationTemplate.objects.create(
         event="report_received", language="en", subject="Thanks", body="We got {reference}."
+    )
+    endpoint = WebhookEndpoint.objects.create(name="Platform", url="https://platform.test/hooks")
+    WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="remove", payload={"type": "remove"}, attempts=1
     )
     dismissed = [report.case_id for report in reports[:DISMISSED]]
     Case.objects.filter(pk__in=dismissed).update(status=CaseStatus.DISMISSED, resolved_at=now)

@@ -987,3 +987,20 @@ def test_an_expired_restriction_under_a_suspension_is_lifted_quietly(
     assert member.status == MemberStatus.SUSPENDED
     assert member.restricted_until is None
     assert not Notification.objects.filter(event="restriction_lifted").exists()
+
+
+@pytest.mark.django_db
+def test_the_statement_says_what_automation_had_to_do_with_it(spam, spam_moderator, member):
+    by_members = decide(
+        case_id=reported_member(member, spam).pk, moderator=spam_moderator, action="warn"
+    )
+    flagged_case = make_report(
+        reporter=None, subject=make_member(), category=spam, source="automatic"
+    ).case
+    flagged = decide(case_id=flagged_case.pk, moderator=spam_moderator, action="warn")
+
+    assert by_members.statement_of_reasons.endswith("no automated decision-making was involved.")
+    assert flagged.statement_of_reasons.endswith(
+        "Automatic detection flagged this; a moderator reviewed it and took the decision."
+    )
+    assert (by_members.automated_detection, flagged.automated_detection) == (False, True)

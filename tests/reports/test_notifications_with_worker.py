@@ -80,7 +80,8 @@ def test_reporter_and_member_each_hear_once_in_their_language(
     outcome = next(
         m
         for m in mails
-        if m["To"] == "lin.outcome@example.com" and "关于" in str(make_header(decode_header(m["Subject"])))
+        if m["To"] == "lin.outcome@example.com"
+        and str(make_header(decode_header(m["Subject"]))).startswith("关于")
     )
     text = outcome.get_body(preferencelist=("plain",)).get_content()
     assert subject.display_name not in text and subject.public_id not in text
