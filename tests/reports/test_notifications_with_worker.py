@@ -97,3 +97,9 @@ def test_reporter_and_member_each_hear_once_in_their_language(
         (reporter.pk, "report_outcome"),
         (subject.pk, "statement_of_reasons"),
     }
+    # Both read the same in their inbox.
+    client.force_login(reporter)
+    inbox = client.get(reverse("reports:inbox")).content.decode()
+    assert f"关于你的举报 {report.reference}" in inbox
+    client.force_login(subject)
+    assert "A decision about your account" in client.get(reverse("reports:inbox")).content.decode()
