@@ -18,11 +18,12 @@ ADMIN_EXTRA = {
 }
 
 
-def grant_configuration_roles(apps):
+def grant_to_admins(apps, grants: dict) -> None:
+    """Add permissions (app → model → verbs) to the Trust & Safety admin role."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.get(name="Trust & Safety admin")
-    for app_label, models in ADMIN_EXTRA.items():
+    for app_label, models in grants.items():
         for model, verbs in models.items():
             group.permissions.add(
                 *Permission.objects.filter(
@@ -33,13 +34,22 @@ def grant_configuration_roles(apps):
             )
 
 
-def forwards(apps, schema_editor):
+def create_all_permissions(apps) -> None:
+    """Permissions are normally created after migrate; the role needs them now."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+
+
+def grant_configuration_roles(apps):
+    grant_to_admins(apps, ADMIN_EXTRA)
+
+
+def forwards(apps, schema_editor):
+    create_all_permissions(apps)
     grant_configuration_roles(apps)
 
 

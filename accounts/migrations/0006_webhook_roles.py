@@ -4,7 +4,7 @@ import importlib
 
 from django.db import migrations
 
-roles = importlib.import_module("accounts.migrations.0003_roles")
+configuration = importlib.import_module("accounts.migrations.0005_configuration_roles")
 
 ADMIN_WEBHOOKS = {
     "reports": {
@@ -16,27 +16,11 @@ ADMIN_WEBHOOKS = {
 
 
 def grant_webhook_roles(apps):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.get(name="Trust & Safety admin")
-    for app_label, models in ADMIN_WEBHOOKS.items():
-        for model, verbs in models.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    content_type__model=model,
-                    codename__in=[roles._codename(verb, model) for verb in verbs],
-                )
-            )
+    configuration.grant_to_admins(apps, ADMIN_WEBHOOKS)
 
 
 def forwards(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    configuration.create_all_permissions(apps)
     grant_webhook_roles(apps)
 
 
