@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.languages import LANGUAGE_NAMES
-from accounts.models import User
+from accounts.models import Team, User
 
 from .models import (
     AuditEvent,
@@ -94,16 +94,22 @@ def _open_counts(category_ids: list[int]) -> list[dict[str, Any]]:
     return rows["rows"]
 
 
-def queue_summaries(moderator: User) -> list[QueueSummary]:
-    """The queues this moderator may work, split by the languages their teams read."""
-    categories = list(moderated_categories(moderator).order_by("position", "name"))
+def languages_read(teams: QuerySet[Team]) -> dict[int, set[str] | None]:
+    """Per category these teams cover: the content languages they read, None for every one."""
     languages: dict[int, set[str] | None] = {}
-    for team in moderator.teams.prefetch_related("categories"):
+    for team in teams.prefetch_related("categories"):
         for category in team.categories.all():
             if not team.languages:
                 languages[category.pk] = None  # this team reads every language
             elif languages.get(category.pk, set()) is not None:
                 languages.setdefault(category.pk, set()).update(team.languages)
+    return languages
+
+
+def queue_summaries(moderator: User) -> list[QueueSummary]:
+    """The queues this moderator may work, split by the languages their teams read."""
+    categories = list(moderated_categories(moderator).order_by("position", "name"))
+    languages = languages_read(moderator.teams.all())
     seniors = works_escalated(moderator)
     summaries = []
     for category in categories:

@@ -62,7 +62,7 @@ from ..models.choices import (
 from ..permissions import can_view_case
 from ..placeholders import fill_placeholders
 from .audit import record_event
-from .escalation import escalate, tier_sla
+from .escalation import send_to_tier
 from .sweeps import refresh_content_visibility, refresh_member_status
 
 MAX_DURATION = timedelta(days=365)
@@ -795,7 +795,7 @@ def _propose_ban(
         awaiting_confirmation=True,
     )
     case_before = {"status": case.status, "tier": case.tier, "claimed_by": case.claimed_by_id}
-    _send_for_confirmation(case, proposer=moderator, now=now)
+    _send_for_confirmation(case, proposer=moderator)
     record_event(
         action="decision.proposed",
         target=decision,
@@ -815,41 +815,14 @@ def _propose_ban(
     return decision
 
 
-def _send_for_confirmation(case: Case, *, proposer: User, now: datetime) -> None:
-    """Put the case in the senior queue (or leave it at its higher tier), held by nobody."""
-    if case.tier == Tier.FRONTLINE:
-        escalate(
-            case,
-            to_tier=Tier.SENIOR,
-            cause=EscalationCause.CONFIRMATION,
-            actor=proposer,
-            note=_("A ban waits for a second moderator."),
-        )
-        return
-    # Already above the frontline: it waits at its own tier, for a colleague there.
-    from ..notifications import alert_tier
-
-    case.status = CaseStatus.ESCALATED
-    case.claimed_by = None
-    case.lease_expires_at = None
-    case.due_at = now + tier_sla(case.category_id, case.tier)
-    case.escalated_at = now
-    case.escalation_cause = EscalationCause.CONFIRMATION
-    case.save(
-        update_fields=[
-            "status",
-            "claimed_by",
-            "lease_expires_at",
-            "due_at",
-            "escalated_at",
-            "escalation_cause",
-        ]
-    )
-    alert_tier(
+def _send_for_confirmation(case: Case, *, proposer: User) -> None:
+    """Put the case in the senior queue (or its own, higher tier's), held by nobody."""
+    send_to_tier(
         case,
-        tier=case.tier,
-        event="case_emergency" if case.tier == Tier.EMERGENCY else "case_escalated",
-        why=EscalationCause.CONFIRMATION.label,
+        tier=max(case.tier, Tier.SENIOR),
+        cause=EscalationCause.CONFIRMATION,
+        actor=proposer,
+        note=_("A ban waits for a second moderator."),
     )
 
 

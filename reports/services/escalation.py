@@ -46,15 +46,33 @@ def escalate(
     """
     if case.status not in OPEN_CASE_STATUSES or case.tier >= to_tier:
         return False
+    send_to_tier(case, tier=to_tier, cause=cause, actor=actor, actor_label=actor_label, note=note)
+    return True
+
+
+def send_to_tier(
+    case: Case,
+    *,
+    tier: int,
+    cause: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    note: str = "",
+) -> None:
+    """Put one locked open case in a tier's queue, held by nobody, due by that tier's SLA.
+
+    The tier may be the case's own: a ban waiting for a second moderator goes back to the
+    queue of the tier it is at.
+    """
     from ..notifications import alert_tier
 
     now = timezone.now()
     before = {"tier": case.tier, "status": case.status, "due_at": case.due_at}
-    case.tier = to_tier
+    case.tier = tier
     case.status = CaseStatus.ESCALATED
     case.claimed_by = None
     case.lease_expires_at = None
-    case.due_at = now + tier_sla(case.category_id, to_tier)
+    case.due_at = now + tier_sla(case.category_id, tier)
     case.escalated_at = now
     case.escalation_cause = cause
     case.save(
@@ -75,16 +93,15 @@ def escalate(
         actor_label=actor_label,
         case=case,
         before=before,
-        after={"tier": to_tier, "status": case.status, "due_at": case.due_at, "cause": cause},
+        after={"tier": tier, "status": case.status, "due_at": case.due_at, "cause": cause},
         message=note,
     )
     alert_tier(
         case,
-        tier=to_tier,
-        event="case_emergency" if to_tier == Tier.EMERGENCY else "case_escalated",
+        tier=tier,
+        event="case_emergency" if tier == Tier.EMERGENCY else "case_escalated",
         why=EscalationCause(cause).label,
     )
-    return True
 
 
 def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:

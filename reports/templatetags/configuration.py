@@ -9,6 +9,7 @@ from accounts.models import Team
 
 from ..models import Case, Category, EscalationTier, Tier
 from ..models.choices import OPEN_CASE_STATUSES
+from ..selectors import languages_read
 
 register = template.Library()
 
@@ -27,13 +28,7 @@ def coverage() -> Coverage:
     """Active categories no team covers, languages of open cases no covering team reads, and
     tiers with no team, in four queries."""
     categories = {c.pk: c for c in Category.objects.filter(is_active=True)}
-    reads: dict[int, set[str] | None] = {}
-    for team in Team.objects.prefetch_related("categories"):
-        for category in team.categories.all():
-            if not team.languages:
-                reads[category.pk] = None  # a team reads every language
-            elif reads.get(category.pk, set()) is not None:
-                reads.setdefault(category.pk, set()).update(team.languages)
+    reads = languages_read(Team.objects.all())
     result = Coverage(uncovered=[c for pk, c in categories.items() if pk not in reads])
     partial = [pk for pk, languages in reads.items() if languages is not None and pk in categories]
     seen = (
