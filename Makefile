@@ -12,14 +12,14 @@ RUN_ENV := DEBUG=1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hellomod
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/2
-TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-secret-key-that-is-long-enough-for-django-checks \
+# Production-like settings for the suite and the benchmark, without TLS on localhost.
+SERVER_ENV := DEBUG=0 SECRET_KEY=tests-only-secret-key-that-is-long-enough-for-django-checks \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver SECURE_SSL_REDIRECT=0 \
-	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=0 \
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-	CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	HELLOMOD_VAR_DIR=$(CURDIR)/var/test
+	SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 STATIC_MANIFEST=0
+TEST_ENV := $(SERVER_ENV) DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_BROKER_URL) HELLOMOD_VAR_DIR=$(CURDIR)/var/test
 
-.PHONY: install messages run migrate seed test pytest lint format clean
+.PHONY: install messages run migrate seed test pytest lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,20 @@ test: lint pytest
 # The suite alone, without the lint step.
 pytest: install
 	$(TEST_ENV) $(BIN)/pytest $(ARGS)
+
+# The benchmark: a fresh PostgreSQL database (its name must contain "bench") and Redis database,
+# BENCH_REPORTS reports seeded with COPY, then every hot path measured beside its anchor.
+# Needs wrk (Debian package `wrk`) for the intake load. Writes bench/results.json.
+BENCH_REPORTS ?= 1000000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hellomod_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
+BENCH_ENV := $(SERVER_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+	CELERY_BROKER_URL=$(BENCH_REDIS_URL) HELLOMOD_VAR_DIR=$(CURDIR)/var/bench
+
+bench: install
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	mkdir -p var/bench
+	$(BENCH_ENV) $(BIN)/python -m bench --reports $(BENCH_REPORTS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

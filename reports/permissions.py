@@ -37,6 +37,18 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return cases
 
 
+def queue_cases(user: User, category: Category) -> QuerySet[Case]:
+    """The cases of one category, which get_category_for_moderator gave this moderator.
+
+    The same cases as visible_cases(user) in that category, without the join on the teams:
+    the queue page's query then plans and runs on the queue index alone.
+    """
+    cases = Case.objects.filter(category=category)
+    if not works_escalated(user):
+        cases = cases.filter(tier=Tier.FRONTLINE)
+    return cases
+
+
 def can_view_case(user: User, case: Case) -> bool:
     if case.tier != Tier.FRONTLINE and not works_escalated(user):
         return False

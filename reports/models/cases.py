@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from .choices import (
     CLOSED_CASE_STATUSES,
     OPEN_CASE_STATUSES,
+    WAITING_CASE_STATUSES,
     CaseStatus,
     EscalationCause,
     Tier,
 )
 
 IS_OPEN = Q(status__in=OPEN_CASE_STATUSES)
+IS_WAITING = Q(status__in=WAITING_CASE_STATUSES)
 
 
 class Case(models.Model):
@@ -127,14 +129,28 @@ class Case(models.Model):
             ),
         ]
         indexes = [
-            # The queue: one category's waiting cases, most urgent first.
+            # The queue page: one category's open cases in the queue's order (QUEUE_ORDER).
+            # Partial, so that it holds only open work, and in the exact order of the page:
+            # a page is the next 50 entries, however many cases there are.
             models.Index(
                 "category",
-                "status",
                 F("tier").desc(),
                 F("priority").desc(),
                 "due_at",
-                name="case_queue_order",
+                "id",
+                condition=IS_OPEN,
+                name="case_open_queue",
+            ),
+            # "Next case": the cases nobody holds. A claimed case leaves this index, so fifty
+            # moderators asking at once never read past each other's cases.
+            models.Index(
+                "category",
+                F("tier").desc(),
+                F("priority").desc(),
+                "due_at",
+                "id",
+                condition=IS_WAITING,
+                name="case_waiting_queue",
             ),
             # The overdue sweep only looks at open work.
             models.Index(fields=["due_at"], condition=IS_OPEN, name="case_open_due"),

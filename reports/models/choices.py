@@ -30,6 +30,8 @@ class CaseStatus(models.TextChoices):
 
 # A case in one of these states is still work to do; at most one per subject and category.
 OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.CLAIMED, CaseStatus.ESCALATED)
+# Open and held by nobody: what "next case" hands out.
+WAITING_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.ESCALATED)
 CLOSED_CASE_STATUSES = (CaseStatus.DECIDED, CaseStatus.DISMISSED)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from ..models import Case, CaseStatus, Category, Decision, Tier
+from ..models.choices import WAITING_CASE_STATUSES
 from ..permissions import can_view_case, moderated_categories
 from .audit import record_event
 
@@ -38,7 +39,7 @@ def claim_next_case(
         raise PermissionDenied("This queue belongs to another team.")
     waiting = Case.objects.filter(
         category=category,
-        status__in=[CaseStatus.OPEN, CaseStatus.ESCALATED],
+        status__in=WAITING_CASE_STATUSES,
         tier__in=[t for t in workable_tiers(moderator) if tiers is None or t in tiers],
     )
     if language:

@@ -40,10 +40,19 @@ from ..permissions import (
     get_member_for_moderator,
     is_policy_admin,
     moderated_categories,
+    queue_cases,
     visible_cases,
     works_escalated,
 )
-from ..selectors import case_file, case_for_page, member_history, queue_page, queue_summaries
+from ..selectors import (
+    case_file,
+    case_for_page,
+    filter_fields,
+    member_history,
+    queue_page,
+    queue_rows,
+    queue_summaries,
+)
 from ..services.bulk import start_bulk_decision
 from ..services.claims import (
     claim_case,
@@ -141,27 +150,38 @@ def _my_cases(request: HttpRequest) -> list[Case]:
 @require_GET
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_category_for_moderator(request.user, slug)
-    cases = visible_cases(request.user).filter(category=category)
+    cases = queue_cases(request.user, category)
     filters = CaseFilter(request.GET, queryset=cases, category=category, user=request.user)
     if not filters.is_valid():
         return render(
             request,
             "moderation/queue.html",
-            {"category": category, "filters": filters, "page": None},
+            {
+                "category": category,
+                "filter_fields": filter_fields(filters.form),
+                "page": None,
+            },
             status=400,
         )
     page = queue_page(filters.qs, cursor=request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
+    params = _queue_params(request)
+    rows = queue_rows(
+        page,
+        viewer=request.user,
+        case_url=lambda pk: _in_queue(reverse("moderation:case", args=[pk]), params),
+    )
     return render(
         request,
         "moderation/queue.html",
         {
             "category": category,
-            "filters": filters,
+            "filter_fields": filter_fields(filters.form),
             "page": page,
+            "rows": rows,
             "query": query.urlencode(),
-            "params": _queue_params(request),
+            "params": params,
             "actions": DecisionAction.choices,
         },
     )

@@ -1,0 +1,1 @@
+"""`make bench`: seed real volume into PostgreSQL and measure every hot path beside its anchor."""

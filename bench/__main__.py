@@ -1,0 +1,202 @@
+"""`python -m bench`: a fresh database, seeded with COPY, then every hot path measured.
+
+The database named by DATABASE_URL is dropped and created again: its name must contain "bench".
+The Redis database of REDIS_URL is emptied too.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--reports", type=int, default=1_000_000)
+    parser.add_argument("--samples", type=int, default=300, help="requests per page measured")
+    parser.add_argument("--depth", type=int, default=10_000, help="rows before the deep page")
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--naive-claims", type=int, default=2_000)
+    parser.add_argument("--intake-seconds", type=int, default=20)
+    parser.add_argument("--web-workers", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--overdue", type=int, default=10_000)
+    parser.add_argument("--notifications", type=int, default=10_000)
+    parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=Path("bench/results.json"))
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser.parse_args()
+
+
+def _fresh_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        sys.exit(f"refusing to drop {name!r}: the bench's database name must contain 'bench'")
+    maintenance = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _machine(connection) -> dict:
+    import django
+    import redis
+    from django.conf import settings
+
+    memory = next(
+        (
+            int(line.split()[1]) // 1024
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        None,
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    redis_version = redis.Redis.from_url(settings.REDIS_URL).info("server")["redis_version"]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_mib": memory,
+        "postgresql": postgres,
+        "redis": redis_version,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "commit": commit,
+    }
+
+
+class Bars:
+    """One progress bar per phase, on stderr."""
+
+    def __init__(self, quiet: bool) -> None:
+        from tqdm import tqdm
+
+        self.tqdm = tqdm
+        self.quiet = quiet
+        self.bars: dict[str, object] = {}
+
+    def advance(self, what: str, n: int) -> None:
+        if not self.quiet:
+            self._bar(what, None).update(n)
+
+    def at(self, what: str, done: int, total: int) -> None:
+        if not self.quiet:
+            bar = self._bar(what, total)
+            bar.update(done - bar.n)
+
+    def _bar(self, what: str, total: int | None):
+        if what not in self.bars:
+            for bar in self.bars.values():
+                bar.close()
+            self.bars = {what: self.tqdm(total=total, desc=what, unit=" rows", leave=False)}
+        return self.bars[what]
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+        self.bars = {}
+
+
+def main() -> None:
+    args = _arguments()
+    _fresh_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    import redis
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from . import measure
+    from .report import table, verdicts
+    from .seed import seed
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    call_command("migrate", verbosity=0)
+    bars = Bars(args.quiet)
+    started = time.monotonic()
+
+    def phase(title: str) -> None:
+        bars.close()
+        if not args.quiet:
+            print(f"· {title} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+
+    phase(f"seeding {args.reports:,} reports")
+    seeded = seed(args.reports, progress=bars.advance)
+    results: dict = {
+        "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "seeding": {
+            "members": seeded.members,
+            "contents": seeded.contents,
+            "cases": seeded.cases,
+            "open_cases": seeded.open_cases,
+            "reports": seeded.reports,
+            "seconds": round(seeded.seconds, 1),
+            "reports_per_second": round(seeded.reports / seeded.seconds),
+        },
+    }
+    phase("queue page, admin changelists, raw SQL")
+    results["queue_page"] = measure.queue_pages(
+        seeded, samples=args.samples, depth=args.depth, progress=bars.at
+    )
+    phase("next case: 50 moderators at once")
+    results["next_case"] = measure.next_case(
+        seeded, claims=args.claims, naive_claims=args.naive_claims, progress=bars.at
+    )
+    phase("intake under gunicorn, with wrk")
+    results["intake"] = measure.intake(
+        seeded,
+        seconds=args.intake_seconds,
+        workers=args.web_workers,
+        connections_=args.connections,
+    )
+    phase("escalation sweep")
+    results["sweep"] = measure.sweep(overdue=args.overdue)
+    phase("delivery through the outbox and a Celery worker")
+    results["delivery"] = measure.delivery(
+        seeded,
+        notifications=args.notifications,
+        concurrency=args.worker_concurrency,
+        progress=bars.at,
+    )
+    bars.close()
+    results["targets"] = verdicts(results)
+    results["machine"] = _machine(connection)
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwritten to {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,525 @@
+"""The measurements: each hot path, timed beside its anchor in the same run."""
+
+import json
+import multiprocessing
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import Count
+from django.http import QueryDict
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.models import User
+from reports.filters import CaseFilter
+from reports.models import (
+    AuditEvent,
+    Case,
+    CaseStatus,
+    Category,
+    DeliveryStatus,
+    Notification,
+    OutboxMessage,
+    Report,
+    Tier,
+)
+from reports.notifications import notify
+from reports.permissions import visible_cases
+from reports.selectors import QUEUE_ORDER, after_cursor, encode_cursor
+from reports.services.claims import claim_next_case
+from reports.services.escalation import escalate_overdue
+
+from .models import FloorRow
+from .seed import Seeded
+
+ROOT = Path(__file__).resolve().parent.parent
+Progress = Callable[[str, int, int], object]
+
+
+def summary(seconds: list[float]) -> dict[str, float]:
+    """p50, p95 and max in milliseconds."""
+    ordered = sorted(seconds)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
+
+
+def _timed(call: Callable[[], object], samples: int, progress: Progress, what: str) -> list[float]:
+    for _ in range(min(5, samples)):
+        call()  # warm: templates compiled, connections open, plans cached
+    seconds = []
+    for n in range(samples):
+        started = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - started)
+        progress(what, n + 1, samples)
+    return seconds
+
+
+def _get(client: Client, url: str) -> Callable[[], object]:
+    def call():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+        return response
+
+    return call
+
+
+def _queries(call: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+# 2. Queue page ------------------------------------------------------------------------------
+
+
+def queue_pages(seeded: Seeded, *, samples: int, depth: int, progress: Progress) -> dict:
+    moderator = User.objects.get(pk=seeded.moderators[-1])  # a frontline moderator
+    category = Category.objects.get(pk=seeded.spam_category_id)
+    waiting = Case.objects.filter(
+        category=category, tier=Tier.FRONTLINE, status__in=[CaseStatus.OPEN]
+    )
+    in_queue = waiting.count()
+    depth = max(1, min(depth, in_queue - 60))
+    deep_case = waiting.order_by(*QUEUE_ORDER)[depth - 1]
+    cursor = encode_cursor(deep_case)
+
+    client = Client()
+    client.force_login(moderator)
+    url = reverse("moderation:queue", args=[category.slug])
+    deep_url = f"{url}?after={cursor}"
+    admin = Client()
+    admin.force_login(User.objects.get(pk=seeded.admin_id))
+    same_filter = f"?category__id__exact={category.pk}&status__exact=open&tier__exact=1"
+    stock_url = "/bench/stock-admin/reports/case/" + same_filter
+    stock_deep_url = f"{stock_url}&p={depth // 50}"
+    product_admin_url = "/admin/reports/case/" + same_filter
+    search_url = f"/admin/reports/case/?q={deep_case.subject.public_id}"
+
+    # The page's main query, as the view builds it, without Django around it: the floor.
+    filters = CaseFilter(
+        QueryDict(""),
+        queryset=visible_cases(moderator).filter(category=category),
+        category=category,
+        user=moderator,
+    )
+    assert filters.is_valid()
+    main = filters.qs.select_related("subject", "content", "reason", "claimed_by").order_by(
+        *QUEUE_ORDER
+    )
+    first_sql = main[:51].query.sql_with_params()
+    deep_sql = after_cursor(
+        main, (deep_case.tier, deep_case.priority, deep_case.due_at, deep_case.pk)
+    )[:51].query.sql_with_params()
+
+    def raw(sql_params):
+        def call():
+            with connection.cursor() as cursor:
+                cursor.execute(*sql_params)
+                return cursor.fetchall()
+
+        return call
+
+    pages = {
+        "queue_first": _get(client, url),
+        "queue_deep": _get(client, deep_url),
+        "sql_first": raw(first_sql),
+        "sql_deep": raw(deep_sql),
+        "stock_admin_first": _get(admin, stock_url),
+        "stock_admin_deep": _get(admin, stock_deep_url),
+        "admin_first": _get(admin, product_admin_url),
+        "admin_search": _get(admin, search_url),
+    }
+    result = {"open_in_queue": in_queue, "depth": depth}
+    for name, call in pages.items():
+        # The admin pages are the anchors: fewer samples keep the run short.
+        n = samples if not name.startswith("stock") else max(10, samples // 5)
+        result[name] = summary(_timed(call, n, progress, name))
+        if not name.startswith("sql"):
+            result[name]["queries"] = _queries(call)
+    return result
+
+
+# 3. Next case -------------------------------------------------------------------------------
+
+
+def _naive_claim(moderator: User, category: Category) -> Case | None:
+    """What a first version often does: read the first open case, then mark it as taken."""
+    case = (
+        Case.objects.filter(category=category, status=CaseStatus.OPEN, tier=Tier.FRONTLINE)
+        .order_by(*QUEUE_ORDER)
+        .first()
+    )
+    if case is None:
+        return None
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.CLAIMED,
+        claimed_by=moderator,
+        lease_expires_at=timezone.now() + settings.CASE_LEASE,
+    )
+    return case
+
+
+def _claimer(moderator_id, category_id, naive, counter, target, barrier, out) -> None:
+    connections.close_all()  # never share the parent's connection
+    moderator = User.objects.get(pk=moderator_id)
+    category = Category.objects.get(pk=category_id)
+    taken: list[tuple[int, float]] = []
+    barrier.wait()
+    while True:
+        with counter.get_lock():
+            if counter.value >= target:
+                break
+            counter.value += 1
+        started = time.perf_counter()
+        if naive:
+            case = _naive_claim(moderator, category)
+        else:
+            case = claim_next_case(moderator=moderator, category=category, tiers=[Tier.FRONTLINE])
+        elapsed = time.perf_counter() - started
+        if case is None:
+            break
+        taken.append((case.pk, elapsed))
+    connections.close_all()
+    out.put(taken)
+
+
+def _give_back_claims() -> int:
+    return Case.objects.filter(status=CaseStatus.CLAIMED).update(
+        status=CaseStatus.OPEN, claimed_by=None, lease_expires_at=None
+    )
+
+
+def next_case(seeded: Seeded, *, claims: int, naive_claims: int, progress: Progress) -> dict:
+    """50 moderators, one process and one connection each, asking for the next case at once."""
+    context = multiprocessing.get_context("fork")
+    result = {"moderators": len(seeded.moderators)}
+    for label, naive, target in (("hellomod", False, claims), ("naive", True, naive_claims)):
+        _give_back_claims()
+        connections.close_all()
+        counter = context.Value("i", 0)
+        barrier = context.Barrier(len(seeded.moderators) + 1)
+        out = context.Queue()
+        workers = [
+            context.Process(
+                target=_claimer,
+                args=(pk, seeded.spam_category_id, naive, counter, target, barrier, out),
+            )
+            for pk in seeded.moderators
+        ]
+        for worker in workers:
+            worker.start()
+        barrier.wait()
+        started = time.perf_counter()
+        taken: list[tuple[int, float]] = []
+        for _ in workers:
+            taken.extend(out.get(timeout=600))
+            progress(f"next case ({label})", len(taken), target)
+        elapsed = time.perf_counter() - started
+        for worker in workers:
+            worker.join(timeout=60)
+        ids = [case_id for case_id, _ in taken]
+        result[label] = {
+            "claims": len(ids),
+            "claims_per_second": round(len(ids) / elapsed, 1),
+            "handed_out_twice": len(ids) - len(set(ids)),
+            **summary([seconds for _, seconds in taken]),
+        }
+    held = (
+        Case.objects.filter(status=CaseStatus.CLAIMED)
+        .values("claimed_by")
+        .annotate(n=Count("id"))
+        .count()
+    )
+    result["naive"]["moderators_holding_cases"] = held
+    _give_back_claims()
+    return result
+
+
+# 4. Intake ----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    return {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **extra}
+
+
+def _wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"waited {timeout} s for {what}")
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+            conn.sendall(b"GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            return b" 200 " in conn.recv(64)
+    except OSError:
+        return False
+
+
+def _request_file(seeded: Seeded, path: Path, *, lines: int, reporters: int) -> None:
+    """Lines of `token<TAB>json body`: each reporter reports different members."""
+    rng = random.Random(4)
+    first, last = seeded.first_member, seeded.first_member + seeded.members - 1
+    reporter_ids = list(range(first, first + reporters))
+    tokens = {t.user_id: t.key for t in Token.objects.filter(user_id__in=reporter_ids)}
+    Token.objects.bulk_create(
+        [Token(key=Token.generate_key(), user_id=pk) for pk in reporter_ids if pk not in tokens]
+    )
+    tokens = dict(Token.objects.filter(user_id__in=reporter_ids).values_list("user_id", "key"))
+    slugs = list(Category.objects.filter(is_active=True).values_list("slug", flat=True))
+    public_ids = dict(
+        User.objects.filter(pk__gte=first, pk__lte=last).values_list("pk", "public_id")
+    )
+    with path.open("w") as out:
+        for n in range(lines):
+            reporter = reporter_ids[n % len(reporter_ids)]
+            subject = reporter
+            while subject == reporter:
+                subject = rng.randint(first, last)
+            body = {
+                "member": public_ids[subject],
+                "category": rng.choice(slugs),
+                "description": "They keep sending me links to a paid group.",
+            }
+            out.write(f"{tokens[reporter]}\t{json.dumps(body)}\n")
+
+
+def _wrk(port: int, path: str, requests: Path, *, seconds: int, connections_: int) -> dict:
+    out = subprocess.run(  # noqa: S603
+        [  # noqa: S607
+            "wrk",
+            "--threads",
+            "2",
+            "--connections",
+            str(connections_),
+            "--duration",
+            f"{seconds}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(ROOT / "bench" / "post.lua"),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(requests),
+            path,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
+    figures = json.loads(line.removeprefix("BENCH "))
+    seconds_run = figures["duration_us"] / 1e6
+    errors = sum(figures["errors"].values())
+    return {
+        "requests": figures["requests"],
+        "errors": errors,
+        "per_second": round((figures["requests"] - errors) / seconds_run, 1),
+        "p50_ms": round(figures["latency_us"]["p50"] / 1000, 2),
+        "p95_ms": round(figures["latency_us"]["p95"] / 1000, 2),
+        "max_ms": round(figures["latency_us"]["max"] / 1000, 2),
+    }
+
+
+def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> dict:
+    """POST /api/v1/reports/ under gunicorn with wrk, beside the floor endpoint."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is missing: apt-get install wrk")
+    port = _free_port()
+    log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
+    requests_file = Path(tempfile.mkstemp(prefix="bench-requests-", suffix=".tsv")[1])
+    expected = max(2000, seconds * 600)
+    _request_file(seeded, requests_file, lines=expected, reporters=min(5000, seeded.members // 2))
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "hellomod.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=_environment(),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        _wait_for(lambda: _answers(port), timeout=60, what="gunicorn")
+        reports_before = Report.objects.count()
+        floor_before = FloorRow.objects.count()
+        result = {"workers": workers, "connections": connections_, "seconds": seconds}
+        result["hellomod"] = _wrk(
+            port, "/api/v1/reports/", requests_file, seconds=seconds, connections_=connections_
+        )
+        result["hellomod"]["rows_written"] = Report.objects.count() - reports_before
+        result["floor"] = _wrk(
+            port, "/bench/floor/", requests_file, seconds=seconds, connections_=connections_
+        )
+        result["floor"]["rows_written"] = FloorRow.objects.count() - floor_before
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        requests_file.unlink(missing_ok=True)
+    result["server_errors_logged"] = log.read_text(errors="replace").count("Traceback")
+    log.unlink(missing_ok=True)
+    return result
+
+
+# 5. Escalation sweep ------------------------------------------------------------------------
+
+
+def sweep(*, overdue: int) -> dict:
+    rng = random.Random(5)
+    now = timezone.now()
+    waiting = list(
+        Case.objects.filter(status=CaseStatus.OPEN, tier=Tier.FRONTLINE).values_list(
+            "pk", flat=True
+        )
+    )
+    chosen = rng.sample(waiting, min(overdue, len(waiting)))
+    Case.objects.filter(pk__in=chosen).update(due_at=now - timedelta(minutes=30))
+    open_cases = Case.objects.filter(status__in=["open", "claimed", "escalated"]).count()
+
+    def state():
+        return (
+            Case.objects.filter(status=CaseStatus.ESCALATED).count(),
+            AuditEvent.objects.filter(action="case.escalated").count(),
+            OutboxMessage.objects.count(),
+            Notification.objects.count(),
+        )
+
+    started = time.perf_counter()
+    moved = escalate_overdue()
+    first = time.perf_counter() - started
+    before = state()
+    started = time.perf_counter()
+    moved_again = escalate_overdue()
+    second = time.perf_counter() - started
+    return {
+        "open_cases": open_cases,
+        "overdue": len(chosen),
+        "escalated": moved,
+        "seconds": round(first, 3),
+        "second_run_escalated": moved_again,
+        "second_run_seconds": round(second, 3),
+        "second_run_changed_nothing": moved_again == 0 and state() == before,
+    }
+
+
+# 6. Delivery --------------------------------------------------------------------------------
+
+
+def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: Progress) -> dict:
+    """Notifications through the outbox, a Celery worker on Redis and the e-mail backend."""
+    from hellomod.celery import app
+
+    app.control.purge()  # what intake queued for triage is not this measurement's work
+    mail_dir = Path(tempfile.mkdtemp(prefix="bench-mail-"))
+    recipients = list(
+        User.objects.filter(pk__gte=seeded.first_member).order_by("pk")[:notifications]
+    )
+    keys = []
+    for start in range(0, len(recipients), 500):
+        with transaction.atomic():
+            for member in recipients[start : start + 500]:
+                keys += [
+                    f"deliver_notification:{row.pk}"
+                    for row in notify(
+                        recipient=member,
+                        event="decision_taken",
+                        key=f"bench:{member.pk}",
+                        subject="We reviewed a report about your account",
+                        body="We removed a message that broke the community rules on spam.",
+                        channels=["email"],
+                    )
+                ]
+        progress("notifications queued", min(start + 500, len(recipients)), len(recipients))
+    ours = OutboxMessage.objects.filter(idempotency_key__in=keys)
+    total = ours.count()
+    log = Path(tempfile.mkstemp(prefix="bench-worker-", suffix=".log")[1])
+    worker = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hellomod",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=_environment(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_dir),
+        ),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 600
+        done = 0
+        while done < total and time.monotonic() < deadline:
+            time.sleep(0.5)
+            done = ours.filter(status=DeliveryStatus.DONE).count()
+            progress("notifications delivered", done, total)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    times = sorted(ours.filter(status=DeliveryStatus.DONE).values_list("processed_at", flat=True))
+    span = (times[-1] - times[0]).total_seconds() if len(times) > 1 else 0.0
+    sent = sum(path.read_text(errors="replace").count("\nSubject: ") for path in mail_dir.iterdir())
+    shutil.rmtree(mail_dir, ignore_errors=True)
+    log.unlink(missing_ok=True)
+    return {
+        "notifications": total,
+        "delivered": len(times),
+        "emails_written": sent,
+        "worker_concurrency": concurrency,
+        "seconds": round(span, 3),
+        "per_second": round(len(times) / span, 1) if span else None,
+    }

@@ -1,0 +1,12 @@
+"""The product's settings, plus what only the benchmark serves: the floor endpoint and a stock
+admin of the cases."""
+
+from hellomod.settings import *  # noqa: F403
+from hellomod.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"
+
+# The bench's tasks wait on a queue of their own: a worker of another run on the same Redis
+# never takes them.
+CELERY_TASK_DEFAULT_QUEUE = "hellomod-bench"

@@ -1,0 +1,129 @@
+"""`make bench` at a small volume: every measurement runs end to end and checks what it did.
+
+The timings are not asserted here (they belong to the full run on a quiet machine); what each
+measurement did is: how many rows it seeded, that no case was handed out twice, that every
+report it sent was written, that the second sweep changed nothing, that every notification was
+e-mailed once.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORTS = 3000
+
+
+def _bench_urls() -> tuple[str, str]:
+    database = settings.DATABASES["default"]
+    name = f"test_{database['NAME']}_bench"
+    database_url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{name}"
+    redis_url = urlsplit(settings.REDIS_URL)._replace(path="/7").geturl()
+    return database_url, redis_url
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict:
+    database_url, redis_url = _bench_urls()
+    output = tmp_path_factory.mktemp("bench") / "results.json"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+    }
+    arguments = [
+        sys.executable, "-m", "bench", "--quiet",
+        "--reports", str(REPORTS), "--samples", "10", "--depth", "120",
+        "--claims", "200", "--naive-claims", "100", "--intake-seconds", "2",
+        "--web-workers", "2", "--overdue", "60", "--notifications", "100",
+        "--output", str(output),
+    ]  # fmt: skip
+    try:
+        run = subprocess.run(  # noqa: S603
+            arguments,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        parts = urlsplit(database_url)
+        with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)')
+    assert run.returncode == 0, run.stderr[-4000:]
+    figures = json.loads(output.read_text())
+    figures["printed"] = run.stdout
+    return figures
+
+
+def test_seeds_the_volume_asked_for_with_many_reports_per_case(results):
+    seeded = results["seeding"]
+    assert seeded["reports"] == REPORTS
+    assert 0.2 * REPORTS < seeded["cases"] < 0.5 * REPORTS
+    assert 0 < seeded["open_cases"] < seeded["cases"]
+    assert seeded["members"] >= 0.4 * REPORTS
+
+
+def test_measures_the_queue_page_beside_the_admin_and_the_raw_query(results):
+    queue = results["queue_page"]
+    for name in ("queue_first", "queue_deep", "sql_first", "sql_deep", "admin_first"):
+        assert queue[name]["n"] == 10
+        assert 0 < queue[name]["p50_ms"] <= queue[name]["p95_ms"] <= queue[name]["max_ms"]
+    assert queue["stock_admin_first"]["n"] == 10
+    assert queue["depth"] == 120
+    # A deep page costs the queries a first page costs: keyset pagination, no OFFSET.
+    assert queue["queue_deep"]["queries"] == queue["queue_first"]["queries"]
+
+
+def test_next_case_never_hands_a_case_out_twice(results):
+    claims = results["next_case"]
+    assert claims["moderators"] == 50
+    assert claims["hellomod"]["claims"] == 200
+    assert claims["hellomod"]["handed_out_twice"] == 0
+    assert claims["naive"]["claims"] == 100
+
+
+def test_intake_writes_a_report_for_every_request_answered(results):
+    intake = results["intake"]
+    for endpoint in ("hellomod", "floor"):
+        figures = intake[endpoint]
+        assert figures["errors"] == 0
+        assert figures["requests"] > 0
+        # wrk counts answered requests; the server may have answered a few more as it stopped.
+        assert figures["rows_written"] >= figures["requests"]
+    assert intake["server_errors_logged"] == 0
+
+
+def test_the_sweep_escalates_each_overdue_case_once(results):
+    sweep = results["sweep"]
+    assert sweep["overdue"] == sweep["escalated"] == 60
+    assert sweep["second_run_escalated"] == 0
+    assert sweep["second_run_changed_nothing"] is True
+
+
+def test_every_notification_is_emailed_once(results):
+    delivery = results["delivery"]
+    assert delivery["notifications"] == delivery["delivered"] == delivery["emails_written"] == 100
+    assert delivery["per_second"] > 0
+
+
+def test_prints_one_table_and_records_the_machine(results):
+    printed = results["printed"]
+    for row in ("Seeding", "Queue page", "Next case", "Intake", "Escalation sweep", "Delivery"):
+        assert row in printed
+    assert "Targets:" in printed
+    machine = results["machine"]
+    assert machine["cores"] >= 1
+    assert machine["postgresql"]
+    assert machine["memory_mib"] > 0
+    assert len(results["targets"]) == 12
