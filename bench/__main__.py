@@ -24,6 +24,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=300, help="requests per page measured")
     parser.add_argument("--depth", type=int, default=10_000, help="rows before the deep page")
     parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--paced-claims", type=int, default=2_000)
     parser.add_argument("--naive-claims", type=int, default=2_000)
     parser.add_argument("--intake-seconds", type=int, default=20)
     parser.add_argument("--web-workers", type=int, default=5)
@@ -169,7 +170,11 @@ def main() -> None:
     )
     phase("next case: 50 moderators at once")
     results["next_case"] = measure.next_case(
-        seeded, claims=args.claims, naive_claims=args.naive_claims, progress=bars.at
+        seeded,
+        claims=args.claims,
+        paced_claims=args.paced_claims,
+        naive_claims=args.naive_claims,
+        progress=bars.at,
     )
     phase("intake under gunicorn, with wrk")
     results["intake"] = measure.intake(

@@ -44,6 +44,7 @@ from reports.permissions import visible_cases
 from reports.selectors import QUEUE_ORDER, after_cursor, encode_cursor
 from reports.services.claims import claim_next_case
 from reports.services.escalation import escalate_overdue
+from reports.services.outbox import batched
 
 from .models import FloorRow
 from .seed import Seeded
@@ -182,13 +183,16 @@ def _naive_claim(moderator: User, category: Category) -> Case | None:
     return case
 
 
-def _claimer(moderator_id, category_id, naive, counter, target, barrier, out) -> None:
+def _claimer(moderator_id, category_id, naive, think, counter, target, barrier, out) -> None:
     connections.close_all()  # never share the parent's connection
     moderator = User.objects.get(pk=moderator_id)
     category = Category.objects.get(pk=category_id)
+    pause = random.Random(moderator_id)
     taken: list[tuple[int, float]] = []
     barrier.wait()
     while True:
+        if think:
+            time.sleep(pause.expovariate(1 / think))
         with counter.get_lock():
             if counter.value >= target:
                 break
@@ -206,17 +210,34 @@ def _claimer(moderator_id, category_id, naive, counter, target, barrier, out) ->
     out.put(taken)
 
 
+PACED_THINK_SECONDS = 0.25
+
+
 def _give_back_claims() -> int:
     return Case.objects.filter(status=CaseStatus.CLAIMED).update(
         status=CaseStatus.OPEN, claimed_by=None, lease_expires_at=None
     )
 
 
-def next_case(seeded: Seeded, *, claims: int, naive_claims: int, progress: Progress) -> dict:
-    """50 moderators, one process and one connection each, asking for the next case at once."""
+def next_case(
+    seeded: Seeded, *, claims: int, paced_claims: int, naive_claims: int, progress: Progress
+) -> dict:
+    """50 moderators, one process and one connection each, asking for the next case.
+
+    - "hellomod": all of them at once, each asking again as soon as they have a case: the
+      throughput, and the latency of a queue 50 deep (Little's law: about 50 / throughput);
+    - "paced": each asks after a pause of 0.25 s on average (200 claims/s together, far more
+      than people deciding cases), the latency a moderator sees on a busy day;
+    - "naive": all at once, through a read-then-update claimer without a lock.
+    """
     context = multiprocessing.get_context("fork")
     result = {"moderators": len(seeded.moderators)}
-    for label, naive, target in (("hellomod", False, claims), ("naive", True, naive_claims)):
+    runs = (
+        ("hellomod", False, 0.0, claims),
+        ("paced", False, PACED_THINK_SECONDS, paced_claims),
+        ("naive", True, 0.0, naive_claims),
+    )
+    for label, naive, think, target in runs:
         _give_back_claims()
         connections.close_all()
         counter = context.Value("i", 0)
@@ -225,7 +246,7 @@ def next_case(seeded: Seeded, *, claims: int, naive_claims: int, progress: Progr
         workers = [
             context.Process(
                 target=_claimer,
-                args=(pk, seeded.spam_category_id, naive, counter, target, barrier, out),
+                args=(pk, seeded.spam_category_id, naive, think, counter, target, barrier, out),
             )
             for pk in seeded.moderators
         ]
@@ -449,7 +470,11 @@ def sweep(*, overdue: int) -> dict:
 
 
 def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: Progress) -> dict:
-    """Notifications through the outbox, a Celery worker on Redis and the e-mail backend."""
+    """Notifications through the outbox, a Celery worker on Redis and the e-mail backend.
+
+    Written 500 to a transaction, as a sweep or a decision with many reporters writes them, and
+    published together on commit; the worker starts once they wait on the broker.
+    """
     from hellomod.celery import app
 
     app.control.purge()  # what intake queued for triage is not this measurement's work
@@ -459,7 +484,7 @@ def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: 
     )
     keys = []
     for start in range(0, len(recipients), 500):
-        with transaction.atomic():
+        with transaction.atomic(), batched():
             for member in recipients[start : start + 500]:
                 keys += [
                     f"deliver_notification:{row.pk}"

@@ -35,7 +35,7 @@ from .models import (
 )
 from .models.choices import NotificationEvent
 from .selectors import _open_counts, describe_length
-from .services.outbox import enqueue, handles
+from .services.outbox import batched, enqueue, handles
 
 
 def notify(
@@ -191,6 +191,7 @@ def _in_each_language(event: str, values: dict[str, object]):
     return text_for
 
 
+@batched()
 def alert_tier(case: Case, *, tier: int, event: str, why: str) -> int:
     """Tell the people of a tier that a case is waiting for them; returns how many were told."""
     people = tier_team_members(case, tier, on_call_only=tier == Tier.EMERGENCY)
@@ -222,6 +223,7 @@ def _more_cases(numbers: str, more: int) -> str:
     return _("%(numbers)s and %(more)d more") % {"numbers": numbers, "more": more}
 
 
+@batched()
 def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str) -> int:
     """One message per person about a batch of cases of one category that reached their tier.
 
@@ -255,6 +257,7 @@ def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str)
 
 
 @handles("notify_decision")
+@batched()
 def decision_taken(*, decision_id: int) -> None:
     """Tell the reporters the outcome and the member the statement of reasons.
 
@@ -440,6 +443,7 @@ def _digest_text(team: Team, health: list[CategoryHealth], now: datetime) -> tup
     return subject, "\n".join(lines)
 
 
+@batched()
 def send_queue_digests(*, now: datetime | None = None) -> int:
     """Tell each team's members, once a UTC day, how the queues of their categories stand.
 

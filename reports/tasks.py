@@ -11,6 +11,16 @@ def run_outbox_message(message_id: int) -> str:
     return outbox.run_message(message_id)
 
 
+@shared_task(acks_late=True)
+def run_outbox_messages(message_ids: list[int]) -> dict[str, int]:
+    """A batch of messages, each run in its own transaction, as run_outbox_message would."""
+    outcomes: dict[str, int] = {}
+    for message_id in message_ids:
+        outcome = outbox.run_message(message_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
 @shared_task
 def dispatch_outbox() -> int:
     return outbox.dispatch_pending()

@@ -129,7 +129,8 @@ class ReportViewSet(
             if isinstance(error, RateLimited):
                 raise ReportLimitReached(str(error)) from None
             raise _service_errors(error) from None
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        answer = ReportSerializer(report, context={"evidence_count": len(data["evidence"])})
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
 
 class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
