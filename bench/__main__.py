@@ -147,8 +147,7 @@ def main() -> None:
 
     def phase(title: str) -> None:
         bars.close()
-        if not args.quiet:
-            print(f"· {title} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+        print(f"· {title} ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
 
     phase(f"seeding {args.reports:,} reports")
     seeded = seed(args.reports, progress=bars.advance)

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.models import User, clean_public_id
 
 from ..evidence import EvidenceError, clean_image
-from ..models import Category, Content, ContentKind, Reason, Report, ReportSource
+from ..models import Category, Content, ContentKind, Reason, ReportSource
 from ..services.content import MAX_TEXT_LENGTH
 from ..services.intake import MAX_DESCRIPTION_LENGTH
 

@@ -4,8 +4,6 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case as When_
-from django.db.models import Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,11 +102,13 @@ def send_to_tier(
     )
 
 
-def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> int:
+def escalate_overdue(*, now: datetime | None = None, batch_size: int = 2000) -> int:
     """Escalate every open case past its due time by one tier; returns how many moved.
 
     Each batch is locked with SKIP LOCKED and leaves with a new due time in the future, so a
-    second sweep running at the same time, or right after, finds nothing more to do.
+    second sweep running at the same time, or right after, finds nothing more to do. A batch
+    is updated with one statement per category and tier it holds (the new tier and due time
+    are the same for all of those cases), and its alerts go one per person and category.
     """
     from ..notifications import alert_tier_about_many
 
@@ -154,20 +154,20 @@ def escalate_overdue(*, now: datetime | None = None, batch_size: int = 500) -> i
                     )
                 )
                 case.tier, case.due_at = to_tier, due
-            ids = [case.pk for case in batch]
-            Case.objects.filter(pk__in=ids).update(
-                tier=When_(*[When(pk=c.pk, then=Value(c.tier)) for c in batch]),
-                due_at=When_(*[When(pk=c.pk, then=Value(c.due_at)) for c in batch]),
-                status=CaseStatus.ESCALATED,
-                claimed_by=None,
-                lease_expires_at=None,
-                escalated_at=now,
-                escalation_cause=EscalationCause.OVERDUE,
-            )
-            AuditEvent.objects.bulk_create(events)
             groups: dict[tuple[int, int], list[Case]] = {}
             for case in batch:
                 groups.setdefault((case.category_id, case.tier), []).append(case)
+            for cases in groups.values():
+                Case.objects.filter(pk__in=[c.pk for c in cases]).update(
+                    tier=cases[0].tier,
+                    due_at=cases[0].due_at,
+                    status=CaseStatus.ESCALATED,
+                    claimed_by=None,
+                    lease_expires_at=None,
+                    escalated_at=now,
+                    escalation_cause=EscalationCause.OVERDUE,
+                )
+            AuditEvent.objects.bulk_create(events)
             for (_, tier), cases in groups.items():
                 alert_tier_about_many(
                     cases, tier=tier, event="cases_overdue", key=f"{now.isoformat()}:{moved}"

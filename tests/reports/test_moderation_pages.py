@@ -119,28 +119,48 @@ def test_a_bad_filter_value_is_a_clear_400(client, spam, spam_moderator):
     assert "Select a valid choice" in response.content.decode()
 
 
-def test_keyset_pages_walk_the_whole_queue_once(client, spam, spam_moderator, settings):
-    cases = [content_case(spam) for _ in range(7)]
-    Case.objects.filter(pk__in=[c.pk for c in cases]).update(priority=5)  # ties on priority
-    client.force_login(spam_moderator)
-    url = reverse("moderation:queue", args=[spam.slug])
+def test_keyset_pages_walk_the_whole_queue_once_in_order(client, spam, senior, monkeypatch):
+    """Pages of 3 over tiers, tied priorities and tied due times: every case once, in order."""
+    cases = [content_case(spam) for _ in range(11)]
+    due = timezone.now() + timedelta(hours=2)
+    shapes = [
+        (Tier.SENIOR, 9, 0), (Tier.SENIOR, 9, 0), (Tier.SENIOR, 3, 1),
+        (Tier.FRONTLINE, 7, 0), (Tier.FRONTLINE, 7, 0), (Tier.FRONTLINE, 7, 0),
+        (Tier.FRONTLINE, 7, 5), (Tier.FRONTLINE, 2, 0), (Tier.FRONTLINE, 2, 0),
+        (Tier.FRONTLINE, 0, 3), (Tier.FRONTLINE, 0, 3),
+    ]  # fmt: skip
+    for case, (tier, priority, minutes) in zip(cases, shapes, strict=True):
+        Case.objects.filter(pk=case.pk).update(
+            tier=tier,
+            status=CaseStatus.OPEN if tier == Tier.FRONTLINE else CaseStatus.ESCALATED,
+            priority=priority,
+            due_at=due + timedelta(minutes=minutes),
+        )
+    expected = list(
+        Case.objects.filter(pk__in=[c.pk for c in cases])
+        .order_by("-tier", "-priority", "due_at", "pk")
+        .values_list("pk", flat=True)
+    )
     from reports import selectors
 
-    settings_size = selectors.PAGE_SIZE
-    selectors.PAGE_SIZE = 3
-    try:
-        seen, after = [], ""
-        while True:
-            page = client.get(url, {"after": after} if after else {}).context["page"]
-            seen += [c.pk for c in page.cases]
-            if not page.next_cursor:
-                break
-            after = page.next_cursor
-    finally:
-        selectors.PAGE_SIZE = settings_size
+    real_page = selectors.queue_page
+    monkeypatch.setattr(
+        "reports.views.moderator.queue_page",
+        lambda qs, cursor="": real_page(qs, cursor=cursor, size=3),
+    )
+    client.force_login(senior)
+    url = reverse("moderation:queue", args=[spam.slug])
+    seen, after, pages = [], "", 0
+    while True:
+        page = client.get(url, {"after": after} if after else {}).context["page"]
+        seen += [c.pk for c in page.cases]
+        pages += 1
+        if not page.next_cursor:
+            break
+        after = page.next_cursor
 
-    assert sorted(seen) == sorted(c.pk for c in cases)
-    assert len(seen) == len(set(seen))
+    assert seen == expected
+    assert pages == 4
 
 
 def test_a_garbled_cursor_shows_the_first_page(client, spam, spam_moderator):
