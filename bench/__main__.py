@@ -159,6 +159,7 @@ def main() -> None:
             "cases": seeded.cases,
             "open_cases": seeded.open_cases,
             "reports": seeded.reports,
+            "decisions": seeded.decisions,
             "seconds": round(seeded.seconds, 1),
             "reports_per_second": round(seeded.reports / seeded.seconds),
         },

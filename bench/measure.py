@@ -115,7 +115,7 @@ def queue_pages(seeded: Seeded, *, samples: int, depth: int, progress: Progress)
     admin.force_login(User.objects.get(pk=seeded.admin_id))
     same_filter = f"?category__id__exact={category.pk}&status__exact=open&tier__exact=1"
     stock_url = "/bench/stock-admin/reports/case/" + same_filter
-    stock_deep_url = f"{stock_url}&p={depth // 50}"
+    stock_deep_url = f"{stock_url}&p={depth // 50 + 1}"
     product_admin_url = "/admin/reports/case/" + same_filter
     search_url = f"/admin/reports/case/?q={deep_case.subject.public_id}"
 

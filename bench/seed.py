@@ -6,13 +6,15 @@ The shape, for N reports:
 - 0.45 N members, who report and are reported;
 - two cases in three are about a piece of content, the others about the member;
 - categories weighted as a community's reports are (spam most), content in 16 languages;
-- 40 % of the cases still open (a few escalated), the rest decided or dismissed weeks ago.
+- 40 % of the cases still open (a few escalated), the rest decided or dismissed weeks ago, each
+  decided case with its decision by one of the 50 moderators.
 
 Every row satisfies the tables' constraints: one open case per member or content and category,
 one report per reporter and case, nobody reports themself.
 """
 
 import random
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -86,6 +88,7 @@ class Seeded:
     cases: int = 0
     open_cases: int = 0
     reports: int = 0
+    decisions: int = 0
     seconds: float = 0.0
     first_member: int = 0
     moderators: list[int] = field(default_factory=list)
@@ -211,6 +214,12 @@ CASE_COLUMNS = [
     "distinct_reporters", "escalation_cause", "opened_at", "last_reported_at", "triaged_at",
     "escalated_at", "resolved_at", "subject_id", "category_id", "content_id",
 ]  # fmt: skip
+DECISION_COLUMNS = [
+    "id", "uuid", "action", "statement_of_reasons", "facts", "ground", "legal_ground",
+    "terms_ground", "restriction", "media_type", "content_language", "source",
+    "automated_detection", "automated_decision", "starts_at", "created_at", "reversal_reason",
+    "case_id", "moderator_id", "awaiting_confirmation",
+]  # fmt: skip
 REPORT_COLUMNS = [
     "id", "reference", "description", "source", "status", "also_blocked", "created_at",
     "updated_at", "resolved_at", "case_id", "category_id", "content_id", "reporter_id",
@@ -266,6 +275,8 @@ def seed(
     first_case = _next_id("reports_case")
     first_content = _next_id("reports_content")
     first_report = _next_id("reports_report")
+    first_decision = _next_id("reports_decision")
+    decisions: list[tuple] = []
     slas = {c.pk: c.sla for c in categories.values()}
     contents: list[tuple] = []
     cases: list[tuple] = []
@@ -325,6 +336,21 @@ def seed(
             report_status = (
                 rng.choice(("actioned", "no_violation")) if status == "decided" else "dismissed"
             )
+        if status == "decided":
+            # Each moderator has thousands of earlier decisions, as after months of work.
+            if report_status == "actioned":
+                action = "remove_content" if content_id else "warn"
+                restriction = "content_removed" if content_id else ""
+            else:
+                action, restriction = "no_violation", ""
+            decisions.append(
+                (
+                    first_decision + len(decisions), str(uuid.UUID(int=rng.getrandbits(128))),
+                    action, "", "", "incompatible", "", "", restriction, "text", language,
+                    "notice", False, False, resolved, resolved, "", case_id,
+                    rng.choice(result.moderators), False,
+                )
+            )  # fmt: skip
         priority = min(100, rng.randint(0, 40) + 5 * min(size, 10))
         last_reported = opened + timedelta(seconds=size * 30)
         cases.append(
@@ -352,7 +378,10 @@ def seed(
     result.contents = _copy("reports_content", CONTENT_COLUMNS, _counted(contents, tick, "content"))
     result.cases = _copy("reports_case", CASE_COLUMNS, _counted(cases, tick, "cases"))
     result.reports = _copy("reports_report", REPORT_COLUMNS, _counted(report_rows, tick, "reports"))
-    for table in ("reports_content", "reports_case", "reports_report"):
+    result.decisions = _copy(
+        "reports_decision", DECISION_COLUMNS, _counted(decisions, tick, "decisions")
+    )
+    for table in ("reports_content", "reports_case", "reports_report", "reports_decision"):
         _reset_sequence(table)
     with connection.cursor() as cursor:
         # Fresh statistics, as autovacuum would have them on a table that grew over months.

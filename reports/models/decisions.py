@@ -140,6 +140,17 @@ class Decision(models.Model):
         indexes = [
             models.Index(fields=["case", "-created_at"], name="decision_by_case"),
             models.Index(fields=["action", "created_at"], name="decision_by_action"),
+            # "Next case" leaves out the bans a moderator proposed, on every claim: read only
+            # the open proposals, not every decision the moderator ever took.
+            models.Index(
+                fields=["moderator"],
+                condition=Q(
+                    awaiting_confirmation=True,
+                    confirmed_at__isnull=True,
+                    reversed_at__isnull=True,
+                ),
+                name="decision_open_proposal",
+            ),
         ]
 
     def __str__(self) -> str:
