@@ -1,5 +1,7 @@
 """The API for the community app and the platform; every write goes through a service."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
@@ -99,10 +101,12 @@ class ReportViewSet(
             raise PermissionDenied("Only the platform may send content snapshots.")
         subject = data["member"]
         snapshot_content = None
+        snapshot = data.get("content_snapshot")
+        # The snapshot and the report are saved together; a report alone is atomic already.
+        together = transaction.atomic() if snapshot else contextlib.nullcontext()
         try:
-            with transaction.atomic():
+            with together:
                 content = data.get("content")
-                snapshot = data.get("content_snapshot")
                 if snapshot:
                     content, created = record_content(
                         actor=request.user,

@@ -5,15 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0012_queue_indexes'),
+        ("reports", "0012_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(condition=models.Q(('awaiting_confirmation', True), ('confirmed_at__isnull', True), ('reversed_at__isnull', True)), fields=['moderator'], name='decision_open_proposal'),
+            model_name="decision",
+            index=models.Index(
+                condition=models.Q(
+                    ("awaiting_confirmation", True),
+                    ("confirmed_at__isnull", True),
+                    ("reversed_at__isnull", True),
+                ),
+                fields=["moderator"],
+                name="decision_open_proposal",
+            ),
         ),
     ]
