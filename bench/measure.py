@@ -40,7 +40,7 @@ from reports.models import (
     Tier,
 )
 from reports.notifications import notify
-from reports.permissions import visible_cases
+from reports.permissions import queue_cases
 from reports.selectors import QUEUE_ORDER, after_cursor, encode_cursor
 from reports.services.claims import claim_next_case
 from reports.services.escalation import escalate_overdue
@@ -122,7 +122,7 @@ def queue_pages(seeded: Seeded, *, samples: int, depth: int, progress: Progress)
     # The page's main query, as the view builds it, without Django around it: the floor.
     filters = CaseFilter(
         QueryDict(""),
-        queryset=visible_cases(moderator).filter(category=category),
+        queryset=queue_cases(moderator, category),
         category=category,
         user=moderator,
     )
@@ -189,7 +189,7 @@ def _claimer(moderator_id, category_id, naive, think, counter, target, barrier, 
     category = Category.objects.get(pk=category_id)
     pause = random.Random(moderator_id)
     taken: list[tuple[int, float]] = []
-    barrier.wait()
+    barrier.wait(timeout=120)
     while True:
         if think:
             time.sleep(pause.expovariate(1 / think))
@@ -210,9 +210,6 @@ def _claimer(moderator_id, category_id, naive, think, counter, target, barrier, 
     out.put(taken)
 
 
-PACED_THINK_SECONDS = 0.25
-
-
 def _give_back_claims() -> int:
     return Case.objects.filter(status=CaseStatus.CLAIMED).update(
         status=CaseStatus.OPEN, claimed_by=None, lease_expires_at=None
@@ -226,15 +223,17 @@ def next_case(
 
     - "hellomod": all of them at once, each asking again as soon as they have a case: the
       throughput, and the latency of a queue 50 deep (Little's law: about 50 / throughput);
-    - "paced": each asks after a pause of 0.25 s on average (200 claims/s together, far more
-      than people deciding cases), the latency a moderator sees on a busy day;
+    - "paced" and "busy": each asks after a pause of 0.5 s, or 0.25 s, on average (about 100
+      and 200 claims/s together; a team of 50 deciding a case a minute each asks about once a
+      second): the latency a moderator sees while the machine also serves the others;
     - "naive": all at once, through a read-then-update claimer without a lock.
     """
     context = multiprocessing.get_context("fork")
     result = {"moderators": len(seeded.moderators)}
     runs = (
         ("hellomod", False, 0.0, claims),
-        ("paced", False, PACED_THINK_SECONDS, paced_claims),
+        ("paced", False, 0.5, paced_claims),
+        ("busy", False, 0.25, paced_claims),
         ("naive", True, 0.0, naive_claims),
     )
     for label, naive, think, target in runs:
@@ -252,7 +251,7 @@ def next_case(
         ]
         for worker in workers:
             worker.start()
-        barrier.wait()
+        barrier.wait(timeout=120)
         started = time.perf_counter()
         taken: list[tuple[int, float]] = []
         for _ in workers:
@@ -310,11 +309,17 @@ def _answers(port: int) -> bool:
         return False
 
 
-def _request_file(seeded: Seeded, path: Path, *, lines: int, reporters: int) -> None:
-    """Lines of `token<TAB>json body`: each reporter reports different members."""
-    rng = random.Random(4)
+def _request_file(
+    seeded: Seeded, path: Path, *, lines: int, reporters: int, offset: int = 0
+) -> None:
+    """Lines of `token<TAB>json body`: each reporter reports different members.
+
+    `offset` picks another set of reporters (and another draw of members), so that a warm-up
+    file repeats nothing of the measured one.
+    """
+    rng = random.Random(4 + offset)
     first, last = seeded.first_member, seeded.first_member + seeded.members - 1
-    reporter_ids = list(range(first, first + reporters))
+    reporter_ids = list(range(first + offset, first + offset + reporters))
     tokens = {t.user_id: t.key for t in Token.objects.filter(user_id__in=reporter_ids)}
     Token.objects.bulk_create(
         [Token(key=Token.generate_key(), user_id=pk) for pk in reporter_ids if pk not in tokens]
@@ -364,15 +369,20 @@ def _wrk(port: int, path: str, requests: Path, *, seconds: int, connections_: in
     line = next(x for x in out.stdout.splitlines() if x.startswith("BENCH "))
     figures = json.loads(line.removeprefix("BENCH "))
     seconds_run = figures["duration_us"] / 1e6
+    # wrk counts answered requests, refused ones among them (status >= 400); connection
+    # errors and timeouts are not requests it counted.
     errors = sum(figures["errors"].values())
     return {
         "requests": figures["requests"],
         "errors": errors,
-        "per_second": round((figures["requests"] - errors) / seconds_run, 1),
+        "per_second": round((figures["requests"] - figures["errors"]["status"]) / seconds_run, 1),
         "p50_ms": round(figures["latency_us"]["p50"] / 1000, 2),
         "p95_ms": round(figures["latency_us"]["p95"] / 1000, 2),
         "max_ms": round(figures["latency_us"]["max"] / 1000, 2),
     }
+
+
+WARM_UP_SECONDS = 2
 
 
 def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> dict:
@@ -382,8 +392,12 @@ def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> 
     port = _free_port()
     log = Path(tempfile.mkstemp(prefix="bench-gunicorn-", suffix=".log")[1])
     requests_file = Path(tempfile.mkstemp(prefix="bench-requests-", suffix=".tsv")[1])
-    expected = max(2000, seconds * 600)
-    _request_file(seeded, requests_file, lines=expected, reporters=min(5000, seeded.members // 2))
+    warm_up_file = Path(tempfile.mkstemp(prefix="bench-warm-up-", suffix=".tsv")[1])
+    reporters = min(5000, seeded.members // 3)
+    _request_file(seeded, requests_file, lines=max(2000, seconds * 1000), reporters=reporters)
+    _request_file(
+        seeded, warm_up_file, lines=WARM_UP_SECONDS * 1000, reporters=reporters, offset=reporters
+    )
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -405,6 +419,9 @@ def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> 
     )
     try:
         _wait_for(lambda: _answers(port), timeout=60, what="gunicorn")
+        # Both endpoints warm up first: each worker has imported, connected and planned.
+        for path in ("/api/v1/reports/", "/bench/floor/"):
+            _wrk(port, path, warm_up_file, seconds=WARM_UP_SECONDS, connections_=connections_)
         reports_before = Report.objects.count()
         floor_before = FloorRow.objects.count()
         result = {"workers": workers, "connections": connections_, "seconds": seconds}
@@ -420,6 +437,7 @@ def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> 
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         requests_file.unlink(missing_ok=True)
+        warm_up_file.unlink(missing_ok=True)
     result["server_errors_logged"] = log.read_text(errors="replace").count("Traceback")
     log.unlink(missing_ok=True)
     return result

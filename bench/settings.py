@@ -2,7 +2,7 @@
 admin of the cases."""
 
 from hellomod.settings import *  # noqa: F403
-from hellomod.settings import INSTALLED_APPS
+from hellomod.settings import CACHES, INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 ROOT_URLCONF = "bench.urls"
@@ -10,3 +10,6 @@ ROOT_URLCONF = "bench.urls"
 # The bench's tasks wait on a queue of their own: a worker of another run on the same Redis
 # never takes them.
 CELERY_TASK_DEFAULT_QUEUE = "hellomod-bench"
+
+# The bench's cache keys carry their own prefix, so that it clears only what it wrote.
+CACHES = {**CACHES, "default": {**CACHES["default"], "KEY_PREFIX": "hellomod-bench"}}

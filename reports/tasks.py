@@ -1,5 +1,7 @@
 """Celery tasks: each takes ids, calls a service, and is safe to run twice."""
 
+import time
+
 from celery import shared_task
 
 from . import notifications
@@ -11,11 +13,20 @@ def run_outbox_message(message_id: int) -> str:
     return outbox.run_message(message_id)
 
 
+# A batch stops after this long; what it did not reach stays pending for the dispatch sweep,
+# well inside the task's time limits even when a mail server answers slowly.
+BATCH_SECONDS = 60
+
+
 @shared_task(acks_late=True)
 def run_outbox_messages(message_ids: list[int]) -> dict[str, int]:
     """A batch of messages, each run in its own transaction, as run_outbox_message would."""
     outcomes: dict[str, int] = {}
+    deadline = time.monotonic() + BATCH_SECONDS
     for message_id in message_ids:
+        if time.monotonic() > deadline:
+            outcomes["left"] = outcomes.get("left", 0) + 1
+            continue
         outcome = outbox.run_message(message_id)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes

@@ -133,8 +133,7 @@ class ReportViewSet(
             if isinstance(error, RateLimited):
                 raise ReportLimitReached(str(error)) from None
             raise _service_errors(error) from None
-        answer = ReportSerializer(report, context={"evidence_count": len(data["evidence"])})
-        return Response(answer.data, status=status.HTTP_201_CREATED)
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):

@@ -129,6 +129,15 @@ class Case(models.Model):
             ),
         ]
         indexes = [
+            # Any status of one category in the queue's order: the queue page's "decided" filter.
+            models.Index(
+                "category",
+                "status",
+                F("tier").desc(),
+                F("priority").desc(),
+                "due_at",
+                name="case_queue_order",
+            ),
             # The queue page: one category's open cases in the queue's order (QUEUE_ORDER).
             # Partial, so that it holds only open work, and in the exact order of the page:
             # a page is the next 50 entries, however many cases there are.

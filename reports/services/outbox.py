@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -54,9 +55,19 @@ def enqueue(
     The key makes the row idempotent: enqueueing the same key twice keeps the first row. A
     delayed message is left to the beat sweep, which sends it once it is due.
     """
-    message = _insert_new(topic=topic, key=key, payload=payload, available_at=not_before)
-    if message is None:
-        return OutboxMessage.objects.get(idempotency_key=key)
+    if transaction.get_connection().features.can_return_columns_from_insert:
+        message = _insert_new(topic=topic, key=key, payload=payload, available_at=not_before)
+        if message is None:
+            return OutboxMessage.objects.get(idempotency_key=key)
+    else:  # SQLite before 3.35 has no RETURNING
+        defaults: dict[str, Any] = {"topic": topic, "payload": payload}
+        if not_before is not None:
+            defaults["available_at"] = not_before
+        message, created = OutboxMessage.objects.get_or_create(
+            idempotency_key=key, defaults=defaults
+        )
+        if not created:
+            return message
     if not_before is None:
         collected = getattr(_collecting, "ids", None)
         if collected is not None:
@@ -132,8 +143,10 @@ def batched() -> Iterator[None]:
         yield
     finally:
         _collecting.ids = None
-    if ids:
-        transaction.on_commit(lambda: publish_many(ids))
+        # Also when the block raised: what it committed before is published now, and the ids
+        # of rows that rolled back only come back "skipped".
+        if ids:
+            transaction.on_commit(lambda: publish_many(ids))
 
 
 # After a failed publish, requests stop trying for a few seconds: with the broker down, each
@@ -188,43 +201,62 @@ def backoff(attempts: int) -> timedelta:
 
 
 def run_message(message_id: int) -> str:
-    """Run one outbox message at most once; returns what happened, for logs and tests."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=DeliveryStatus.PENDING)
-            .first()
-        )
-        if message is None:
-            return "skipped"  # done already, dead, or being run by another worker right now
-        handler = _handlers.get(message.topic)
-        message.attempts += 1
-        try:
+    """Run one outbox message at most once; returns what happened, for logs and tests.
+
+    The handler's writes and the message's "done" commit together. When the handler fails, all
+    of it rolls back and the failure is recorded in a transaction of its own: no savepoint
+    around every handler, which would cost two more round trips per message.
+    """
+    try:
+        with transaction.atomic():
+            message = _lock_pending(message_id)
+            if message is None:
+                return "skipped"  # done already, dead, or being run by another worker right now
+            handler = _handlers.get(message.topic)
             if handler is None:
                 raise LookupError(f"no handler for topic {message.topic!r}")
-            with transaction.atomic():
-                handler(**message.payload)
-        except Exception as exc:
-            logger.exception("outbox message %s (%s) failed", message.pk, message.topic)
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = DeliveryStatus.DEAD
-                message.processed_at = timezone.now()
-                if message.topic in _on_dead:
-                    _on_dead[message.topic](
-                        error=message.last_error, attempts=message.attempts, **message.payload
-                    )
-            else:
-                message.available_at = timezone.now() + backoff(message.attempts)
-            message.save(
-                update_fields=["attempts", "last_error", "status", "processed_at", "available_at"]
-            )
-            return "dead" if message.status == DeliveryStatus.DEAD else "retry"
-        message.status = DeliveryStatus.DONE
-        message.processed_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "status", "processed_at", "last_error"])
-        return "done"
+            handler(**message.payload)
+            message.attempts += 1
+            message.status = DeliveryStatus.DONE
+            message.processed_at = timezone.now()
+            message.last_error = ""
+            message.save(update_fields=["attempts", "status", "processed_at", "last_error"])
+            return "done"
+    except SoftTimeLimitExceeded:
+        raise  # the task ran out of time, not this message: it stays pending for the sweep
+    except Exception as exc:
+        logger.exception("outbox message %s failed", message_id)
+        return _record_failure(message_id, exc)
+
+
+def _lock_pending(message_id: int) -> OutboxMessage | None:
+    return (
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(pk=message_id, status=DeliveryStatus.PENDING)
+        .first()
+    )
+
+
+def _record_failure(message_id: int, exc: Exception) -> str:
+    with transaction.atomic():
+        message = _lock_pending(message_id)
+        if message is None:
+            return "skipped"  # another worker ran it in the meantime
+        message.attempts += 1
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.status = DeliveryStatus.DEAD
+            message.processed_at = timezone.now()
+            if message.topic in _on_dead:
+                _on_dead[message.topic](
+                    error=message.last_error, attempts=message.attempts, **message.payload
+                )
+        else:
+            message.available_at = timezone.now() + backoff(message.attempts)
+        message.save(
+            update_fields=["attempts", "last_error", "status", "processed_at", "available_at"]
+        )
+        return "dead" if message.status == DeliveryStatus.DEAD else "retry"
 
 
 def dispatch_pending(*, limit: int = 500) -> int:
@@ -242,4 +274,6 @@ def dispatch_pending(*, limit: int = 500) -> int:
         .order_by("available_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return publish_many(due)
+    # One task per message: these are mostly retries, the slow ones (a mail server or a
+    # webhook that timed out), and each should only hold up itself.
+    return sum(publish(pk) for pk in due)
