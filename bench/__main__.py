@@ -27,7 +27,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--paced-claims", type=int, default=1_000)
     parser.add_argument("--naive-claims", type=int, default=2_000)
     parser.add_argument("--intake-seconds", type=int, default=20)
-    parser.add_argument("--web-workers", type=int, default=5)
+    # Three gunicorn workers served the most reports/s on 2 cores shared with PostgreSQL
+    # (2 to 4 within noise of each other; 5 and 8 fewer).
+    parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--overdue", type=int, default=10_000)
     parser.add_argument("--notifications", type=int, default=10_000)
