@@ -15,6 +15,8 @@ from .choices import (
 
 IS_OPEN = Q(status__in=OPEN_CASE_STATUSES)
 IS_WAITING = Q(status__in=WAITING_CASE_STATUSES)
+# One category's cases in the queue's order (selectors.QUEUE_ORDER), ties broken by id.
+QUEUE_INDEX = ("category", F("tier").desc(), F("priority").desc(), "due_at", "id")
 
 
 class Case(models.Model):
@@ -141,26 +143,10 @@ class Case(models.Model):
             # The queue page: one category's open cases in the queue's order (QUEUE_ORDER).
             # Partial, so that it holds only open work, and in the exact order of the page:
             # a page is the next 50 entries, however many cases there are.
-            models.Index(
-                "category",
-                F("tier").desc(),
-                F("priority").desc(),
-                "due_at",
-                "id",
-                condition=IS_OPEN,
-                name="case_open_queue",
-            ),
+            models.Index(*QUEUE_INDEX, condition=IS_OPEN, name="case_open_queue"),
             # "Next case": the cases nobody holds. A claimed case leaves this index, so fifty
             # moderators asking at once never read past each other's cases.
-            models.Index(
-                "category",
-                F("tier").desc(),
-                F("priority").desc(),
-                "due_at",
-                "id",
-                condition=IS_WAITING,
-                name="case_waiting_queue",
-            ),
+            models.Index(*QUEUE_INDEX, condition=IS_WAITING, name="case_waiting_queue"),
             # The overdue sweep only looks at open work.
             models.Index(fields=["due_at"], condition=IS_OPEN, name="case_open_due"),
             models.Index(
