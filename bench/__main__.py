@@ -52,19 +52,22 @@ def _fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def _forget_earlier_runs(client) -> None:
+def _forget_earlier_runs() -> None:
     """Delete what an earlier run left in Redis (rate-limit counts, queued tasks), and only
-    that: the bench's cache prefix and its Celery queue."""
+    that: the keys of the bench's cache prefix, and its Celery queue on the broker."""
+    import redis
     from django.conf import settings
 
-    patterns = [
-        f"{settings.CACHES['default']['KEY_PREFIX']}:*",
-        f"{settings.CELERY_TASK_DEFAULT_QUEUE}*",
-        f"_kombu.binding.{settings.CELERY_TASK_DEFAULT_QUEUE}*",
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    places = [
+        (settings.REDIS_URL, [f"{settings.CACHES['default']['KEY_PREFIX']}:*"]),
+        (settings.CELERY_BROKER_URL, [f"{queue}*", f"_kombu.binding.{queue}*"]),
     ]
-    for pattern in patterns:
-        for key in client.scan_iter(match=pattern, count=1000):
-            client.delete(key)
+    for url, patterns in places:
+        client = redis.Redis.from_url(url)
+        for pattern in patterns:
+            for key in client.scan_iter(match=pattern, count=1000):
+                client.delete(key)
 
 
 def _machine(connection) -> dict:
@@ -148,8 +151,6 @@ def main() -> None:
     import django
 
     django.setup()
-    import redis
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
@@ -157,7 +158,7 @@ def main() -> None:
     from .report import table, verdicts
     from .seed import seed
 
-    _forget_earlier_runs(redis.Redis.from_url(settings.REDIS_URL))
+    _forget_earlier_runs()
     call_command("migrate", verbosity=0)
     bars = Bars(args.quiet)
     started = time.monotonic()

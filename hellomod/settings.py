@@ -170,9 +170,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if REDIS_URL:
-    # Sessions read from Redis and written through to the database: one query less per page.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Celery: the broker is Redis when REDIS_URL is set, otherwise kombu's filesystem transport
 # under var/, so that the quick-start run has a real worker and beat with no server to install.

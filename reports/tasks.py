@@ -1,8 +1,10 @@
 """Celery tasks: each takes ids, calls a service, and is safe to run twice."""
 
+import logging
 import time
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from . import notifications
 from .services import escalation, outbox, sweeps
@@ -12,6 +14,8 @@ from .services import escalation, outbox, sweeps
 def run_outbox_message(message_id: int) -> str:
     return outbox.run_message(message_id)
 
+
+logger = logging.getLogger(__name__)
 
 # A batch stops after this long; what it did not reach stays pending for the dispatch sweep,
 # well inside the task's time limits even when a mail server answers slowly.
@@ -27,7 +31,13 @@ def run_outbox_messages(message_ids: list[int]) -> dict[str, int]:
         if time.monotonic() > deadline:
             outcomes["left"] = outcomes.get("left", 0) + 1
             continue
-        outcome = outbox.run_message(message_id)
+        try:
+            outcome = outbox.run_message(message_id)
+        except SoftTimeLimitExceeded:
+            raise
+        except Exception:  # the database itself failed: leave this one to the sweep, go on
+            logger.exception("outbox message %s could not be run", message_id)
+            outcome = "error"
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
     return outcomes
 

@@ -16,11 +16,11 @@ failures. It records the attempt on the delivery (attempts, last status and erro
 in `history`) and, when the endpoint failed and attempts remain, enqueues the next attempt as a
 new outbox message (`webhook:<delivery id>:<attempt>`) due after an exponential backoff
 (`outbox.backoff`: 30 s, 1 min, 2 min … an hour); after WEBHOOK_MAX_ATTEMPTS it marks the
-delivery dead. Raising instead would let the outbox retry, but the outbox runs the handler in a
-savepoint that it rolls back on error, and the record of the failed attempt would go with it.
-Not raising keeps each attempt's record and its next message in the same commit as the outbox
-message's "done". Only a bug (an exception that is not the endpoint's answer) raises, and the
-outbox retries that as usual.
+delivery dead. Raising instead would let the outbox retry, but the outbox rolls back a failed
+handler's writes, and the record of the failed attempt would go with them. Not raising keeps
+each attempt's record and its next message in the same commit as the outbox message's "done".
+Only a bug (an exception that is not the endpoint's answer) raises, and the outbox retries that
+as usual.
 
 A delivery row is locked while it is attempted and each message names its attempt, so a
 message run twice, or late, posts nothing more. If the process dies after the POST but before

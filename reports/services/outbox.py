@@ -222,24 +222,34 @@ def run_message(message_id: int) -> str:
             message.last_error = ""
             message.save(update_fields=["attempts", "status", "processed_at", "last_error"])
             return "done"
-    except SoftTimeLimitExceeded:
-        raise  # the task ran out of time, not this message: it stays pending for the sweep
+    except SoftTimeLimitExceeded as exc:
+        # Counted like any failure, so that a message that always runs too long ends dead; then
+        # the task stops, inside the minute its hard limit leaves.
+        _record_failure(message_id, exc)
+        raise
     except Exception as exc:
-        logger.exception("outbox message %s failed", message_id)
-        return _record_failure(message_id, exc)
+        outcome = _record_failure(message_id, exc)
+        logger.exception("outbox message %s failed (%s)", message_id, outcome)
+        return outcome
 
 
-def _lock_pending(message_id: int) -> OutboxMessage | None:
+def _lock_pending(message_id: int, *, wait: bool = False) -> OutboxMessage | None:
     return (
-        OutboxMessage.objects.select_for_update(skip_locked=True)
+        OutboxMessage.objects.select_for_update(skip_locked=not wait)
         .filter(pk=message_id, status=DeliveryStatus.PENDING)
         .first()
     )
 
 
-def _record_failure(message_id: int, exc: Exception) -> str:
+def _record_failure(message_id: int, exc: BaseException) -> str:
+    """Count a failed run: later retry with backoff, or dead after OUTBOX_MAX_ATTEMPTS.
+
+    The failed run's lock went with its rollback. If another worker took the message in that
+    moment, this waits for it: a run that succeeded leaves nothing to record, one that failed
+    is counted too.
+    """
     with transaction.atomic():
-        message = _lock_pending(message_id)
+        message = _lock_pending(message_id, wait=True)
         if message is None:
             return "skipped"  # another worker ran it in the meantime
         message.attempts += 1
@@ -247,16 +257,25 @@ def _record_failure(message_id: int, exc: Exception) -> str:
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             message.status = DeliveryStatus.DEAD
             message.processed_at = timezone.now()
-            if message.topic in _on_dead:
-                _on_dead[message.topic](
-                    error=message.last_error, attempts=message.attempts, **message.payload
-                )
+            _mark_dead(message)
         else:
             message.available_at = timezone.now() + backoff(message.attempts)
         message.save(
             update_fields=["attempts", "last_error", "status", "processed_at", "available_at"]
         )
         return "dead" if message.status == DeliveryStatus.DEAD else "retry"
+
+
+def _mark_dead(message: OutboxMessage) -> None:
+    """Let the topic record its dead message; the message is dead even if that fails."""
+    on_dead = _on_dead.get(message.topic)
+    if on_dead is None:
+        return
+    try:
+        with transaction.atomic():
+            on_dead(error=message.last_error, attempts=message.attempts, **message.payload)
+    except Exception:
+        logger.exception("recording dead outbox message %s (%s) failed", message.pk, message.topic)
 
 
 def dispatch_pending(*, limit: int = 500) -> int:

@@ -178,9 +178,8 @@ def test_the_inbox_has_a_fixed_query_count(client, member, count, django_assert_
     tell(member, count)
     client.force_login(member)
 
-    # The user, the page of messages, the unread count of the header (the session is read
-    # from Redis).
-    with django_assert_num_queries(3):
+    # Session, user, the page of messages, the unread count of the header.
+    with django_assert_num_queries(4):
         response = client.get(reverse("reports:inbox"))
 
     assert len(response.context["page"].messages) == min(count, 25)

@@ -4,9 +4,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from accounts.models import User
 from reports.evidence import clean_image
 from reports.models import (
     AuditEvent,
@@ -183,6 +185,60 @@ def test_a_notification_delivered_twice_is_sent_once(member, mailoutbox):
 
     assert len(mailoutbox) == 1
     assert Notification.objects.get(channel="email").status == DeliveryStatus.DONE
+
+
+def test_a_failed_handler_leaves_none_of_its_writes(member, monkeypatch):
+    """The handler's writes and "done" commit together; a failure takes back both."""
+
+    def half_done(*, member_id):
+        User.objects.filter(pk=member_id).update(display_name="written before the failure")
+        raise RuntimeError("the mail server went away")
+
+    monkeypatch.setitem(outbox._handlers, "test_half_done", half_done)
+    monkeypatch.setattr(outbox, "publish", lambda message_id: False)
+    message = outbox.enqueue("test_half_done", key="half-1", payload={"member_id": member.pk})
+
+    assert outbox.run_message(message.pk) == "retry"
+
+    member.refresh_from_db()
+    message.refresh_from_db()
+    assert member.display_name != "written before the failure"
+    assert message.status == DeliveryStatus.PENDING and message.attempts == 1
+    assert message.available_at > timezone.now()
+    assert "mail server went away" in message.last_error
+
+
+def test_a_message_out_of_time_is_counted_before_the_task_stops(monkeypatch):
+    def too_slow():
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setitem(outbox._handlers, "test_too_slow", too_slow)
+    monkeypatch.setattr(outbox, "publish", lambda message_id: False)
+    message = outbox.enqueue("test_too_slow", key="slow-1", payload={})
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        outbox.run_message(message.pk)
+
+    message.refresh_from_db()
+    assert message.attempts == 1
+    assert message.available_at > timezone.now()  # not sent again at once by the sweep
+
+
+def test_a_message_is_dead_even_when_recording_it_fails(settings, monkeypatch):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+
+    def broken_record(**payload):
+        raise RuntimeError("recording failed too")
+
+    monkeypatch.setitem(outbox._on_dead, "no_such_topic", broken_record)
+    monkeypatch.setattr(outbox, "publish", lambda message_id: False)
+    message = outbox.enqueue("no_such_topic", key="broken-dead", payload={})
+
+    assert outbox.run_message(message.pk) == "dead"
+
+    message.refresh_from_db()
+    assert message.status == DeliveryStatus.DEAD
+    assert outbox.run_message(message.pk) == "skipped"
 
 
 def test_a_failing_message_is_retried_with_backoff_then_dead(settings):
