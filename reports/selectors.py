@@ -46,6 +46,7 @@ from .models.choices import (
     Severity,
 )
 from .permissions import moderated_categories, visible_cases, works_escalated
+from .timespans import due_in
 
 QUEUE_COUNTS_SECONDS = 20
 PAGE_SIZE = 50
@@ -284,8 +285,6 @@ class QueueRow:
 
 def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str]) -> list[QueueRow]:
     """The page's cases as table rows; each label is translated once per page, not per row."""
-    from .templatetags.moderation import due_in
-
     kinds = {value: str(label) for value, label in ContentKind.choices}
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     tiers = {value: str(label) for value, label in Tier.choices}

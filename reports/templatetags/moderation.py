@@ -1,39 +1,23 @@
 """Small template helpers of the moderator's pages."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django import template
 from django.utils.dateparse import parse_duration
-from django.utils.translation import gettext as _
+
+from ..timespans import due_in, span
 
 register = template.Library()
 
 
-def _span(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return _("%(m)d min") % {"m": max(minutes, 0)}
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return _("%(h)d h %(m)02d") % {"h": hours, "m": minutes}
-    return _("%(d)d days") % {"d": hours // 24}
-
-
-@register.simple_tag
-def due_in(due_at: datetime | None, now: datetime) -> str:
-    """ "in 3 h 20" for a case still in time, "40 min late" for one past due."""
-    if due_at is None:
-        return ""
-    if due_at >= now:
-        return _("in %(span)s") % {"span": _span(due_at - now)}
-    return _("%(span)s late") % {"span": _span(now - due_at)}
+register.simple_tag(due_in)
 
 
 @register.simple_tag
 def age(moment: datetime | None, now: datetime) -> str:
     if moment is None:
         return "—"
-    return _span(now - moment)
+    return span(now - moment)
 
 
 @register.filter
@@ -50,7 +34,7 @@ def _plain(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, str) and value.startswith("P") and (duration := parse_duration(value)):
-        return _span(duration)  # durations are stored as ISO 8601 text
+        return span(duration)  # durations are stored as ISO 8601 text
     return str(value)
 
 
