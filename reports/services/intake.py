@@ -19,7 +19,7 @@ from ..evidence import CleanImage, random_name
 from ..models import Case, CaseStatus, Category, Content, Evidence, Reason, Report, ReportSource
 from ..models.choices import OPEN_CASE_STATUSES
 from .audit import record_event
-from .outbox import enqueue
+from .outbox import batched, enqueue
 
 MAX_DESCRIPTION_LENGTH = 4000
 
@@ -192,17 +192,19 @@ def submit_report(
             )
             for image in evidence:
                 _attach(report, image, stored)
-            enqueue(
-                "triage_case",
-                key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
-                payload={"case_id": report.case_id, "report_id": report.pk},
-            )
-            if reporter is not None:
+            # Triage and the receipt travel to the worker in one task.
+            with batched():
                 enqueue(
-                    "notify_report_received",
-                    key=f"notify_report_received:report:{report.pk}",
-                    payload={"report_id": report.pk},
+                    "triage_case",
+                    key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
+                    payload={"case_id": report.case_id, "report_id": report.pk},
                 )
+                if reporter is not None:
+                    enqueue(
+                        "notify_report_received",
+                        key=f"notify_report_received:report:{report.pk}",
+                        payload={"report_id": report.pk},
+                    )
     except BaseException:
         # Nothing half-written: no place used in the rate limit, no file without its row.
         if rate_key:
