@@ -191,6 +191,9 @@ else:
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
+        # The folder is polled; at the default of once a second the demo data's messages would
+        # take half an hour to work through, and a new report would wait behind them.
+        "polling_interval": 0.05,
     }
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_SERIALIZER = "json"
