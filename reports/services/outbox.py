@@ -155,41 +155,35 @@ BROKER_PAUSE_SECONDS = 5.0
 _broker_down_until = 0.0
 
 
-def publish(message_id: int) -> bool:
-    """Hand a message to Celery; False when the broker cannot take it now (the sweep will)."""
+def _send(task, argument, what: str) -> bool:
+    """Hand one task to Celery; False when the broker cannot take it now (the sweep will)."""
     global _broker_down_until
-    from ..tasks import run_outbox_message  # tasks import this module
-
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        run_outbox_message.apply_async(
-            args=[message_id], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS
-        )
+        task.apply_async(args=[argument], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS)
     except Exception as exc:  # the broker is the outside world here: never fail the request
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
-        logger.warning("outbox message %s not published now (%s); the sweep will", message_id, exc)
+        logger.warning("%s not published now (%s); the sweep will", what, exc)
         return False
     return True
 
 
+def publish(message_id: int) -> bool:
+    """Hand a message to Celery; False when the broker cannot take it now (the sweep will)."""
+    from ..tasks import run_outbox_message  # tasks import this module
+
+    return _send(run_outbox_message, message_id, f"outbox message {message_id}")
+
+
 def publish_many(message_ids: list[int]) -> int:
     """Hand messages to Celery in batches; returns how many were handed over."""
-    global _broker_down_until
     from ..tasks import run_outbox_messages
 
     sent = 0
     for start in range(0, len(message_ids), BATCH_SIZE):
-        if time.monotonic() < _broker_down_until:
-            break
         chunk = message_ids[start : start + BATCH_SIZE]
-        try:
-            run_outbox_messages.apply_async(
-                args=[chunk], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS
-            )
-        except Exception as exc:  # as in publish(): the sweep sends what could not go now
-            _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
-            logger.warning("%d outbox messages not published now (%s)", len(chunk), exc)
+        if not _send(run_outbox_messages, chunk, f"{len(chunk)} outbox messages"):
             break
         sent += len(chunk)
     return sent
