@@ -110,6 +110,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [
+            ("read_records", "Can read members' and reporters' records in the admin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=MemberStatus.SUSPENDED) | Q(suspended_until__isnull=False),

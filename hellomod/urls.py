@@ -5,12 +5,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
 
-admin.site.site_header = "hellomod · Trust & Safety"
-admin.site.site_title = "hellomod admin"
-admin.site.index_title = "Configuration and records"
-# The home page warns about categories, languages and tiers that no team works.
-admin.site.index_template = "admin/hellomod_index.html"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

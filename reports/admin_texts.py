@@ -97,6 +97,9 @@ class NotificationTemplateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "body" not in self.fields:
+            # Read by someone who may not change it: the admin shows the text without a form.
+            return
         # The statement of reasons takes only a subject; clean() asks for a text elsewhere.
         self.fields["body"].required = False
         event = self.instance.event if self.instance.pk else None
@@ -184,9 +187,10 @@ class StatementTemplateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].help_text = _("Placeholders: %(names)s.") % {
-            "names": _names(STATEMENT_PLACEHOLDERS)
-        }
+        if "body" in self.fields:  # absent when read by someone who may not change it
+            self.fields["body"].help_text = _("Placeholders: %(names)s.") % {
+                "names": _names(STATEMENT_PLACEHOLDERS)
+            }
 
 
 @admin.register(StatementTemplate)

@@ -106,6 +106,7 @@ def _shipped_data(request):
             "accounts.migrations.0005_configuration_roles"
         ).grant_configuration_roles(apps)
         importlib.import_module("accounts.migrations.0006_webhook_roles").grant_webhook_roles(apps)
+        importlib.import_module("accounts.migrations.0007_records_role").narrow_staff_roles(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,103 @@
+"""Rows of every model the admin shows, for the admin's tests."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from reports.models import (
+    BulkDecision,
+    Case,
+    CaseStatus,
+    Channel,
+    ConfigurationJob,
+    Decision,
+    DecisionAction,
+    Enforcement,
+    Evidence,
+    Note,
+    Notification,
+    NotificationTemplate,
+    OutboxMessage,
+    RateLimit,
+    Strike,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from reports.models.choices import EnforcementKind
+from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
+
+ROWS = 25
+DISMISSED = 5
+
+
+def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) -> SimpleNamespace:
+    """`rows` of every record the admin shows, about `rows` different members each."""
+    moderator = make_moderator(role="Senior moderator", username="decider")
+    for n in range(rows):
+        make_moderator(team=make_team(spam, hate, name=f"Shift {n}"), username=f"shift{n}")
+    now = timezone.now()
+    reports = []
+    for n in range(rows):
+        subject = make_member()
+        content = make_content(subject)
+        report = make_report(
+            reporter=make_member(),
+            subject=subject,
+            category=spam,
+            content=content,
+            description=f"Spam number {n}",
+        )
+        reports.append(report)
+        case = report.case
+        Evidence.objects.create(
+            report=report, width=640, height=480, size_bytes=2048, sha256=f"{n:064x}"
+        )
+        Note.objects.create(case=case, author=moderator, body=f"Looked at it ({n}).")
+        decision = Decision.objects.create(
+            case=case,
+            moderator=moderator,
+            action=DecisionAction.REMOVE_CONTENT,
+            statement_of_reasons="Your message was removed because it was spam.",
+        )
+        Enforcement.objects.create(
+            kind=EnforcementKind.REMOVE_CONTENT, case=case, decision=decision, content=content
+        )
+        Strike.objects.create(
+            member=subject, decision=decision, category=spam, expires_at=now + timedelta(days=365)
+        )
+        Notification.objects.create(
+            recipient=subject,
+            event="decision.taken",
+            channel=Channel.EMAIL,
+            subject="About your message",
+            body="It was removed.",
+            case=case,
+            idempotency_key=f"decision.taken:{decision.pk}:{subject.pk}",
+        )
+        OutboxMessage.objects.create(
+            topic="case.triage", payload={"case": case.pk}, idempotency_key=f"triage:{report.pk}"
+        )
+        BulkDecision.objects.create(
+            moderator=moderator, category=spam, action="warn", case_ids=[case.pk], total=1
+        )
+        ConfigurationJob.objects.create(kind="reschedule", category=spam, actor=moderator, total=1)
+    Token.objects.create(user=moderator)
+    RateLimit.objects.create(audience="members", reports_per_hour=20)
+    NotificationTemplate.objects.create(
+        event="report_received", language="en", subject="Thanks", body="We got {reference}."
+    )
+    endpoint = WebhookEndpoint.objects.create(name="Platform", url="https://platform.test/hooks")
+    WebhookDelivery.objects.create(
+        endpoint=endpoint, event_type="remove", payload={"type": "remove"}, attempts=1
+    )
+    dismissed = [report.case_id for report in reports[:dismissed]]
+    Case.objects.filter(pk__in=dismissed).update(status=CaseStatus.DISMISSED, resolved_at=now)
+    return SimpleNamespace(reports=reports, moderator=moderator)
+
+
+@pytest.fixture
+def records(spam, hate) -> SimpleNamespace:
+    return make_records(spam, hate)
