@@ -317,6 +317,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
+    # Every error of the API is JSON in one shape (see reports/api/errors.py).
+    "EXCEPTION_HANDLER": "reports.api.errors.handle_api_exception",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hellomod API",

@@ -1,29 +1,72 @@
-"""Per-reporter rate limit on intake, counted in the shared cache (Redis in production)."""
+"""Per-reporter limit on intake: at most N reports in any 60 minutes (a sliding window).
 
-import contextlib
+Each reporter's window is a Redis sorted set of the instants of their reports. One Lua script
+drops what left the window, counts, and adds the new report only if there is room, so web
+processes on any number of machines never let a reporter past the limit together. Without Redis
+(the quick-start run, LocMem cache) the same window lives in the process's cache under a lock;
+production refuses to start without REDIS_URL, so that case is a single process.
+"""
+
+import math
+import threading
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils.translation import gettext
+from django.core.cache import BaseCache, cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import ngettext
 
 WINDOW_SECONDS = 3600
+_WINDOW_MS = WINDOW_SECONDS * 1000
+
+# KEYS[1]: the reporter's window. ARGV: now (ms), window (ms), limit, member, "1" to take a
+# place or "0" only to look. Answers {1, 0} when there was room (and a place was taken when
+# asked), {0, ms until a place frees} when there was none.
+_WINDOW_SCRIPT = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local used = redis.call('ZCARD', KEYS[1])
+if used >= limit then
+  local freeing = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')
+  return {0, tonumber(freeing[2]) + window - now}
+end
+if ARGV[5] == '1' then
+  redis.call('ZADD', KEYS[1], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], window)
+end
+return {1, 0}
+"""
 
 
 class RateLimited(Exception):
-    """The reporter has sent as many reports as the limit allows this hour."""
+    """The reporter has sent as many reports in the last hour as the limit allows."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, *, retry_after: int) -> None:
         self.limit = limit
+        self.retry_after = retry_after  # whole seconds until a place frees, at least 1
+        minutes = math.ceil(retry_after / 60)
         super().__init__(
-            gettext("You have sent %(limit)d reports in the last hour. Please try again later.")
-            % {"limit": limit}
+            ngettext(
+                "You have sent %(limit)d reports in the last hour. "
+                "You can send the next one in %(minutes)d minute.",
+                "You have sent %(limit)d reports in the last hour. "
+                "You can send the next one in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"limit": limit, "minutes": minutes}
         )
 
 
-def _key(reporter_id: int, now: datetime) -> str:
-    window = int(now.timestamp()) // WINDOW_SECONDS
-    return f"intake-rate:{reporter_id}:{window}"
+@dataclass(frozen=True)
+class Place:
+    """One report's place in its reporter's window, to give back if the report is not saved."""
+
+    key: str
+    member: str
 
 
 LIMITS_KEY = "intake-rate-limits"
@@ -53,31 +96,98 @@ def limit_for(reporter) -> int:
     return limits.get("members", settings.REPORTS_PER_HOUR)
 
 
-def used(reporter, *, now: datetime | None = None) -> int:
-    """How many reports the reporter has sent in the current window."""
-    return cache.get(_key(reporter.pk, now or datetime.now(UTC)), 0)
+def counts_in_redis(backend: BaseCache) -> bool:
+    return isinstance(backend, RedisCache)
 
 
-def take(reporter, *, now: datetime | None = None) -> str:
-    """Count one report against the reporter's hour; raise RateLimited past the limit.
+def _key(reporter_id: int) -> str:
+    return f"intake-window:{reporter_id}"
 
-    Returns the cache key so that a submission that fails afterwards can give its place back.
-    """
-    key = _key(reporter.pk, now or datetime.now(UTC))
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 60)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this is the first report of a new window.
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 60)
-        used = 1
+
+def _ms(now: datetime | None) -> int:
+    # The caller's clock, not Redis's: tests and callers pass an explicit instant.
+    return int((now or datetime.now(UTC)).timestamp() * 1000)
+
+
+def _seconds(ms: int) -> int:
+    return max(1, math.ceil(ms / 1000))
+
+
+def _in_redis(backend: RedisCache, key: str, *, now_ms: int, limit: int, take: bool) -> str | int:
+    """A new place's member when there was room, else ms until a place frees."""
+    full_key = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(full_key, write=True)
+    member = f"{now_ms}:{uuid.uuid4().hex}"
+    script = client.register_script(_WINDOW_SCRIPT)
+    room, wait_ms = script(
+        keys=[full_key], args=[now_ms, _WINDOW_MS, limit, member, "1" if take else "0"]
+    )
+    return member if room else int(wait_ms)
+
+
+_local_lock = threading.Lock()
+
+
+def _in_process(backend: BaseCache, key: str, *, now_ms: int, limit: int, take: bool) -> str | int:
+    """The same window in a cache without scripts, made atomic by this process's lock."""
+    with _local_lock:
+        window = [(at, member) for at, member in backend.get(key, []) if at > now_ms - _WINDOW_MS]
+        window.sort()
+        if len(window) >= limit:
+            return window[len(window) - limit][0] + _WINDOW_MS - now_ms
+        member = f"{now_ms}:{uuid.uuid4().hex}"
+        if take:
+            window.append((now_ms, member))
+            backend.set(key, window, timeout=WINDOW_SECONDS)
+        return member
+
+
+def _window(reporter, *, now: datetime | None, take: bool) -> Place:
+    backend = caches["default"]
+    key = _key(reporter.pk)
     limit = limit_for(reporter)
-    if used > limit:
-        give_back(key)
-        raise RateLimited(limit)
-    return key
+    run = _in_redis if counts_in_redis(backend) else _in_process
+    outcome = run(backend, key, now_ms=_ms(now), limit=limit, take=take)
+    if isinstance(outcome, int):
+        raise RateLimited(limit, retry_after=_seconds(outcome))
+    return Place(key=key, member=outcome)
 
 
-def give_back(key: str) -> None:
-    with contextlib.suppress(ValueError):  # the window ended meanwhile
-        cache.decr(key)
+def check(reporter, *, now: datetime | None = None) -> None:
+    """Raise RateLimited when the reporter has no place left now; takes nothing."""
+    _window(reporter, now=now, take=False)
+
+
+def take(reporter, *, now: datetime | None = None) -> Place:
+    """Take a place in the reporter's window; raise RateLimited when there is none.
+
+    Returns the place so that a submission that fails afterwards can give it back.
+    """
+    return _window(reporter, now=now, take=True)
+
+
+def give_back(place: Place) -> None:
+    backend = caches["default"]
+    if counts_in_redis(backend):
+        full_key = backend.make_and_validate_key(place.key)
+        backend._cache.get_client(full_key, write=True).zrem(full_key, place.member)
+        return
+    with _local_lock:
+        window = backend.get(place.key, [])
+        backend.set(
+            place.key,
+            [(at, member) for at, member in window if member != place.member],
+            timeout=WINDOW_SECONDS,
+        )
+
+
+def used(reporter, *, now: datetime | None = None) -> int:
+    """How many reports the reporter has sent in the hour before `now`."""
+    backend = caches["default"]
+    key = _key(reporter.pk)
+    since = _ms(now) - _WINDOW_MS
+    if counts_in_redis(backend):
+        full_key = backend.make_and_validate_key(key)
+        client = backend._cache.get_client(full_key)
+        return client.zcount(full_key, f"({since}", "+inf")
+    return sum(1 for at, _ in backend.get(key, []) if at > since)

@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -15,20 +14,13 @@ from ..models import Report, ReportSource
 from ..ratelimit import RateLimited
 from ..services.content import record_content
 from ..services.intake import check_can_report, submit_report
+from .errors import ReportLimitReached
+from .pagination import NewestFirst
 from .parsers import BoundedJSONParser
 from .serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
 
 # The service names fields after the domain; the API after what the caller sent.
 _API_FIELD = {"subject": "member", "reporter": "reporter"}
-
-
-class ReportLimitReached(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "rate_limited"
-
-
-class NewestFirst(CursorPagination):
-    ordering = ("-created_at", "-id")
 
 
 class SubmitsForMembers(permissions.BasePermission):
@@ -75,7 +67,7 @@ class ReportViewSet(
             try:
                 check_can_report(request.user)
             except RateLimited as limited:
-                raise ReportLimitReached(str(limited)) from None
+                raise ReportLimitReached(str(limited), wait=limited.retry_after) from None
             except DjangoValidationError as error:
                 raise _service_errors(error) from None
         serializer = ReportCreateSerializer(data=request.data)
@@ -131,7 +123,7 @@ class ReportViewSet(
             if snapshot_content is not None and snapshot_content.media:
                 snapshot_content.media.delete(save=False)
             if isinstance(error, RateLimited):
-                raise ReportLimitReached(str(error)) from None
+                raise ReportLimitReached(str(error), wait=error.retry_after) from None
             raise _service_errors(error) from None
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 

@@ -138,8 +138,7 @@ def check_can_report(reporter: User) -> None:
 
     Raises RateLimited or ValidationError like submit_report, which checks again when it saves.
     """
-    if ratelimit.used(reporter) >= ratelimit.limit_for(reporter):
-        raise ratelimit.RateLimited(ratelimit.limit_for(reporter))
+    ratelimit.check(reporter)
     if reporter.status in (MemberStatus.SUSPENDED, MemberStatus.BANNED):
         raise ValidationError({"reporter": [_suspended_message()]})
 
@@ -164,7 +163,8 @@ def submit_report(
     same transaction, so a saved report is always triaged.
 
     Raises ValidationError with a message per field for bad input, and RateLimited when the
-    reporter has used up this hour's reports; in both cases nothing is written.
+    reporter has used up the last hour's reports; in both cases nothing is written (and a place
+    taken in the rate limit is given back).
     """
     _validate(
         reporter=reporter,
@@ -176,7 +176,7 @@ def submit_report(
         source=source,
         evidence=evidence,
     )
-    rate_key = ratelimit.take(reporter) if reporter is not None else None
+    place = ratelimit.take(reporter) if reporter is not None else None
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -207,8 +207,8 @@ def submit_report(
                     )
     except BaseException:
         # Nothing half-written: no place used in the rate limit, no file without its row.
-        if rate_key:
-            ratelimit.give_back(rate_key)
+        if place is not None:
+            ratelimit.give_back(place)
         for name in stored:
             default_storage.delete(name)
         raise

@@ -308,7 +308,7 @@ def test_odd_characters_in_addresses_are_not_found(app):
     assert app.get("/reports/R-AA%00/").status_code in (302, 404)
 
 
-def test_the_hourly_limit_answers_429_with_a_message(app, spam, settings):
+def test_the_hourly_limit_answers_429_with_a_message_and_retry_after(app, spam, settings):
     settings.REPORTS_PER_HOUR = 1
     first = app.post(REPORTS, {"member": make_member().public_id, "category": "spam-solicitation"})
 
@@ -316,7 +316,8 @@ def test_the_hourly_limit_answers_429_with_a_message(app, spam, settings):
 
     assert first.status_code == 201
     assert second.status_code == 429
-    assert "try again later" in second.json()["detail"]
+    assert "You can send the next one in 60 minutes." in second.json()["detail"]
+    assert second["Retry-After"] in ("3599", "3600")
     assert Report.objects.count() == 1
 
 

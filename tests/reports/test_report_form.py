@@ -212,7 +212,7 @@ def test_odd_member_ids_posted_are_explained(signed_in, spam):
     assert not Report.objects.exists()
 
 
-def test_the_hourly_limit_says_try_again_later(signed_in, reporter, spam, settings, _media_root):
+def test_the_hourly_limit_says_when_to_try_again(signed_in, reporter, spam, settings, _media_root):
     settings.REPORTS_PER_HOUR = 2
     for _ in range(2):
         assert post(signed_in, member=make_member().public_id, category=spam.pk).status_code == 302
@@ -220,7 +220,7 @@ def test_the_hourly_limit_says_try_again_later(signed_in, reporter, spam, settin
     response = post(signed_in, member=make_member().public_id, category=spam.pk)
 
     assert response.status_code == 200
-    assert "Please try again later." in response.content.decode()
+    assert "You can send the next one in 60 minutes." in response.content.decode()
     assert Report.objects.count() == 2
 
 

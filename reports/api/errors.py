@@ -1,0 +1,127 @@
+"""Every error under /api/ is JSON with a 4xx, whichever layer refuses the request.
+
+Two shapes, documented in the schema and the README:
+
+- `{"detail": "<sentence for a person>", "code": "<stable word for a program>"}` for everything
+  that is not about one field (authentication, permission, not found, too large, rate limit …);
+- `{"<field>": ["<message>", …], …}` for field errors, as DRF writes them (a nested object for a
+  nested field such as `content_snapshot`).
+
+The DRF views raise; `handle_api_exception` answers. What is refused before a view runs (no URL
+matches, the host is not allowed) goes through Django's error handlers, which answer JSON for
+/api/ paths and keep the HTML pages for everything else.
+"""
+
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+API_PREFIX = "/api/"
+
+
+class InvalidCursor(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_cursor"
+    default_detail = gettext_lazy("This cursor was not handed out by the API; start again.")
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = gettext_lazy("The request body is too large.")
+
+
+class ReportLimitReached(exceptions.APIException):
+    """A 429 whose `wait` DRF turns into the Retry-After header."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "rate_limited"
+
+    def __init__(self, detail: str, *, wait: int) -> None:
+        super().__init__(detail)
+        self.wait = wait
+
+
+def is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def error_body(detail: str, code: str) -> dict[str, str]:
+    return {"detail": str(detail), "code": code}
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    """Django's refusals, raised in a view or while DRF parses a body, as the 4xx they mean."""
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()  # the default text: no model names in answers
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, TooManyFilesSent):
+        return exceptions.ParseError(_("Too many files in one request."), code="too_many_files")
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ParseError(_("Too many fields in one request."), code="too_many_fields")
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError(_("The request could not be read."), code="bad_request")
+    return exc
+
+
+def handle_api_exception(exc: Exception, context: dict) -> HttpResponse | None:
+    """DRF's EXCEPTION_HANDLER: DRF's own answer, with every non-field error in one shape."""
+    exc = _as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # a bug, not bad input: let it be a 500 that is logged
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        return response
+    details = exc.detail if isinstance(exc.detail, list) else [exc.detail]
+    codes = exc.get_codes()
+    code = codes if isinstance(codes, str) else (codes[0] if codes else exc.default_code)
+    response.data = error_body(" ".join(str(d) for d in details), str(code))
+    return response
+
+
+def _json(request: HttpRequest, status_code: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse(error_body(detail, code), status=status_code)
+
+
+# Django's error handlers (handler400 … handler500 in the root URLconf).
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return _json(request, 413, _("The request body is too large."), "too_large")
+    return _json(request, 400, _("The request could not be read."), "bad_request")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api(request):
+        return defaults.permission_denied(request, exception)
+    return _json(
+        request, 403, _("You do not have permission to perform this action."), "permission_denied"
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if not is_api(request):
+        return defaults.page_not_found(request, exception)
+    return _json(request, 404, _("Not found."), "not_found")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if not is_api(request):
+        return defaults.server_error(request)
+    return _json(request, 500, _("Something went wrong on our side."), "server_error")
