@@ -1,14 +1,17 @@
 import re
 
 from django.conf import settings
+from django.utils.functional import lazy
 from rest_framework import serializers
 
+from accounts.languages import LANGUAGE_CHOICES
 from accounts.models import User, clean_public_id
 
 from ..evidence import EvidenceError, clean_image
 from ..models import Category, Content, ContentKind, Reason, ReportSource
-from ..services.content import MAX_TEXT_LENGTH
+from ..services.content import MAX_TEXT_LENGTH, unknown_language_message, unstorable_message
 from ..services.intake import MAX_DESCRIPTION_LENGTH
+from ..storable import storable_json
 
 SLUG = re.compile(r"[-a-z0-9_]{1,60}")
 
@@ -57,7 +60,15 @@ class ContentSnapshotSerializer(serializers.Serializer):
     text = serializers.CharField(
         max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True, default=""
     )
-    language = serializers.CharField(max_length=8, required=False, allow_blank=True, default="")
+    language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="ISO 639-1 code of the content's language; empty when unknown.",
+        # Lazy: said in the caller's language, not in the one active at import.
+        error_messages={"invalid_choice": lazy(unknown_language_message, str)()},
+    )
     created_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     media_reference = serializers.CharField(
         max_length=500, required=False, allow_blank=True, default=""
@@ -65,6 +76,12 @@ class ContentSnapshotSerializer(serializers.Serializer):
     context = serializers.ListField(
         child=serializers.JSONField(), required=False, max_length=50, default=list
     )
+
+    def validate_context(self, value: list) -> list:
+        # DRF's text fields refuse these characters already; free-form JSON does not.
+        if not storable_json(value):
+            raise serializers.ValidationError(unstorable_message())
+        return value
 
 
 class ContentSerializer(ContentSnapshotSerializer):

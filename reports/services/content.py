@@ -1,6 +1,5 @@
 """Content snapshots: what was said or shown, kept as it was when it was reported."""
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -9,32 +8,62 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.languages import LANGUAGE_CODES
 from accounts.models import User
 
 from ..evidence import CleanImage, random_name
 from ..models import Content, ContentKind
+from ..storable import storable_json, storable_text
 from .audit import record_event
 
 MAX_TEXT_LENGTH = 20_000
 MAX_CONTEXT_ITEMS = 50
 
 
-def _validate(*, kind: str, external_id: str, text: str, context: list[Any]) -> None:
+def unstorable_message() -> str:
+    return _("Text cannot contain NUL characters or unpaired surrogates (such as \\ud800).")
+
+
+def unknown_language_message() -> str:
+    return _("Give one of the language codes %(codes)s, or leave it empty.") % {
+        "codes": ", ".join(sorted(LANGUAGE_CODES))
+    }
+
+
+def _validate(
+    *,
+    kind: str,
+    external_id: str,
+    text: str,
+    language: str,
+    media_reference: str,
+    context: list[Any],
+) -> None:
+    """Everything the platform sent, checked before anything is written."""
     errors: dict[str, list[str]] = {}
     if kind not in ContentKind.values:
         errors["kind"] = [_("Unknown kind of content.")]
-    if not external_id.strip():
+    if not storable_text(external_id):
+        errors["external_id"] = [unstorable_message()]
+    elif not external_id.strip():
         errors["external_id"] = [_("The platform's id of the content is required.")]
-    if len(text) > MAX_TEXT_LENGTH:
+    if not storable_text(text):
+        errors["text"] = [unstorable_message()]
+    elif len(text) > MAX_TEXT_LENGTH:
         errors["text"] = [
             _("Keep the text under %(limit)d characters.") % {"limit": MAX_TEXT_LENGTH}
         ]
-    if "\\u0000" in json.dumps(context) or "\x00" in external_id + text:
-        errors["context"] = [_("Text cannot contain NUL characters.")]
-    elif not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
+    # Codes, not names: queues and teams are split by them, and pages show them.
+    if language and language not in LANGUAGE_CODES:
+        errors["language"] = [unknown_language_message()]
+    if not storable_text(media_reference):
+        errors["media_reference"] = [unstorable_message()]
+    if not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
         errors["context"] = [
             _("Context is a list of at most %(limit)d messages.") % {"limit": MAX_CONTEXT_ITEMS}
         ]
+    elif not storable_json(context):
+        errors["context"] = [unstorable_message()]
     if errors:
         raise ValidationError(errors)
 
@@ -58,7 +87,14 @@ def record_content(
     another author is refused: ids do not move between members.
     """
     context = context if context is not None else []
-    _validate(kind=kind, external_id=external_id, text=text, context=context)
+    _validate(
+        kind=kind,
+        external_id=external_id,
+        text=text,
+        language=language,
+        media_reference=media_reference,
+        context=context,
+    )
     existing = Content.objects.filter(kind=kind, external_id=external_id).first()
     if existing is not None:
         if existing.author_id != author.pk:
@@ -71,7 +107,7 @@ def record_content(
         external_id=external_id,
         author=author,
         text=text,
-        language=language[:8],
+        language=language,
         created_at=created_at,
         media_reference=media_reference,
         context=context,

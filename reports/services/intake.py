@@ -18,6 +18,7 @@ from .. import ratelimit
 from ..evidence import CleanImage, random_name
 from ..models import Case, CaseStatus, Category, Content, Evidence, Reason, Report, ReportSource
 from ..models.choices import OPEN_CASE_STATUSES
+from ..storable import storable_text
 from .audit import record_event
 from .outbox import batched, enqueue
 
@@ -65,7 +66,11 @@ def _validate(
         errors.setdefault("description", []).append(
             _("Please describe what happened for this category.")
         )
-    if len(description) > MAX_DESCRIPTION_LENGTH:
+    if not storable_text(description):
+        errors.setdefault("description", []).append(
+            _("Text cannot contain NUL characters or unpaired surrogates (such as \\ud800).")
+        )
+    elif len(description) > MAX_DESCRIPTION_LENGTH:
         errors.setdefault("description", []).append(
             _("Keep the details under %(limit)d characters.") % {"limit": MAX_DESCRIPTION_LENGTH}
         )

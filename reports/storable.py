@@ -1,0 +1,35 @@
+"""Whether text sent to us can be stored as it is.
+
+PostgreSQL refuses NUL characters in text and lone surrogates (half of a UTF-16 pair, which a
+JSON body can spell as "\\ud800") in text and jsonb alike; reaching the database with one would
+be a 500 and, inside a larger transaction, a half-done request. Checked before any write.
+"""
+
+import re
+from typing import Any
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(text: str) -> bool:
+    return _UNSTORABLE.search(text) is None
+
+
+def storable_json(value: Any) -> bool:
+    """Every string in a JSON value, object keys included, is storable.
+
+    Walked with a list rather than recursion: the platform's JSON can be nested as deep as the
+    parser allows.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not storable_text(item):
+                return False
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return True
