@@ -7,9 +7,9 @@ Two shapes, documented in the schema and the README:
 - `{"<field>": ["<message>", …], …}` for field errors, as DRF writes them (a nested object for a
   nested field such as `content_snapshot`).
 
-The DRF views raise; `handle_api_exception` answers. What is refused before a view runs (no URL
-matches, the host is not allowed) goes through Django's error handlers, which answer JSON for
-/api/ paths and keep the HTML pages for everything else.
+The DRF views raise; `handle_api_exception` answers. What is refused outside DRF (no URL matches,
+a body too large, a 500) is answered by APIEdgeMiddleware (reports/api/middleware.py), for /api/
+paths only: pages keep their HTML error pages.
 """
 
 from django.core.exceptions import (
@@ -19,10 +19,9 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -90,38 +89,3 @@ def handle_api_exception(exc: Exception, context: dict) -> HttpResponse | None:
     code = codes if isinstance(codes, str) else (codes[0] if codes else exc.default_code)
     response.data = error_body(" ".join(str(d) for d in details), str(code))
     return response
-
-
-def _json(request: HttpRequest, status_code: int, detail: str, code: str) -> JsonResponse:
-    return JsonResponse(error_body(detail, code), status=status_code)
-
-
-# Django's error handlers (handler400 … handler500 in the root URLconf).
-
-
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not is_api(request):
-        return defaults.bad_request(request, exception)
-    if isinstance(exception, RequestDataTooBig):
-        return _json(request, 413, _("The request body is too large."), "too_large")
-    return _json(request, 400, _("The request could not be read."), "bad_request")
-
-
-def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not is_api(request):
-        return defaults.permission_denied(request, exception)
-    return _json(
-        request, 403, _("You do not have permission to perform this action."), "permission_denied"
-    )
-
-
-def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    if not is_api(request):
-        return defaults.page_not_found(request, exception)
-    return _json(request, 404, _("Not found."), "not_found")
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    if not is_api(request):
-        return defaults.server_error(request)
-    return _json(request, 500, _("Something went wrong on our side."), "server_error")

@@ -47,6 +47,16 @@ class SlugField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
+class BoundedJSONField(serializers.JSONField):
+    """JSON nested too deep for Python (in a multipart field, say) is invalid, not a 500."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except RecursionError:
+            self.fail("invalid")
+
+
 def _clean_upload(upload):
     try:
         return clean_image(upload)
@@ -74,7 +84,7 @@ class ContentSnapshotSerializer(serializers.Serializer):
         max_length=500, required=False, allow_blank=True, default=""
     )
     context = serializers.ListField(
-        child=serializers.JSONField(), required=False, max_length=50, default=list
+        child=BoundedJSONField(), required=False, max_length=50, default=list
     )
 
     def validate_context(self, value: list) -> list:
@@ -110,7 +120,7 @@ class ReportCreateSerializer(serializers.Serializer):
         min_value=1,
         help_text="Id of a snapshot pushed earlier through /api/v1/content/.",
     )
-    content_snapshot = serializers.JSONField(
+    content_snapshot = BoundedJSONField(
         required=False,
         help_text="The reported content, as a content object (see /content/); platform only.",
     )

@@ -23,7 +23,6 @@ def _protected(file, *, content_type: str, filename: str) -> FileResponse:
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=300"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
 

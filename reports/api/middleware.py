@@ -1,0 +1,81 @@
+"""The edge of /api/: a body too large is refused unread, and every error leaves as JSON."""
+
+import json
+from collections.abc import Callable
+from http import HTTPStatus
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .errors import error_body, is_api
+
+# What Django's own pages would say, in the API's shape. Other statuses use their HTTP phrase.
+_GENERIC = {
+    400: ("The request could not be read.", "bad_request"),
+    403: ("You do not have permission to perform this action.", "permission_denied"),
+    404: ("Not found.", "not_found"),
+    405: ("Method not allowed.", "method_not_allowed"),
+    413: ("The request body is too large.", "too_large"),
+    500: ("Something went wrong on our side.", "server_error"),
+}
+
+
+def body_limit(content_type: str) -> int | None:
+    """The most bytes an API request of this type may send; None when Django sets no limit.
+
+    A multipart body holds the screenshots and one snapshot image, each bounded on its own, beside
+    the form fields; any other body is read into memory, so Django's memory limit is its bound.
+    """
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if content_type.startswith("multipart/"):
+        images = (settings.EVIDENCE_MAX_FILES + 1) * settings.EVIDENCE_MAX_BYTES
+        return None if fields is None else fields + images
+    return fields
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads no body either when the header is not a number
+
+
+def _as_json(response: HttpResponse) -> HttpResponse:
+    if (
+        response.status_code < 400
+        or response.streaming
+        or response.get("Content-Type", "").startswith("application/json")
+    ):
+        return response
+    status = response.status_code
+    phrase = HTTPStatus(status).phrase
+    detail, code = _GENERIC.get(
+        500 if status >= 500 else status, (phrase, phrase.lower().replace(" ", "_"))
+    )
+    # The body is replaced in place: headers set on the way out (Allow, WWW-Authenticate,
+    # Cache-Control …) stay as they were.
+    response.content = json.dumps(error_body(detail, code)).encode()
+    response["Content-Type"] = "application/json"
+    return response
+
+
+class APIEdgeMiddleware:
+    """For /api/ paths only; pages keep their HTML error pages.
+
+    Placed before anything that could read the body (sessions, CSRF, the views): a 150 MB upload
+    is answered 413 from its Content-Length alone. After the view, any error that is not JSON yet
+    (no URL matched, a method Django refused, a 500 page, the schema view's YAML) is replaced by
+    the API's error body with the same status.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_api(request):
+            return self.get_response(request)
+        limit = body_limit(request.META.get("CONTENT_TYPE", ""))
+        if limit is not None and _declared_length(request) > limit:
+            detail, code = _GENERIC[413]
+            return JsonResponse(error_body(detail, code), status=413)
+        return _as_json(self.get_response(request))
