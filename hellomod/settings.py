@@ -88,12 +88,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # /api/ only: a body over the limit is refused before anything reads it; every error is JSON.
-    "reports.api.middleware.APIEdgeMiddleware",
-    # Every answer of the app itself (static files are served just above and skip these two):
-    # the Content-Security-Policy, and Cache-Control: private, no-store.
+    # Every answer of the app itself (static files are served just above and skip these two),
+    # the API edge's refusals included: the Content-Security-Policy, and Cache-Control: private,
+    # no-store.
     "csp.middleware.CSPMiddleware",
     "hellomod.middleware.PrivateResponsesMiddleware",
+    # /api/ only: a body over the limit is refused before anything reads it; every error is JSON.
+    "reports.api.middleware.APIEdgeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -272,6 +272,21 @@ def test_every_file_a_member_uploaded_is_never_stored(client, world, spam_modera
         assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
+def test_a_refusal_at_the_api_edge_is_private_too(client, reporter):
+    client.force_login(reporter)
+
+    # Refused from its Content-Length, before the body is read.
+    response = client.post(
+        "/api/v1/reports/",
+        data=b"{}",
+        content_type="application/json",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+    )
+
+    assert response.status_code == 413
+    assert {"private", "no-store"} <= cache_directives(response["Cache-Control"])
+
+
 def test_static_files_and_healthz_stay_cacheable_as_before(client):
     stylesheet = client.get("/static/css/hellomod.css")
     health = client.get("/healthz")
