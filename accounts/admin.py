@@ -15,6 +15,7 @@ from reports.admin_config import AuditedConfigurationAdmin, form_changes
 from reports.admin_scale import IndexedSearchMixin, LargeTableMixin
 from reports.services.configuration import record_change
 
+from . import sign_in_admin  # noqa: F401 - registers the admin of failed sign-ins
 from .models import Team, TeamMembership, User
 
 MEMBER_STANDING = (

@@ -56,6 +56,10 @@ AUDIENCES: dict[str, Audience] = {
     "reports.webhookdelivery": Audience.RECORDS,
     "accounts.user": Audience.RECORDS,
     "authtoken.tokenproxy": Audience.RECORDS,
+    # Staff sign-in: failed sign-ins (addresses, usernames) and staff members' second factors.
+    "axes.accessattempt": Audience.RECORDS,
+    "otp_totp.totpdevice": Audience.RECORDS,
+    "otp_static.staticdevice": Audience.RECORDS,
     # Roles and their permissions.
     "auth.group": Audience.SUPERUSERS,
 }

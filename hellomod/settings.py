@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_filters",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "reports",
 ]
@@ -102,7 +106,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle staff sessions end; staff pass the second factor before any page (after messages,
+    # which it uses to say why someone was signed out).
+    "accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the sign-in page with the lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hellomod.urls"
@@ -146,8 +155,9 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first, so that a locked-out sign-in is refused even with the right password; then
 # Django's ModelBackend, with a person's own and role permissions read in one query.
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -326,6 +336,58 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Staff sign-in ----------------------------------------------------------------------------------
+# Failed sign-ins (on /accounts/login/ and /admin/login/) are counted by django-axes in the
+# database, where the admin lists them and a T&S admin unlocks them. Three counts, each with its
+# own limit within the lockout window (accounts/lockout.py):
+# - one account from one address: guessing (or mistyping) one password stops soon, and it locks
+#   the account for that address only, so one address cannot lock a moderator out everywhere;
+# - one account from any address: guessing spread over many addresses;
+# - one address for any account: one password tried on many usernames. This limit is the highest
+#   because a whole office may sign in from one NAT address, and a few people's typos (or one
+#   mischief-maker) must not lock out everyone there.
+SIGN_IN_FAILURE_LIMITS = {
+    ("username", "ip_address"): env_int("SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS", 5, minimum=1),
+    ("username",): env_int("SIGN_IN_FAILURES_PER_ACCOUNT", 10, minimum=1),
+    ("ip_address",): env_int("SIGN_IN_FAILURES_PER_ADDRESS", 30, minimum=1),
+}
+if min(SIGN_IN_FAILURE_LIMITS.values()) != SIGN_IN_FAILURE_LIMITS[("username", "ip_address")]:
+    raise ImproperlyConfigured(
+        "SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS must not be above SIGN_IN_FAILURES_PER_ACCOUNT "
+        "or SIGN_IN_FAILURES_PER_ADDRESS"
+    )
+AXES_LOCKOUT_PARAMETERS = [
+    list(parameters) if len(parameters) > 1 else parameters[0]
+    for parameters in SIGN_IN_FAILURE_LIMITS
+]
+# The smallest limit; the handler scales the other counts to it.
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMITS[("username", "ip_address")]
+AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1))
+# Attempts during a lockout are refused without being counted, so the end time the page shows
+# holds; a success does not wipe the counts (one's own account would reset an address's count).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# Only failures are kept (and only for the lockout window): successful sign-ins of every member
+# with their addresses would pile up for good.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+# Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). Without it,
+# every sign-in would seem to come from the proxy's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# A second factor (TOTP, with single-use recovery codes) for every staff account, on by default
+# whenever DEBUG is off; members are never asked.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = "hellomod"
+# django-otp's throttling: each wrong code doubles the wait before the next one is checked.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A staff session unused this long is signed out; members keep SESSION_COOKIE_AGE.
+STAFF_IDLE_TIMEOUT = timedelta(minutes=env_int("STAFF_IDLE_MINUTES", 30, minimum=1))
 
 # REST framework ---------------------------------------------------------------------------------
 

@@ -13,9 +13,15 @@ import time
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
+from django.test import Client
 from django.utils import timezone, translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
 
 from accounts.models import Team, TeamMembership, User
@@ -107,6 +113,7 @@ def _shipped_data(request):
         ).grant_configuration_roles(apps)
         importlib.import_module("accounts.migrations.0006_webhook_roles").grant_webhook_roles(apps)
         importlib.import_module("accounts.migrations.0007_records_role").narrow_staff_roles(apps)
+        importlib.import_module("accounts.migrations.0008_sign_in_roles").grant_sign_in_roles(apps)
 
 
 @pytest.fixture(autouse=True)
@@ -142,6 +149,52 @@ def _worker_quiet_between_tests(request, monkeypatch):
         what="an idle worker",
     )
     time.sleep(0.5)
+
+
+def give_authenticator(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for this person, as the set-up page leaves one."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def authenticator_code(device: TOTPDevice) -> str:
+    """The code the person's app shows now (or, if that one was just used, the next one)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step  # within the device's tolerance of one step
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
+def _staff_pass_second_factor(monkeypatch):
+    """Staff signed in by a test (force_login, login) have passed the second factor.
+
+    The suite runs with DEBUG off, where every staff page first asks a signed-in staff member
+    for a code from their authenticator (accounts.middleware). Tests that sign someone in are
+    about what comes after, so each staff sign-in gets a real confirmed authenticator and the
+    session the mark that django_otp.login() leaves: the device's persistent id under
+    DEVICE_ID_SESSION_KEY (set here directly, as the test client's sign-in request has no user
+    for django_otp.login to check the device against). Tests of the second factor itself
+    (tests/accounts/test_sign_in.py, the browser tests) override this fixture and go through
+    the pages.
+    """
+
+    def verified(sender, request, user, **kwargs):
+        if user.is_staff or user.is_superuser:
+            request.session[DEVICE_ID_SESSION_KEY] = give_authenticator(user).persistent_id
+
+    user_logged_in.connect(verified, dispatch_uid="tests.staff_pass_second_factor")
+    # django-axes counts failed sign-ins per address, so it needs the request, which the test
+    # client's login() does not hand to authenticate(): a bare one, as axes' documentation does.
+    login = Client.login
+    monkeypatch.setattr(
+        Client,
+        "login",
+        lambda self, **credentials: login(self, request=HttpRequest(), **credentials),
+    )
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests.staff_pass_second_factor")
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,12 @@ LOAD = (
         ),
         ({"DEBUG": "1", "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole number"),
         ({"DEBUG": "1", "EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "cannot both be on"),
+        ({"DEBUG": "1", "STAFF_TWO_FACTOR": "sometimes"}, "STAFF_TWO_FACTOR must be one of"),
+        ({"DEBUG": "1", "STAFF_IDLE_MINUTES": "0"}, "STAFF_IDLE_MINUTES must be at least 1"),
+        (
+            {"DEBUG": "1", "SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS": "50"},
+            "SIGN_IN_FAILURES_PER_ACCOUNT_AND_ADDRESS must not be above",
+        ),
     ],
 )
 def test_bad_values_stop_the_start_with_a_clear_message(env, message):
@@ -108,6 +114,13 @@ def test_redis_url_drives_broker_and_cache():
         "redis://127.0.0.1:6379/3",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_staff_pass_a_second_factor_unless_debug_is_on():
+    show = LOAD + "; from django.conf import settings as s; print(s.STAFF_TWO_FACTOR)"
+
+    assert run(show, **PRODUCTION).stdout.split() == ["True"]
+    assert run(show, DEBUG="1").stdout.split() == ["False"]
 
 
 def test_production_settings_pass_the_deployment_checklist():

@@ -18,6 +18,11 @@ QUIET_FLAGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _staff_pass_second_factor():
+    """In the browser, staff pass the second factor on its page, as people do (see sign_in)."""
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:

@@ -3,18 +3,31 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import make_moderator
+from accounts.models import User
+from tests.conftest import authenticator_code, give_authenticator, make_moderator
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, username, password):
+    """Sign in on the page; staff then type the code of the authenticator app they were given."""
+    staff = User.objects.filter(username=username, is_staff=True).first()
+    device = give_authenticator(staff) if staff is not None else None
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     # The next page must have loaded before the test goes on (or takes a screenshot of it).
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+    if device is not None and "/accounts/second-factor/" in page.url:
+        pass_second_factor(page, device)
+
+
+def pass_second_factor(page, device):
+    device.refresh_from_db()
+    page.get_by_label("Code").fill(authenticator_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
 
 
 def test_admin_signs_in_and_reviews_the_nine_categories(page, live_server, screenshot):

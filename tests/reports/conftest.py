@@ -4,9 +4,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from axes.models import AccessAttempt
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.services import replace_recovery_codes
 from reports.models import (
     BulkDecision,
     Case,
@@ -27,7 +29,14 @@ from reports.models import (
     WebhookEndpoint,
 )
 from reports.models.choices import EnforcementKind
-from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
+from tests.conftest import (
+    give_authenticator,
+    make_content,
+    make_member,
+    make_moderator,
+    make_report,
+    make_team,
+)
 
 ROWS = 25
 DISMISSED = 5
@@ -85,6 +94,16 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
         )
         ConfigurationJob.objects.create(kind="reschedule", category=spam, actor=moderator, total=1)
     Token.objects.create(user=moderator)
+    give_authenticator(moderator)
+    replace_recovery_codes(moderator)
+    AccessAttempt.objects.create(
+        username="decider",
+        ip_address="203.0.113.9",
+        user_agent="Firefox",
+        http_accept="text/html",
+        path_info="/accounts/login/",
+        failures_since_start=2,
+    )
     RateLimit.objects.create(audience="members", reports_per_hour=20)
     NotificationTemplate.objects.create(
         event="report_received", language="en", subject="Thanks", body="We got {reference}."

@@ -59,6 +59,10 @@ EXPECTED = {
     "reports.webhookendpoint": RECORD,
     "reports.webhookdelivery": RECORD,
     "accounts.user": RECORD,
+    # Staff sign-in: the T&S admin role unlocks sign-ins and removes a lost authenticator.
+    "axes.accessattempt": RECORD,
+    "otp_totp.totpdevice": RECORD,
+    "otp_static.staticdevice": RECORD,
     # The platform's and members' API tokens: nobody but superusers.
     "authtoken.tokenproxy": SUPERUSERS_ONLY,
     "auth.group": SUPERUSERS_ONLY,

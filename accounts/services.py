@@ -1,0 +1,151 @@
+"""Sign-in changes: the second factor (enrolment, verification, recovery codes) and unlocking.
+
+Every write of the staff sign-in goes through one function here, called by the pages, the admin
+and the tests alike. The audit trail of reports/ is out of reach (accounts imports nothing from
+reports), so each change is written to the "hellomod.sign_in" log with who did it.
+"""
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+import django_otp
+from axes.models import AccessAttempt
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import User
+
+log = logging.getLogger("hellomod.sign_in")
+
+RECOVERY_CODE_COUNT = 10
+AUTHENTICATOR_NAME = "Authenticator app"
+RECOVERY_CODES_NAME = "Recovery codes"
+
+
+def needs_second_factor(user) -> bool:
+    """Staff accounts (and superusers) pass a second factor; members never do."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser)
+
+
+def has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def start_authenticator_enrolment(user: User) -> TOTPDevice:
+    """The authenticator being set up, unconfirmed until the person types a code from it.
+
+    The same one is returned until it is confirmed, so the QR code a person has scanned stays
+    valid when the page is reloaded.
+    """
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+        log.info("second factor: %s started setting up an authenticator", user.username)
+    return device
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def confirm_authenticator(user: User, *, device_id: int, code: str) -> Enrolment | None:
+    """Confirm the authenticator being set up with a code from it, or None for a wrong code.
+
+    A confirmed authenticator replaces any earlier one of the person (a new phone), and comes
+    with a fresh set of recovery codes.
+    """
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False, pk=device_id)
+        .first()
+    )
+    if device is None or not device.verify_token(_digits(code)):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = replace_recovery_codes(user)
+    log.info("second factor: %s confirmed an authenticator", user.username)
+    return Enrolment(device=device, recovery_codes=codes)
+
+
+@transaction.atomic
+def replace_recovery_codes(user: User) -> list[str]:
+    """New single-use recovery codes for the person; the earlier ones stop working."""
+    device, _ = StaticDevice.objects.select_for_update().get_or_create(
+        user=user, name=RECOVERY_CODES_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    log.info("second factor: %s has new recovery codes", user.username)
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@dataclass(frozen=True)
+class Verification:
+    device: Device | None = None
+    # Set when every device that could check the code is waiting after wrong codes.
+    retry_after: timedelta | None = None
+
+    @property
+    def used_recovery_code(self) -> bool:
+        return isinstance(self.device, StaticDevice)
+
+
+def verify_second_factor(user: User, code: str) -> Verification:
+    """Check a code from the person's authenticator, or one of their recovery codes.
+
+    Six digits are an authenticator code; anything else is taken for a recovery code (spaces
+    and dashes, as the codes are shown, do not matter). django-otp throttles each device: after
+    a wrong code the next is not even checked for 1, 2, 4, … seconds.
+    """
+    cleaned = _digits(code)
+    if cleaned.isdigit() and len(cleaned) == 6:
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    else:
+        cleaned = "".join(code.split()).replace("-", "").lower()
+        devices = StaticDevice.objects.filter(user=user, confirmed=True)
+    waits = []
+    for device in devices:
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            waits.append(details.get("locked_until", timezone.now()) - timezone.now())
+            continue
+        verified = django_otp.verify_token(user, device.persistent_id, cleaned)
+        if verified is not None:
+            log.info("second factor: %s passed with %s", user.username, verified.name)
+            return Verification(device=verified)
+    log.info("second factor: %s gave a wrong code", user.username)
+    if waits:
+        seconds = max(1, math.ceil(max(waits).total_seconds()))
+        return Verification(retry_after=timedelta(seconds=seconds))
+    return Verification()
+
+
+def unlock_sign_ins(attempts: QuerySet[AccessAttempt], *, acting_user: User) -> int:
+    """Forget these failed sign-ins, lifting the lockouts they caused. Returns how many."""
+    described = list(attempts.values_list("username", "ip_address"))
+    # Deleted one by one so that django-axes hears of each (its post_delete signal).
+    for attempt in attempts:
+        attempt.delete()
+    for username, address in described:
+        log.info("sign-in lockout: %s unlocked %r from %s", acting_user.username, username, address)
+    return len(described)
+
+
+def _digits(code: str) -> str:
+    return "".join(code.split())
