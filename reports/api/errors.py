@@ -76,6 +76,16 @@ def _as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+def _field_lists(detail: dict) -> dict:
+    """Every field's messages as a list, as documented, however the error was raised."""
+    return {
+        field: _field_lists(value)
+        if isinstance(value, dict)
+        else (value if isinstance(value, list) else [value])
+        for field, value in detail.items()
+    }
+
+
 def handle_api_exception(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's EXCEPTION_HANDLER: DRF's own answer, with every non-field error in one shape."""
     exc = _as_api_exception(exc)
@@ -83,6 +93,7 @@ def handle_api_exception(exc: Exception, context: dict) -> HttpResponse | None:
     if response is None:
         return None  # a bug, not bad input: let it be a 500 that is logged
     if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        response.data = _field_lists(exc.detail)
         return response
     details = exc.detail if isinstance(exc.detail, list) else [exc.detail]
     codes = exc.get_codes()

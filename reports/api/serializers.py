@@ -2,6 +2,7 @@ import re
 
 from django.conf import settings
 from django.utils.functional import lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.languages import LANGUAGE_CHOICES
@@ -16,6 +17,13 @@ from ..storable import storable_json
 SLUG = re.compile(r"[-a-z0-9_]{1,60}")
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^[0-9A-Z]{4,16}$",
+        "description": "A member's public id (lower case is read as upper case).",
+    }
+)
 class MemberField(serializers.SlugRelatedField):
     """A member named by their public member id."""
 
@@ -36,6 +44,7 @@ class MemberField(serializers.SlugRelatedField):
         return super().to_internal_value(public_id)
 
 
+@extend_schema_field({"type": "string", "pattern": f"^{SLUG.pattern}$"})
 class SlugField(serializers.SlugRelatedField):
     """A slug that is checked for shape before it reaches the database."""
 

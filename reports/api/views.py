@@ -4,7 +4,7 @@ import contextlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,6 +17,7 @@ from ..services.intake import check_can_report, submit_report
 from .errors import ReportLimitReached
 from .pagination import NewestFirst
 from .parsers import BoundedJSONParser
+from .schema import CONTENT_EXAMPLES, REPORT_EXAMPLES, RESPONSE_HEADERS, errors
 from .serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
 
 # The service names fields after the domain; the API after what the caller sent.
@@ -34,6 +35,16 @@ def _service_errors(error: DjangoValidationError) -> ValidationError:
     return ValidationError({_API_FIELD.get(k, k): v for k, v in error.message_dict.items()})
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={200: ReportSerializer(many=True), **errors(400, 401, 406)},
+        parameters=RESPONSE_HEADERS,
+    ),
+    retrieve=extend_schema(
+        responses={200: ReportSerializer, **errors(401, 404, 406)},
+        parameters=RESPONSE_HEADERS,
+    ),
+)
 class ReportViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
@@ -59,7 +70,15 @@ class ReportViewSet(
     def get_serializer_class(self):
         return ReportCreateSerializer if self.action == "create" else ReportSerializer
 
-    @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
+    @extend_schema(
+        request=ReportCreateSerializer,
+        examples=REPORT_EXAMPLES,
+        responses={
+            201: ReportSerializer,
+            **errors(400, 401, 403, 406, 413, 415, 429, fields=True),
+        },
+        parameters=RESPONSE_HEADERS,
+    )
     def create(self, request, *args, **kwargs):
         platform = request.user.has_perm("reports.submit_for_members")
         if not platform:
@@ -82,12 +101,12 @@ class ReportViewSet(
         if platform and reporter is None and source != ReportSource.AUTOMATIC:
             # Otherwise every member's report would count as the platform's own.
             raise ValidationError(
-                {"reporter": "Name the reporting member, or send source automatic."}
+                {"reporter": ["Name the reporting member, or send source automatic."]}
             )
         if reporter is None and source != ReportSource.AUTOMATIC:
             reporter = request.user
         if reporter is not None and source == ReportSource.AUTOMATIC:
-            raise ValidationError({"source": "Automatic reports have no reporter."})
+            raise ValidationError({"source": ["Automatic reports have no reporter."]})
         if data.get("content_snapshot") and not platform:
             # Members would otherwise write the evidence against someone else themselves.
             raise PermissionDenied("Only the platform may send content snapshots.")
@@ -135,6 +154,17 @@ class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, SubmitsForMembers]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
+    @extend_schema(
+        examples=CONTENT_EXAMPLES,
+        responses={
+            201: OpenApiResponse(ContentSerializer, description="Snapshot kept."),
+            200: OpenApiResponse(
+                ContentSerializer, description="This platform id was kept before: that snapshot."
+            ),
+            **errors(400, 401, 403, 406, 413, 415, fields=True),
+        },
+        parameters=RESPONSE_HEADERS,
+    )
     def create(self, request, *args, **kwargs):
         serializer = ContentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

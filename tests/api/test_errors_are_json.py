@@ -166,3 +166,19 @@ def test_pages_outside_the_api_keep_their_html_error_pages(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_every_field_error_is_a_list_of_messages(platform, member, reporter, spam):
+    response = platform.post(
+        REPORTS,
+        {
+            "member": member.public_id,
+            "reporter": reporter.public_id,
+            "category": spam.slug,
+            "source": "automatic",
+        },
+        format="json",
+    )
+
+    assert is_json_error(response, 400)
+    assert response.json() == {"source": ["Automatic reports have no reporter."]}
