@@ -55,13 +55,13 @@ AUDIENCES: dict[str, Audience] = {
     "reports.webhookendpoint": Audience.RECORDS,
     "reports.webhookdelivery": Audience.RECORDS,
     "accounts.user": Audience.RECORDS,
-    "authtoken.tokenproxy": Audience.RECORDS,
     # Staff sign-in: failed sign-ins (addresses, usernames) and staff members' second factors.
     "axes.accessattempt": Audience.RECORDS,
     "otp_totp.totpdevice": Audience.RECORDS,
     "otp_static.staticdevice": Audience.RECORDS,
-    # Roles and their permissions.
+    # Roles and their permissions; API tokens, which sign in as a member or as the platform.
     "auth.group": Audience.SUPERUSERS,
+    "authtoken.tokenproxy": Audience.SUPERUSERS,
 }
 
 
