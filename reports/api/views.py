@@ -15,6 +15,7 @@ from ..ratelimit import RateLimited
 from ..services.content import record_content
 from ..services.intake import check_can_report, submit_report
 from .errors import ReportLimitReached
+from .negotiation import UnknownFormatIsNotAcceptable
 from .pagination import NewestFirst
 from .parsers import BoundedJSONParser
 from .schema import CONTENT_EXAMPLES, REPORT_EXAMPLES, RESPONSE_HEADERS, errors
@@ -53,6 +54,7 @@ class ReportViewSet(
 ):
     """Members' reports: send one, list your own, read one of yours by reference."""
 
+    content_negotiation_class = UnknownFormatIsNotAcceptable
     lookup_field = "reference"
     lookup_value_regex = r"R-[0-9A-Z]{4}-[0-9A-Z]{4}"
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
@@ -151,6 +153,7 @@ class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Content snapshots pushed by the platform, to be named later by reports."""
 
     serializer_class = ContentSerializer
+    content_negotiation_class = UnknownFormatIsNotAcceptable
     permission_classes = [permissions.IsAuthenticated, SubmitsForMembers]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 

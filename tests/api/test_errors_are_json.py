@@ -182,3 +182,11 @@ def test_every_field_error_is_a_list_of_messages(platform, member, reporter, spa
 
     assert is_json_error(response, 400)
     assert response.json() == {"source": ["Automatic reports have no reporter."]}
+
+
+@pytest.mark.parametrize("path", [REPORTS, f"{REPORTS}R-AAAA-AAAA/"])
+def test_a_format_the_api_does_not_speak_is_not_acceptable(app, path):
+    response = app.get(path, {"format": "xml"})
+
+    assert is_json_error(response, 406)
+    assert response.json()["code"] == "not_acceptable"
