@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from accounts.languages import LANGUAGE_CODES
+
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
@@ -72,4 +74,6 @@ def test_path_and_body_formats_are_described(schema):
     assert request["member"]["pattern"]
     assert request["category"]["pattern"]
     assert snapshot["author"]["pattern"]
-    assert "ja" in str(snapshot["language"])
+    languages = schema["components"]["schemas"]["LanguageEnum"]["enum"]
+    assert sorted(languages) == sorted(LANGUAGE_CODES)
+    assert {"$ref": "#/components/schemas/LanguageEnum"} in snapshot["language"]["oneOf"]
