@@ -15,6 +15,7 @@ _GENERIC = {
     403: ("You do not have permission to perform this action.", "permission_denied"),
     404: ("Not found.", "not_found"),
     405: ("Method not allowed.", "method_not_allowed"),
+    411: ("Send the body with a Content-Length header.", "length_required"),
     413: ("The request body is too large.", "too_large"),
     500: ("Something went wrong on our side.", "server_error"),
 }
@@ -56,6 +57,9 @@ def _as_json(response: HttpResponse) -> HttpResponse:
     # Cache-Control …) stay as they were.
     response.content = json.dumps(error_body(detail, code)).encode()
     response["Content-Type"] = "application/json"
+    if response.has_header("Content-Length"):
+        # Set for the page it replaces: a client would wait for bytes that never come.
+        response["Content-Length"] = str(len(response.content))
     return response
 
 
@@ -63,9 +67,10 @@ class APIEdgeMiddleware:
     """For /api/ paths only; pages keep their HTML error pages.
 
     Placed before anything that could read the body (sessions, CSRF, the views): a 150 MB upload
-    is answered 413 from its Content-Length alone. After the view, any error that is not JSON yet
-    (no URL matched, a method Django refused, a 500 page, the schema view's YAML) is replaced by
-    the API's error body with the same status.
+    is answered 413 from its Content-Length alone, and a body sent without one (chunked) 411.
+    After the view, any error that is not JSON yet (no URL matched, a method Django refused, a
+    500 page, the schema view's YAML) is replaced by the API's error body with the same status.
+    Under WSGI (gunicorn, as shipped) nothing of the body has been read before this runs.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -74,8 +79,16 @@ class APIEdgeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api(request):
             return self.get_response(request)
+        if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get("CONTENT_LENGTH"):
+            # Django reads a body only up to its declared length: a chunked body would be taken
+            # for an empty one and refused for the wrong reason, and its size is unknown.
+            return self._refuse(411)
         limit = body_limit(request.META.get("CONTENT_TYPE", ""))
         if limit is not None and _declared_length(request) > limit:
-            detail, code = _GENERIC[413]
-            return JsonResponse(error_body(detail, code), status=413)
+            return self._refuse(413)
         return _as_json(self.get_response(request))
+
+    @staticmethod
+    def _refuse(status: int) -> JsonResponse:
+        detail, code = _GENERIC[status]
+        return JsonResponse(error_body(detail, code), status=status)

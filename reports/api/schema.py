@@ -73,6 +73,7 @@ _PHRASES = {
     403: "The token's account may not do this.",
     404: "Nothing with this reference among the caller's reports.",
     406: "The Accept header asks for something other than JSON.",
+    411: "The body came without a Content-Length (chunked); send its length.",
     413: "The body is larger than the API takes; refused before it is read.",
     415: "The body is neither JSON, multipart/form-data nor form-urlencoded.",
     429: "The reporter has sent as many reports in the last hour as allowed.",

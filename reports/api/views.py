@@ -77,7 +77,7 @@ class ReportViewSet(
         examples=REPORT_EXAMPLES,
         responses={
             201: ReportSerializer,
-            **errors(400, 401, 403, 406, 413, 415, 429, fields=True),
+            **errors(400, 401, 403, 406, 411, 413, 415, 429, fields=True),
         },
         parameters=RESPONSE_HEADERS,
     )
@@ -164,7 +164,7 @@ class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             200: OpenApiResponse(
                 ContentSerializer, description="This platform id was kept before: that snapshot."
             ),
-            **errors(400, 401, 403, 406, 413, 415, fields=True),
+            **errors(400, 401, 403, 406, 411, 413, 415, fields=True),
         },
         parameters=RESPONSE_HEADERS,
     )

@@ -42,9 +42,13 @@ def platform(platform_token) -> APIClient:
 
 
 def is_json_error(response, status: int) -> bool:
-    """A 4xx the caller's code can read: the status asked for, a JSON body, never HTML."""
+    """A 4xx the caller's code can read: the status asked for, a JSON body, never HTML.
+
+    A Content-Length that does not match the body would leave a client waiting for bytes.
+    """
     return (
         response.status_code == status
         and response["Content-Type"].startswith("application/json")
         and isinstance(response.json(), dict)
+        and int(response.get("Content-Length", len(response.content))) == len(response.content)
     )

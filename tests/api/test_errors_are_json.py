@@ -93,6 +93,22 @@ def test_a_large_form_body_to_the_platform_endpoint_is_refused_before_it_is_read
     assert body.read_so_far == 0
 
 
+def test_a_body_without_a_length_is_refused_unread(app):
+    body = BodyThatCountsReads(10 * MB)
+
+    response = app.generic(
+        "POST",
+        REPORTS,
+        content_type="application/json",
+        **{"HTTP_TRANSFER_ENCODING": "chunked", "wsgi.input": body},
+    )
+
+    assert is_json_error(response, 411)
+    assert response.json()["code"] == "length_required"
+    assert body.read_so_far == 0
+    assert nothing_written()
+
+
 @pytest.mark.parametrize(
     ("caller", "method", "path", "status"),
     [

@@ -9,10 +9,10 @@ from accounts.languages import LANGUAGE_CODES
 pytestmark = pytest.mark.django_db
 
 EXPECTED = {
-    ("post", "/api/v1/reports/"): {"201", "400", "401", "403", "406", "413", "415", "429"},
+    ("post", "/api/v1/reports/"): {"201", "400", "401", "403", "406", "411", "413", "415", "429"},
     ("get", "/api/v1/reports/"): {"200", "400", "401", "406"},
     ("get", "/api/v1/reports/{reference}/"): {"200", "401", "404", "406"},
-    ("post", "/api/v1/content/"): {"200", "201", "400", "401", "403", "406", "413", "415"},
+    ("post", "/api/v1/content/"): {"200", "201", "400", "401", "403", "406", "411", "413", "415"},
 }
 
 
