@@ -7,6 +7,7 @@ reports), so each change is written to the "hellomod.sign_in" log with who did i
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.models import Device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,17 +39,14 @@ def has_second_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def start_authenticator_enrolment(user: User) -> TOTPDevice:
-    """The authenticator being set up, unconfirmed until the person types a code from it.
+def new_authenticator(*, user: User) -> TOTPDevice:
+    """An authenticator to set up, not saved.
 
-    The same one is returned until it is confirmed, so the QR code a person has scanned stays
-    valid when the page is reloaded.
+    Its key is kept in the setting-up session alone until a code from the app confirms it: no
+    other session (someone else who knows the password) can read the key and hold a copy of the
+    second factor the person is about to set up.
     """
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
-        log.info("second factor: %s started setting up an authenticator", user.username)
-    return device
+    return TOTPDevice(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
 
 
 @dataclass(frozen=True)
@@ -56,30 +55,30 @@ class Enrolment:
     recovery_codes: list[str]
 
 
-@transaction.atomic
-def confirm_authenticator(user: User, *, device_id: int, code: str) -> Enrolment | None:
-    """Confirm the authenticator being set up with a code from it, or None for a wrong code.
+def confirm_authenticator(*, user: User, key: str, code: str) -> Enrolment | None:
+    """Save the authenticator with this key once a code from it is right; None for a wrong code.
 
     A confirmed authenticator replaces any earlier one of the person (a new phone), and comes
     with a fresh set of recovery codes.
     """
-    device = (
-        TOTPDevice.objects.select_for_update()
-        .filter(user=user, confirmed=False, pk=device_id)
-        .first()
-    )
-    if device is None or not device.verify_token(_digits(code)):
+    device = TOTPDevice(user=user, name=AUTHENTICATOR_NAME, key=key, confirmed=True)
+    digits = _digits(code)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not (digits.isdigit() and totp.verify(int(digits), device.tolerance)):
         return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    codes = replace_recovery_codes(user)
+    # The code just used cannot pass the second factor again.
+    device.last_t = totp.t()
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device.save()
+        codes = replace_recovery_codes(user=user)
     log.info("second factor: %s confirmed an authenticator", user.username)
     return Enrolment(device=device, recovery_codes=codes)
 
 
 @transaction.atomic
-def replace_recovery_codes(user: User) -> list[str]:
+def replace_recovery_codes(*, user: User) -> list[str]:
     """New single-use recovery codes for the person; the earlier ones stop working."""
     device, _ = StaticDevice.objects.select_for_update().get_or_create(
         user=user, name=RECOVERY_CODES_NAME, defaults={"confirmed": True}
@@ -106,7 +105,7 @@ class Verification:
         return isinstance(self.device, StaticDevice)
 
 
-def verify_second_factor(user: User, code: str) -> Verification:
+def verify_second_factor(*, user: User, code: str) -> Verification:
     """Check a code from the person's authenticator, or one of their recovery codes.
 
     Six digits are an authenticator code; anything else is taken for a recovery code (spaces
@@ -136,14 +135,14 @@ def verify_second_factor(user: User, code: str) -> Verification:
     return Verification()
 
 
-def unlock_sign_ins(attempts: QuerySet[AccessAttempt], *, acting_user: User) -> int:
+def unlock_sign_ins(attempts: QuerySet[AccessAttempt], *, actor: User) -> int:
     """Forget these failed sign-ins, lifting the lockouts they caused. Returns how many."""
     described = list(attempts.values_list("username", "ip_address"))
     # Deleted one by one so that django-axes hears of each (its post_delete signal).
     for attempt in attempts:
         attempt.delete()
     for username, address in described:
-        log.info("sign-in lockout: %s unlocked %r from %s", acting_user.username, username, address)
+        log.info("sign-in lockout: %s unlocked %r from %s", actor.username, username, address)
     return len(described)
 
 

@@ -22,7 +22,7 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
         description=_("Unlock: forget the selected failed sign-ins"), permissions=["delete"]
     )
     def unlock(self, request, queryset):
-        count = unlock_sign_ins(queryset, acting_user=request.user)
+        count = unlock_sign_ins(queryset, actor=request.user)
         self.message_user(
             request,
             ngettext(

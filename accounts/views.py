@@ -27,6 +27,8 @@ from .forms import AuthenticatorForm, SecondFactorForm
 # Fresh recovery codes wait here between the request that made them and the page that shows
 # them, which shows them once.
 NEW_CODES_KEY = "second_factor_new_codes"
+# The key of the authenticator being set up, until a code from it confirms it.
+PENDING_KEY = "second_factor_pending_key"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -66,7 +68,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         return _to("accounts:second-factor-set-up", next_url)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = services.verify_second_factor(user, form.cleaned_data["code"])
+        result = services.verify_second_factor(user=user, code=form.cleaned_data["code"])
         if result.device is not None:
             _signed_in(request, result.device)
             if result.used_recovery_code:
@@ -136,13 +138,16 @@ def set_up(request: HttpRequest) -> HttpResponse:
     if replacing and not staff_sessions.is_verified(request.session):
         # A password alone never adds an authenticator to an account that has one.
         return _to("accounts:second-factor", next_url)
-    device = services.start_authenticator_enrolment(user)
+    device = services.new_authenticator(user=user)
+    # The key shown is this session's alone, the same on every reload until it is confirmed.
+    device.key = request.session.setdefault(PENDING_KEY, device.key)
     form = AuthenticatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         enrolment = services.confirm_authenticator(
-            user, device_id=device.pk, code=form.cleaned_data["code"]
+            user=user, key=device.key, code=form.cleaned_data["code"]
         )
         if enrolment is not None:
+            del request.session[PENDING_KEY]
             _signed_in(request, enrolment.device)
             request.session[NEW_CODES_KEY] = enrolment.recovery_codes
             return _to("accounts:recovery-codes", next_url)
@@ -177,7 +182,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not services.has_second_factor(user):
         return _to("accounts:second-factor-set-up", next_url)
     if request.method == "POST":
-        request.session[NEW_CODES_KEY] = services.replace_recovery_codes(user)
+        request.session[NEW_CODES_KEY] = services.replace_recovery_codes(user=user)
         return _to("accounts:recovery-codes", next_url)
     return render(
         request,

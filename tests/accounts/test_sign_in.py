@@ -5,12 +5,13 @@ Here nobody is verified behind the scenes: people sign in on the forms and type 
 """
 
 import re
-from base64 import b32encode
+from base64 import b32decode
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -71,6 +72,12 @@ def verified_client(client, user):
     response = verify(client, authenticator_code(give_authenticator(user)))
     assert response.status_code == 302, response.content
     return client
+
+
+def app_from(page) -> TOTPDevice:
+    """The authenticator a person adds to their app from the key the set-up page shows."""
+    secret = re.search(r'id="secret"[^>]*>([A-Z2-7 ]+)</p>', page.content.decode()).group(1)
+    return TOTPDevice(key=b32decode(secret.replace(" ", "")).hex())
 
 
 def second_factor_url(next_url: str) -> str:
@@ -225,18 +232,17 @@ def test_staff_without_an_authenticator_set_one_up_and_get_recovery_codes(client
 
     page = client.get(set_up_url)
     text = page.content.decode()
-    device = TOTPDevice.objects.get(user=mo)
-    assert not device.confirmed
     assert re.search(r'<svg viewBox="[0-9 ]+" class="qr-code"><title>QR code for your', text)
-    secret = re.search(r'id="secret"[^>]*>([A-Z2-7 ]+)</p>', text).group(1)
-    assert secret.replace(" ", "") == b32encode(device.bin_key).decode()
+    device = app_from(page)
+    assert app_from(client.get(set_up_url)).key == device.key  # the same key on a reload
+    assert not TOTPDevice.objects.filter(user=mo).exists()  # nothing kept before a code
     assert page["Cache-Control"].count("no-store") == 1
 
     right = authenticator_code(device)
     wrong = client.post(set_up_url, {"code": f"{(int(right) + 1) % 1_000_000:06d}"})
     assert wrong.status_code == 200
     assert "That code is not right" in wrong.content.decode()
-    assert not TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert not TOTPDevice.objects.filter(user=mo).exists()
 
     time_machine.move_to(T0 + timedelta(seconds=2), tick=False)
     confirmed = client.post(
@@ -244,7 +250,7 @@ def test_staff_without_an_authenticator_set_one_up_and_get_recovery_codes(client
     )
     assert confirmed.status_code == 302
     assert confirmed["Location"] == (f"{reverse('accounts:recovery-codes')}?next=%2Fmoderation%2F")
-    assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert TOTPDevice.objects.get(user=mo, confirmed=True).key == device.key
 
     codes_page = client.get(confirmed["Location"]).content.decode()
     codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", codes_page)
@@ -258,6 +264,27 @@ def test_staff_without_an_authenticator_set_one_up_and_get_recovery_codes(client
     assert "You have 10 unused recovery codes." in again
 
     assert client.get("/moderation/").status_code == 200
+
+
+def test_a_key_shown_to_another_session_is_never_the_one_set_up(client, mo, time_machine):
+    # Someone else who knows the password opens the set-up page first and copies its key.
+    time_machine.move_to(T0, tick=False)
+    intruder = Client()
+    sign_in(intruder, "mo", address=ELSEWHERE)
+    copied = app_from(intruder.get(reverse("accounts:second-factor-set-up")))
+
+    sign_in(client, "mo")
+    shown = app_from(client.get(reverse("accounts:second-factor-set-up")))
+    assert shown.key != copied.key
+    client.post(reverse("accounts:second-factor-set-up"), {"code": authenticator_code(shown)})
+    assert TOTPDevice.objects.get(user=mo).key == shown.key
+
+    time_machine.move_to(T0 + timedelta(seconds=40), tick=False)
+    later = Client()
+    sign_in(later, "mo", address=ELSEWHERE)
+    assert verify(later, authenticator_code(copied)).status_code == 200  # refused
+    time_machine.move_to(T0 + timedelta(seconds=42), tick=False)  # after the wrong code's wait
+    assert verify(later, authenticator_code(shown)).status_code == 302
 
 
 def test_a_password_alone_cannot_replace_an_authenticator(client, mo):
@@ -312,7 +339,7 @@ def test_the_second_factor_does_not_send_people_off_site(client, mo):
 
 def test_a_recovery_code_works_once(client, mo):
     give_authenticator(mo)
-    codes = replace_recovery_codes(mo)
+    codes = replace_recovery_codes(user=mo)
     sign_in(client, "mo")
 
     # Typed as people copy it: upper case, with spaces.
@@ -331,7 +358,7 @@ def test_a_recovery_code_works_once(client, mo):
 
 
 def test_new_recovery_codes_replace_the_old_ones(client, mo):
-    old = replace_recovery_codes(mo)
+    old = replace_recovery_codes(user=mo)
     verified_client(client, mo)
 
     response = client.post(reverse("accounts:recovery-codes"), follow=True)

@@ -95,7 +95,7 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
         ConfigurationJob.objects.create(kind="reschedule", category=spam, actor=moderator, total=1)
     Token.objects.create(user=moderator)
     give_authenticator(moderator)
-    replace_recovery_codes(moderator)
+    replace_recovery_codes(user=moderator)
     AccessAttempt.objects.create(
         username="decider",
         ip_address="203.0.113.9",
