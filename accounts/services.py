@@ -1,8 +1,9 @@
 """Sign-in changes: the second factor (enrolment, verification, recovery codes) and unlocking.
 
 Every write of the staff sign-in goes through one function here, called by the pages, the admin
-and the tests alike. The audit trail of reports/ is out of reach (accounts imports nothing from
-reports), so each change is written to the "hellomod.sign_in" log with who did it.
+and the tests alike, and written to the "hellomod.sign_in" log with who did it. What an admin does
+to someone else's sign-in (unlocking, removing an authenticator) is on the audit trail too,
+recorded by the admin (accounts/sign_in_admin.py) in the same transaction.
 """
 
 import logging
@@ -143,6 +144,18 @@ def unlock_sign_ins(attempts: QuerySet[AccessAttempt], *, actor: User) -> int:
         attempt.delete()
     for username, address in described:
         log.info("sign-in lockout: %s unlocked %r from %s", actor.username, username, address)
+    return len(described)
+
+
+def remove_second_factors(devices: QuerySet[Device], *, actor: User) -> int:
+    """Remove authenticators or recovery codes (a lost phone); returns how many.
+
+    The person sets up a new authenticator at their next sign-in.
+    """
+    described = list(devices.values_list("user__username", "name"))
+    devices.delete()
+    for username, name in described:
+        log.info("second factor: %s removed %r of %s", actor.username, name, username)
     return len(described)
 
 

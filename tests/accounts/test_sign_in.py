@@ -18,7 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import replace_recovery_codes
 from accounts.staff_sessions import LAST_SEEN_KEY
-from tests.conftest import authenticator_code, give_authenticator, make_moderator
+from reports.models import AuditEvent
+from tests.conftest import authenticator_code, give_authenticator, make_member, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -182,9 +183,51 @@ def test_a_trust_and_safety_admin_unlocks_in_the_admin(client, tessa, mo):
     )
     assert "Unlocked: 1 record of failed sign-ins forgotten." in response.content.decode()
     assert not AccessAttempt.objects.filter(username="mo").exists()
+    unlocked = AuditEvent.objects.get(action="sign_in.unlocked")
+    assert (unlocked.actor, unlocked.before) == (tessa, {"username": "mo"})
+    assert OFFICE not in str(unlocked.before)
 
     client.logout()
     assert sign_in(client, "mo").status_code == 302
+
+
+def test_unlocking_is_the_only_way_failed_sign_ins_go(client, tessa, mo):
+    fail(client, "mo", 2)
+    attempt = AccessAttempt.objects.get(username="mo")
+    verified_client(client, tessa)
+
+    listed = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    delete = client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]))
+
+    assert 'value="delete_selected"' not in listed
+    assert delete.status_code == 403
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_a_lost_authenticator_is_removed_on_the_record(client, tessa, mo):
+    device = give_authenticator(mo)
+    verified_client(client, tessa)
+
+    response = client.post(
+        reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=mo).exists()
+    removed = AuditEvent.objects.get(action="second_factor.removed")
+    assert (removed.actor, removed.target_id) == (tessa, str(mo.pk))
+
+
+def test_a_superuser_s_authenticator_is_out_of_a_t_and_s_admin_s_reach(client, tessa):
+    root = make_member(username="root", is_staff=True, is_superuser=True)
+    device = give_authenticator(root)
+    verified_client(client, tessa)
+
+    listed = client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode()
+    client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+
+    assert "root" not in listed
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
 
 
 def test_a_moderator_cannot_unlock(client, mo, tessa):
