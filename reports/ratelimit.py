@@ -105,7 +105,8 @@ def _key(reporter_id: int) -> str:
 
 
 def _ms(now: datetime | None) -> int:
-    # The caller's clock, not Redis's: tests and callers pass an explicit instant.
+    # The web host's clock, as for the report's own created_at: hosts keep time with NTP, whose
+    # milliseconds of drift are nothing against an hour's window.
     return int((now or datetime.now(UTC)).timestamp() * 1000)
 
 
