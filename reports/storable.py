@@ -8,7 +8,13 @@ be a 500 and, inside a larger transaction, a half-done request. Checked before a
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def unstorable_message() -> str:
+    return _("Text cannot contain NUL characters or unpaired surrogates (such as \\ud800).")
 
 
 def storable_text(text: str) -> bool:

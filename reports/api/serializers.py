@@ -10,9 +10,9 @@ from accounts.models import User, clean_public_id
 
 from ..evidence import EvidenceError, clean_image
 from ..models import Category, Content, ContentKind, Reason, ReportSource
-from ..services.content import MAX_TEXT_LENGTH, unknown_language_message, unstorable_message
+from ..services.content import MAX_TEXT_LENGTH, unknown_language_message
 from ..services.intake import MAX_DESCRIPTION_LENGTH
-from ..storable import storable_json
+from ..storable import storable_json, unstorable_message
 
 SLUG = re.compile(r"[-a-z0-9_]{1,60}")
 

@@ -13,15 +13,11 @@ from accounts.models import User
 
 from ..evidence import CleanImage, random_name
 from ..models import Content, ContentKind
-from ..storable import storable_json, storable_text
+from ..storable import storable_json, storable_text, unstorable_message
 from .audit import record_event
 
 MAX_TEXT_LENGTH = 20_000
 MAX_CONTEXT_ITEMS = 50
-
-
-def unstorable_message() -> str:
-    return _("Text cannot contain NUL characters or unpaired surrogates (such as \\ud800).")
 
 
 def unknown_language_message() -> str:

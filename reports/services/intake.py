@@ -18,7 +18,7 @@ from .. import ratelimit
 from ..evidence import CleanImage, random_name
 from ..models import Case, CaseStatus, Category, Content, Evidence, Reason, Report, ReportSource
 from ..models.choices import OPEN_CASE_STATUSES
-from ..storable import storable_text
+from ..storable import storable_text, unstorable_message
 from .audit import record_event
 from .outbox import batched, enqueue
 
@@ -67,9 +67,7 @@ def _validate(
             _("Please describe what happened for this category.")
         )
     if not storable_text(description):
-        errors.setdefault("description", []).append(
-            _("Text cannot contain NUL characters or unpaired surrogates (such as \\ud800).")
-        )
+        errors.setdefault("description", []).append(unstorable_message())
     elif len(description) > MAX_DESCRIPTION_LENGTH:
         errors.setdefault("description", []).append(
             _("Keep the details under %(limit)d characters.") % {"limit": MAX_DESCRIPTION_LENGTH}
