@@ -40,7 +40,9 @@ messages: install
 	$(RUN_ENV) $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests \
 		--ignore=var --no-obsolete
 
+# The quick start keeps its SQLite file and the file broker's folders under var/.
 migrate: install
+	mkdir -p var/broker/queue var/broker/control
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
@@ -48,7 +50,6 @@ seed: migrate
 
 # Web on http://127.0.0.1:8000, a Celery worker and beat; Ctrl-C stops all three.
 run: seed
-	mkdir -p var/broker/queue var/broker/control
 	$(RUN_ENV) $(BIN)/honcho start -f Procfile
 
 lint: install
