@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.languages import LANGUAGE_CODES
 
 from ..filters import CaseFilter
-from ..models import BulkDecision, Case, Decision, DecisionAction, Tier
+from ..models import AuditEvent, BulkDecision, Case, Decision, DecisionAction, Tier
 from ..models.choices import OPEN_CASE_STATUSES
 from ..moderation_forms import (
     DECISION_KEYS,
@@ -264,12 +264,19 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "moderation/case.html", _case_context(request, case))
 
 
-def _moved_beyond_reach(user, case_id: int) -> Case | None:
-    """The case, when it still exists in the moderator's categories but left their tier.
+def _moved_beyond_reach(user, case_id: int, *, version: object = None) -> Case | None:
+    """The case, when this moderator had it open and it has since left their tier.
 
     That happens when a case is escalated while a moderator works on it; they deserve to be
-    told, not a bare 404.
+    told, not a bare 404. "Had it open" is shown by the page's version (one of the case's
+    audit events) or by a recorded action of theirs on it (they took it); anyone else gets the
+    404 that says nothing about which cases sit at a higher tier.
     """
+    had_it = Q(actor=user)
+    if isinstance(version, str) and version.isdigit():
+        had_it |= Q(pk=int(version))
+    if not AuditEvent.objects.filter(had_it, case_id=case_id).exists():
+        return None
     return (
         Case.objects.filter(pk=case_id, category__in=moderated_categories(user))
         .select_related("category")
@@ -301,7 +308,7 @@ def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
     except Http404:
-        moved = _moved_beyond_reach(request.user, case_id)
+        moved = _moved_beyond_reach(request.user, case_id, version=request.POST.get("version"))
         if moved is None:
             raise
         return _escalated_away(request, moved)

@@ -621,7 +621,35 @@ def test_a_case_escalated_while_open_says_so_instead_of_404(client, spam, spam_m
     page = response.content.decode()
     assert "went to the Senior moderator tier" in page
     assert "My words" in page  # kept for the moderator to copy
+
+
+def test_a_case_taken_then_escalated_answers_its_holder_s_lease_with_a_409(
+    client, spam, spam_moderator
+):
+    case = content_case(spam)
+    client.force_login(spam_moderator)
+    client.post(reverse("moderation:take", args=[case.pk]))
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.ESCALATED, tier=Tier.SENIOR, claimed_by=None, lease_expires_at=None
+    )
+
     assert client.post(reverse("moderation:lease", args=[case.pk])).status_code == 409
+
+
+def test_a_higher_tier_case_someone_never_had_open_is_a_plain_404(client, spam, spam_moderator):
+    case = content_case(spam)
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ESCALATED, tier=Tier.EMERGENCY)
+    client.force_login(spam_moderator)
+
+    decide = client.post(
+        reverse("moderation:decide", args=[case.pk]),
+        {"action": "warn", "ground": "incompatible", "version": "1", "facts": "Guessing"},
+    )
+    lease = client.post(reverse("moderation:lease", args=[case.pk]))
+
+    assert decide.status_code == 404
+    assert "Emergency" not in decide.content.decode()
+    assert lease.status_code == 404
 
 
 def test_the_reporter_learns_the_outcome_once_it_can_no_longer_be_undone(
