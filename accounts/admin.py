@@ -136,6 +136,13 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
                 after=after,
             )
 
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account (password included) is changed by superusers alone: otherwise
+        # whoever may change people could take it over and hold every permission.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

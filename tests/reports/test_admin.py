@@ -31,7 +31,7 @@ from reports.models import (
     Report,
     Strike,
 )
-from tests.conftest import make_moderator, make_team
+from tests.conftest import make_member, make_moderator, make_team
 from tests.reports.conftest import DISMISSED, ROWS
 
 pytestmark = pytest.mark.django_db
@@ -376,6 +376,26 @@ def test_a_trust_and_safety_admin_cannot_make_anyone_a_superuser(client, ts_admi
     # A member's standing changes through decisions only.
     assert 'name="status"' not in page
     assert 'name="strike_count"' not in page
+
+
+def test_a_trust_and_safety_admin_cannot_take_over_a_superuser(client, ts_admin):
+    root = make_member(username="root", is_staff=True, is_superuser=True, password="root-password")
+    client.force_login(ts_admin)
+
+    page = client.get(admin_url(User, "change", root.pk))
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-over-now-1", "password2": "taken-over-now-1"},
+    )
+    changed = client.post(admin_url(User, "change", root.pk), {"username": "mine", "email": "x@y"})
+
+    assert page.status_code == 200  # read, as a record
+    assert 'name="username"' not in page.content.decode()
+    assert password.status_code == 403
+    assert changed.status_code == 403
+    root.refresh_from_db()
+    assert root.username == "root"
+    assert root.check_password("root-password")
 
 
 # Search -----------------------------------------------------------------------------------------
