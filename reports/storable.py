@@ -39,3 +39,20 @@ def storable_json(value: Any) -> bool:
         elif isinstance(item, list | tuple):
             pending.extend(item)
     return True
+
+
+def nesting_depth(value: Any) -> int:
+    """How deep lists and objects nest in a JSON value (a plain string or number is 0).
+
+    Walked with a list rather than recursion, like storable_json.
+    """
+    deepest = 0
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list | tuple):
+            deepest = max(deepest, depth + 1)
+            pending.extend((child, depth + 1) for child in item)
+    return deepest

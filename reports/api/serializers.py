@@ -10,9 +10,8 @@ from accounts.models import User, clean_public_id
 
 from ..evidence import EvidenceError, clean_image
 from ..models import Category, Content, ContentKind, Reason, ReportSource
-from ..services.content import MAX_TEXT_LENGTH, unknown_language_message
+from ..services.content import MAX_TEXT_LENGTH, context_problems, unknown_language_message
 from ..services.intake import MAX_DESCRIPTION_LENGTH
-from ..storable import storable_json, unstorable_message
 
 SLUG = re.compile(r"[-a-z0-9_]{1,60}")
 
@@ -97,9 +96,9 @@ class ContentSnapshotSerializer(serializers.Serializer):
     )
 
     def validate_context(self, value: list) -> list:
-        # DRF's text fields refuse these characters already; free-form JSON does not.
-        if not storable_json(value):
-            raise serializers.ValidationError(unstorable_message())
+        # Free-form JSON: the service's rules, on the snapshot's own field.
+        if problems := context_problems(value):
+            raise serializers.ValidationError(problems)
         return value
 
 

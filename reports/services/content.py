@@ -13,17 +13,33 @@ from accounts.models import User
 
 from ..evidence import CleanImage, random_name
 from ..models import Content, ContentKind
-from ..storable import storable_json, storable_text, unstorable_message
+from ..storable import nesting_depth, storable_json, storable_text, unstorable_message
 from .audit import record_event
 
 MAX_TEXT_LENGTH = 20_000
 MAX_CONTEXT_ITEMS = 50
+# The list of messages, each an object, whose values may hold a list or an object or two.
+MAX_CONTEXT_DEPTH = 8
 
 
 def unknown_language_message() -> str:
     return _("Give one of the language codes %(codes)s, or leave it empty.") % {
         "codes": ", ".join(sorted(LANGUAGE_CODES))
     }
+
+
+def context_problems(context: Any) -> list[str]:
+    """What is wrong with the messages around a piece of content, if anything."""
+    if not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
+        return [
+            _("Context is a list of at most %(limit)d messages.") % {"limit": MAX_CONTEXT_ITEMS}
+        ]
+    if not storable_json(context):
+        return [unstorable_message()]
+    if nesting_depth(context) > MAX_CONTEXT_DEPTH:
+        # Pages and the admin show it; Python cannot show a value nested hundreds deep.
+        return [_("Context nests at most %(limit)d levels deep.") % {"limit": MAX_CONTEXT_DEPTH}]
+    return []
 
 
 def _validate(
@@ -54,12 +70,8 @@ def _validate(
         errors["language"] = [unknown_language_message()]
     if not storable_text(media_reference):
         errors["media_reference"] = [unstorable_message()]
-    if not isinstance(context, list) or len(context) > MAX_CONTEXT_ITEMS:
-        errors["context"] = [
-            _("Context is a list of at most %(limit)d messages.") % {"limit": MAX_CONTEXT_ITEMS}
-        ]
-    elif not storable_json(context):
-        errors["context"] = [unstorable_message()]
+    if problems := context_problems(context):
+        errors["context"] = problems
     if errors:
         raise ValidationError(errors)
 

@@ -162,3 +162,45 @@ def test_the_service_refuses_an_unknown_language_for_every_caller(platform, memb
 
     assert "language" in refused.value.message_dict
     assert nothing_written()
+
+
+def nested(depth: int) -> list:
+    value: object = "hi"
+    for _ in range(depth - 1):
+        value = [value]
+    return [{"from": "them", "text": value}]
+
+
+def test_a_context_nested_hundreds_deep_is_a_400_and_never_reaches_a_case_page(
+    platform, member, reporter, spam
+):
+    # It would be stored, then fail every page that shows the snapshot.
+    response = post_json(
+        platform,
+        REPORTS,
+        {
+            "member": member.public_id,
+            "reporter": reporter.public_id,
+            "category": spam.slug,
+            "content_snapshot": snapshot(context=nested(300)),
+        },
+    )
+    pushed = post_json(
+        platform, CONTENT, {**snapshot(context=nested(12)), "author": member.public_id}
+    )
+
+    assert is_json_error(response, 400), response.content[:300]
+    assert "levels deep" in response.json()["content_snapshot"]["context"][0]
+    assert is_json_error(pushed, 400)
+    assert nothing_written()
+
+
+def test_a_context_as_deep_as_a_conversation_needs_is_kept(platform, member):
+    context = [{"from": "them", "text": "hi", "reactions": [{"emoji": ["👍", "❤"]}]}]
+
+    response = post_json(
+        platform, CONTENT, {**snapshot(context=context), "author": member.public_id}
+    )
+
+    assert response.status_code == 201
+    assert Content.objects.get().context == context
