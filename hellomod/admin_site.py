@@ -12,6 +12,7 @@ superusers only, and the suite fails until it is given one.
 from enum import StrEnum
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 
 from accounts.roles import reads_records
@@ -105,6 +106,13 @@ class AudienceGuard:
 
     def has_delete_permission(self, request, obj=None):
         return may_open(request.user, self.model) and super().has_delete_permission(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Django looks the object up before it asks for permission: asked first, a refusal
+        # says nothing about which ids exist.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def get_inline_instances(self, request, obj=None):
         # A page of one audience may show rows of another (a team's members are people): those

@@ -105,6 +105,18 @@ def test_each_role_opens_exactly_what_its_audience_allows(client, people, spam, 
             assert client.get(url(model, "history", obj.pk)).status_code == expected, where
 
 
+def test_a_refusal_says_nothing_about_which_ids_exist(client, people, spam, hate):
+    make_records(spam, hate, rows=1, dismissed=0)
+    client.force_login(people["moderator"])
+    for model in admin.site._registry:
+        if EXPECTED[model._meta.label_lower]["moderator"] != FORBIDDEN:
+            continue
+        missing = 10**9
+        for view in ("change", "history", "delete"):
+            answer = client.get(url(model, view, missing)).status_code
+            assert answer == FORBIDDEN, f"{view} of a missing {model._meta.label}: {answer}"
+
+
 def test_a_member_is_sent_to_sign_in_from_every_admin_page(client, spam, hate):
     make_records(spam, hate, rows=1, dismissed=0)
     client.force_login(make_member())
