@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 
 from reports.evidence import clean_image
@@ -285,6 +286,19 @@ def test_a_refusal_at_the_api_edge_is_private_too(client, reporter):
 
     assert response.status_code == 413
     assert {"private", "no-store"} <= cache_directives(response["Cache-Control"])
+
+
+def test_a_form_sent_without_its_token_gets_a_page_without_inline_code(reporter):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(reporter)
+
+    response = browser.post("/report/", {"member": "ANYONE"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The form has expired" in page
+    assert inline_code(page) == []
+    assert csp_directives(response["Content-Security-Policy"]) == STRICT_POLICY
 
 
 def test_static_files_and_healthz_stay_cacheable_as_before(client):
