@@ -93,6 +93,18 @@ def test_a_large_form_body_to_the_platform_endpoint_is_refused_before_it_is_read
     assert body.read_so_far == 0
 
 
+def test_an_address_without_its_slash_keeps_the_method_and_body(app, member, spam):
+    payload = {"member": member.public_id, "category": spam.slug}
+
+    moved = app.post(REPORTS.rstrip("/"), payload, format="json")
+    followed = app.post(moved["Location"], payload, format="json")
+
+    assert moved.status_code == 308
+    assert moved["Location"] == REPORTS
+    assert moved.json()["code"] == "moved"
+    assert followed.status_code == 201
+
+
 def test_a_body_without_a_length_is_refused_unread(app):
     body = BodyThatCountsReads(10 * MB)
 
