@@ -1,10 +1,8 @@
 """GET /api/v1/reports/?cursor=…: a cursor the API did not hand out answers 400, never 500."""
 
 import base64
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from reports.models import Report
 from tests.api.conftest import REPORTS, is_json_error
@@ -52,11 +50,10 @@ def test_the_cursors_the_api_hands_out_still_page_through_every_report(
     settings.REPORTS_PER_HOUR = 100
     for _ in range(53):  # more than one page of 50
         make_report(reporter=reporter, subject=make_member(), category=spam)
-    # Two reports at the same instant: the cursor's offset tells them apart.
-    same = timezone.now() - timedelta(hours=1)
-    Report.objects.filter(pk__in=Report.objects.order_by("id").values("id")[:2]).update(
-        created_at=same
-    )
+    # The 50th and 51st newest at the same instant, one each side of the page break: only the
+    # cursor's offset tells them apart.
+    third, fourth = Report.objects.order_by("id")[2:4]
+    Report.objects.filter(pk__in=[third.pk, fourth.pk]).update(created_at=fourth.created_at)
 
     seen, url, pages = [], REPORTS, 0
     while url:
