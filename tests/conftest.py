@@ -176,7 +176,7 @@ def _staff_pass_second_factor(monkeypatch):
     session the mark that django_otp.login() leaves: the device's persistent id under
     DEVICE_ID_SESSION_KEY (set here directly, as the test client's sign-in request has no user
     for django_otp.login to check the device against). Tests of the second factor itself
-    (tests/accounts/test_sign_in.py, the browser tests) override this fixture and go through
+    (tests/accounts/, the browser tests) override this fixture and go through
     the pages.
     """
 
