@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.conftest import authenticator_code, give_authenticator, make_moderator
+from tests.conftest import authenticator_code, give_authenticator, make_moderator, make_team
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,3 +53,30 @@ def test_a_wrong_password_is_explained_next_to_the_form(page, live_server, scree
     assert "correct username and password" in alert.inner_text()
     assert page.url.endswith("/accounts/login/")
     screenshot("login-error")
+
+
+def test_a_moderator_reads_configuration_in_the_admin_and_no_records(page, live_server, screenshot):
+    from reports.models import Category
+
+    team = make_team(Category.objects.get(slug="spam-solicitation"), name="Spam")
+    make_moderator(username="mo", password="a-long-moderator-pass", team=team)
+
+    sign_in(page, live_server, "mo", "a-long-moderator-pass")
+    page.goto(f"{live_server.url}/admin/")
+    screenshot("admin-index-as-moderator")
+
+    listed = page.locator("#content-main").inner_text()
+    for readable in (
+        "Categories",
+        "Reasons",
+        "Policies",
+        "Notification templates",
+        "Moderator teams",
+    ):
+        assert readable in listed
+    for record in ("Reports", "Cases", "Evidence", "People", "Audit events", "Outbox messages"):
+        assert record not in listed
+    # The warnings about work no team is set to do are for whoever can set a team to it.
+    assert "Work nobody is set to do" not in listed
+    response = page.goto(f"{live_server.url}/admin/reports/report/")
+    assert response.status == 403
