@@ -264,7 +264,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "moderation/case.html", _case_context(request, case))
 
 
-def _moved_beyond_reach(user, case_id: int, *, version: object = None) -> Case | None:
+def _moved_beyond_reach(user, case_id: int, *, version: int | None = None) -> Case | None:
     """The case, when this moderator had it open and it has since left their tier.
 
     That happens when a case is escalated while a moderator works on it; they deserve to be
@@ -273,8 +273,8 @@ def _moved_beyond_reach(user, case_id: int, *, version: object = None) -> Case |
     404 that says nothing about which cases sit at a higher tier.
     """
     had_it = Q(actor=user)
-    if isinstance(version, str) and version.isdigit():
-        had_it |= Q(pk=int(version))
+    if version is not None:
+        had_it |= Q(pk=version)
     if not AuditEvent.objects.filter(had_it, case_id=case_id).exists():
         return None
     return (
@@ -308,7 +308,7 @@ def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
     except Http404:
-        moved = _moved_beyond_reach(request.user, case_id, version=request.POST.get("version"))
+        moved = _moved_beyond_reach(request.user, case_id, version=_version(request))
         if moved is None:
             raise
         return _escalated_away(request, moved)

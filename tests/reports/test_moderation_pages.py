@@ -636,14 +636,19 @@ def test_a_case_taken_then_escalated_answers_its_holder_s_lease_with_a_409(
     assert client.post(reverse("moderation:lease", args=[case.pk])).status_code == 409
 
 
-def test_a_higher_tier_case_someone_never_had_open_is_a_plain_404(client, spam, spam_moderator):
+@pytest.mark.parametrize("version", ["other case", "²", "9" * 5000, ""])
+def test_a_higher_tier_case_someone_never_had_open_is_a_plain_404(
+    client, spam, spam_moderator, version
+):
     case = content_case(spam)
+    if version == "other case":
+        version = str(case_version(content_case(spam)))  # a page of another case
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.ESCALATED, tier=Tier.EMERGENCY)
     client.force_login(spam_moderator)
 
     decide = client.post(
         reverse("moderation:decide", args=[case.pk]),
-        {"action": "warn", "ground": "incompatible", "version": "1", "facts": "Guessing"},
+        {"action": "warn", "ground": "incompatible", "version": version, "facts": "Guessing"},
     )
     lease = client.post(reverse("moderation:lease", args=[case.pk]))
 
