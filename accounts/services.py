@@ -56,21 +56,30 @@ class Enrolment:
     recovery_codes: list[str]
 
 
-def confirm_authenticator(*, user: User, key: str, code: str) -> Enrolment | None:
-    """Save the authenticator with this key once a code from it is right; None for a wrong code.
+def confirm_authenticator(
+    *, user: User, key: str, code: str, replace: bool = False
+) -> Enrolment | None:
+    """Save the authenticator with this key once a code from it is right; None otherwise.
 
-    A confirmed authenticator replaces any earlier one of the person (a new phone), and comes
-    with a fresh set of recovery codes.
+    With `replace` (asked from a session that passed the current one), it replaces the person's
+    authenticator (a new phone); without, it is refused when the person already has one, so two
+    sessions setting one up at once cannot both succeed. It comes with fresh recovery codes.
+    No throttle: whoever sets up an authenticator knows its key, there is nothing to guess.
     """
     device = TOTPDevice(user=user, name=AUTHENTICATOR_NAME, key=key, confirmed=True)
     digits = _digits(code)
+    if not (digits.isascii() and digits.isdecimal() and len(digits) == device.digits):
+        return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
-    if not (digits.isdigit() and totp.verify(int(digits), device.tolerance)):
+    if not totp.verify(int(digits), device.tolerance):
         return None
     # The code just used cannot pass the second factor again.
     device.last_t = totp.t()
     with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if not replace and has_second_factor(user):
+            return None
         TOTPDevice.objects.filter(user=user).delete()
         device.save()
         codes = replace_recovery_codes(user=user)

@@ -144,7 +144,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
     form = AuthenticatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         enrolment = services.confirm_authenticator(
-            user=user, key=device.key, code=form.cleaned_data["code"]
+            user=user, key=device.key, code=form.cleaned_data["code"], replace=replacing
         )
         if enrolment is not None:
             del request.session[PENDING_KEY]
@@ -154,8 +154,8 @@ def set_up(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code",
             _(
-                "That code is not right. Check that the app shows hellomod and type the code "
-                "it shows now; after a wrong code, wait a few seconds before the next."
+                "That code is not right. Check that the app shows hellomod and type the "
+                "6-digit code it shows now."
             ),
         )
     secret = b32encode(device.bin_key).decode("ascii")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.services import replace_recovery_codes
+from accounts.services import confirm_authenticator, new_authenticator, replace_recovery_codes
 from reports.models import AuditEvent
 from tests.accounts.conftest import (
     ELSEWHERE,
@@ -248,3 +248,24 @@ def test_a_superuser_s_authenticator_is_out_of_a_t_and_s_admin_s_reach(client, t
 
     assert "root" not in listed
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+@pytest.mark.parametrize("code", ["²²²²²²", "12345", "1234567", "abcdef"])
+def test_a_code_that_is_not_six_digits_is_refused_on_the_set_up_page(client, mo, code):
+    sign_in(client, "mo")
+
+    response = client.post(reverse("accounts:second-factor-set-up"), {"code": code})
+
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=mo).exists()
+
+
+def test_of_two_set_ups_at_once_only_the_first_is_kept(mo):
+    first, second = new_authenticator(user=mo), new_authenticator(user=mo)
+
+    kept = confirm_authenticator(user=mo, key=first.key, code=authenticator_code(first))
+    refused = confirm_authenticator(user=mo, key=second.key, code=authenticator_code(second))
+
+    assert kept is not None
+    assert refused is None
+    assert TOTPDevice.objects.get(user=mo).key == first.key
