@@ -8,6 +8,8 @@ which record why.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,7 @@ from reports.services.configuration import record_change
 
 from . import sign_in_admin  # noqa: F401 - registers the admin of failed sign-ins
 from .models import Team, TeamMembership, User
+from .roles import holds_more_than
 
 MEMBER_STANDING = (
     "status",
@@ -137,11 +140,38 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
             )
 
     def has_change_permission(self, request, obj=None):
-        # A superuser's account (password included) is changed by superusers alone: otherwise
-        # whoever may change people could take it over and hold every permission.
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # Whoever may change people changes only those who hold no more than they do (a
+        # superuser's account, password included, is for superusers alone): otherwise they
+        # could take such an account over.
+        if obj is not None and holds_more_than(obj, request.user):
             return False
         return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Nobody hands out a role that holds more than their own.
+            held = request.user.get_all_permissions()
+            kwargs["queryset"] = Group.objects.filter(
+                pk__in=[
+                    group.pk
+                    for group in Group.objects.prefetch_related("permissions__content_type")
+                    if {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+                    <= held
+                ]
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                record_change(
+                    actor=request.user,
+                    action="person.password_set",
+                    target=self.get_object(request, id),
+                    category=None,
+                )
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

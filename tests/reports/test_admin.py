@@ -8,6 +8,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -396,6 +397,36 @@ def test_a_trust_and_safety_admin_cannot_take_over_a_superuser(client, ts_admin)
     root.refresh_from_db()
     assert root.username == "root"
     assert root.check_password("root-password")
+
+
+def test_a_trust_and_safety_admin_changes_only_people_who_hold_no_more_than_they_do(
+    client, ts_admin
+):
+    powerful = make_moderator(username="powerful", password="powerful-password")
+    powerful.user_permissions.add(Permission.objects.get(codename="change_group"))
+    extra_role = Group.objects.create(name="Role managers")
+    extra_role.permissions.add(Permission.objects.get(codename="change_group"))
+    colleague = make_moderator(username="colleague")
+    client.force_login(ts_admin)
+
+    refused = client.post(
+        reverse("admin:auth_user_password_change", args=[powerful.pk]),
+        {"password1": "taken-over-now-1", "password2": "taken-over-now-1"},
+    )
+    form = client.get(admin_url(User, "change", colleague.pk)).content.decode()
+    allowed = client.post(
+        reverse("admin:auth_user_password_change", args=[colleague.pk]),
+        {"password1": "a-new-colleague-pass-1", "password2": "a-new-colleague-pass-1"},
+    )
+
+    assert refused.status_code == 403
+    powerful.refresh_from_db()
+    assert powerful.check_password("powerful-password")
+    assert "Role managers" not in form  # a role holding more is not offered
+    assert "Trust &amp; Safety admin" in form
+    assert allowed.status_code == 302
+    event = AuditEvent.objects.get(action="person.password_set")
+    assert (event.actor, event.target_id) == (ts_admin, str(colleague.pk))
 
 
 # Search -----------------------------------------------------------------------------------------
