@@ -44,7 +44,9 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
                     actor=request.user,
                     before={"username": attempt.username},
                 )
-            count = unlock_sign_ins(queryset, actor=request.user)
+            # The rows on the record, not whatever matches the selection by now.
+            chosen = AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts])
+            count = unlock_sign_ins(chosen, actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -81,14 +83,18 @@ class StaffDeviceAdmin:
 
     def delete_queryset(self, request, queryset) -> None:
         with transaction.atomic():
-            for device in queryset.select_related("user"):
+            devices = list(queryset.select_related("user"))
+            for device in devices:
                 record_event(
                     action="second_factor.removed",
                     target=device.user,
                     actor=request.user,
                     before={"device": device.name, "kind": device._meta.model_name},
                 )
-            remove_second_factors(queryset, actor=request.user)
+            remove_second_factors(
+                queryset.model.objects.filter(pk__in=[device.pk for device in devices]),
+                actor=request.user,
+            )
 
 
 class StaffAuthenticatorAdmin(StaffDeviceAdmin, TOTPDeviceAdmin):

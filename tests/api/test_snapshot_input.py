@@ -204,3 +204,15 @@ def test_a_context_as_deep_as_a_conversation_needs_is_kept(platform, member):
 
     assert response.status_code == 201
     assert Content.objects.get().context == context
+
+
+@pytest.mark.parametrize(("depth", "kept"), [(8, True), (9, False)])
+def test_the_context_depth_limit_is_exact(platform, member, depth, kept):
+    # nested(n) nests n + 1 deep: the list of messages, the message, n - 1 lists around "hi".
+    context = nested(depth - 1)
+
+    response = post_json(
+        platform, CONTENT, {**snapshot(context=context), "author": member.public_id}
+    )
+
+    assert response.status_code == (201 if kept else 400), response.content[:200]
