@@ -1,11 +1,17 @@
 """Placeholders in admin-written texts: {name} is replaced by a value when a message is written.
 
 Not str.format: a template is admin-written text, and format() would fail on a lone brace and
-follow attribute lookups such as {facts.__class__}.
+follow attribute lookups such as {facts.__class__}. Which placeholders each message may name is
+listed here too, beside the rules that read it, so that a template row can check itself without
+reading the texts module (which reads template rows).
 """
 
 import re
 from collections.abc import Iterable
+
+from django.conf import settings
+
+from .models.choices import NotificationEvent
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -39,3 +45,42 @@ STATEMENT_PLACEHOLDERS = {
 def braced(names: Iterable[str]) -> str:
     """{a}, {b}: names as an admin writes them."""
     return ", ".join("{" + name + "}" for name in names)
+
+
+def language_codes() -> list[str]:
+    """The languages a text can be written in: the site's."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+_REPORT = {
+    "reference": "the report's reference, e.g. R-7KQ2-M9XD",
+    "category": "the category the reporter chose, in the reader's language",
+}
+_CASE_ALERT = {
+    "case": "the case number",
+    "category": "the category of the case",
+    "tier": "the tier the case now waits at",
+    "why": "why it moved there, e.g. Past its due time",
+    "due": "when it is due at that tier",
+}
+
+# What each message may name. Members' messages never get a reporter's identity (nor the
+# reported member's, for a reporter) or a moderator's name: those are simply not offered.
+PLACEHOLDERS: dict[str, dict[str, str]] = {
+    NotificationEvent.REPORT_RECEIVED: _REPORT,
+    NotificationEvent.OUTCOME_ACTIONED: _REPORT,
+    NotificationEvent.OUTCOME_NO_VIOLATION: _REPORT,
+    NotificationEvent.STATEMENT_OF_REASONS: {
+        "category": "the category of the decision, in the member's language",
+        "decision": "what was decided, e.g. Suspend",
+    },
+    NotificationEvent.RESTRICTION_LIFTED: {},
+    NotificationEvent.CASE_ESCALATED: _CASE_ALERT,
+    NotificationEvent.CASE_EMERGENCY: _CASE_ALERT,
+    NotificationEvent.CASES_OVERDUE: {
+        "count": "how many cases moved",
+        "category": "their category",
+        "tier": "the tier they now wait at",
+        "cases": "their numbers (the first 20, then how many more)",
+    },
+}

@@ -2,9 +2,9 @@
 
 Trust & Safety admins write a NotificationTemplate per event and language, with placeholders in
 braces ({reference}, {category} …). Each event allows only the placeholders listed in
-PLACEHOLDERS: none of them names a reporter to anyone, nor a moderator to a member, and a
-template naming any other cannot be saved. Without an admin's template the built-in text of
-DEFAULTS is used, translated by gettext like the rest of the product.
+placeholders.PLACEHOLDERS: none of them names a reporter to anyone, nor a moderator to a
+member, and a template naming any other cannot be saved. Without an admin's template the
+built-in text of DEFAULTS is used, translated by gettext like the rest of the product.
 """
 
 import re
@@ -17,42 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import NotificationTemplate
 from .models.choices import TIMED_ACTIONS, DecisionAction, EscalationCause, NotificationEvent, Tier
-from .placeholders import fill_placeholders
+from .placeholders import PLACEHOLDERS, fill_placeholders
 
 Event = NotificationEvent
-
-_REPORT = {
-    "reference": "the report's reference, e.g. R-7KQ2-M9XD",
-    "category": "the category the reporter chose, in the reader's language",
-}
-_CASE_ALERT = {
-    "case": "the case number",
-    "category": "the category of the case",
-    "tier": "the tier the case now waits at",
-    "why": "why it moved there, e.g. Past its due time",
-    "due": "when it is due at that tier",
-}
-
-# What each message may name. Members' messages never get a reporter's identity (nor the
-# reported member's, for a reporter) or a moderator's name: those are simply not offered.
-PLACEHOLDERS: dict[str, dict[str, str]] = {
-    Event.REPORT_RECEIVED: _REPORT,
-    Event.OUTCOME_ACTIONED: _REPORT,
-    Event.OUTCOME_NO_VIOLATION: _REPORT,
-    Event.STATEMENT_OF_REASONS: {
-        "category": "the category of the decision, in the member's language",
-        "decision": "what was decided, e.g. Suspend",
-    },
-    Event.RESTRICTION_LIFTED: {},
-    Event.CASE_ESCALATED: _CASE_ALERT,
-    Event.CASE_EMERGENCY: _CASE_ALERT,
-    Event.CASES_OVERDUE: {
-        "count": "how many cases moved",
-        "category": "their category",
-        "tier": "the tier they now wait at",
-        "cases": "their numbers (the first 20, then how many more)",
-    },
-}
 
 # A sample case, for previews. Labels stay lazy so that a preview reads in the template's
 # language where the product has a translation.
@@ -152,10 +119,6 @@ DEFAULTS: dict[str, tuple[Promise, Promise | None]] = {
 SUBJECT_ONLY = frozenset({Event.STATEMENT_OF_REASONS})
 
 _GETTEXT_NAME = re.compile(r"%\((\w+)\)s")
-
-
-def language_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
 
 
 def supported_language(language: str | None) -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from ..placeholders import braced, unknown_placeholders
+from ..placeholders import PLACEHOLDERS, braced, language_codes, unknown_placeholders
 from .choices import Channel, DeliveryStatus, NotificationEvent
 
 
@@ -125,9 +125,6 @@ class NotificationTemplate(models.Model):
         return f"{self.get_event_display()} ({self.language})"
 
     def clean(self) -> None:
-        # reports.texts lists each event's placeholders, and itself reads this model.
-        from ..texts import PLACEHOLDERS, language_codes
-
         errors = {}
         if self.language not in language_codes():
             errors["language"] = ValidationError(

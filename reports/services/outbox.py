@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hellomod.celery import app as celery_app
+
 from ..models import DeliveryStatus, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -155,13 +157,20 @@ BROKER_PAUSE_SECONDS = 5.0
 _broker_down_until = 0.0
 
 
-def _send(task, argument, what: str) -> bool:
+# The tasks that run messages, by name: the task module imports this one, not the other way.
+RUN_MESSAGE_TASK = "reports.tasks.run_outbox_message"
+RUN_MESSAGES_TASK = "reports.tasks.run_outbox_messages"
+
+
+def _send(task_name: str, argument, what: str) -> bool:
     """Hand one task to Celery; False when the broker cannot take it now (the sweep will)."""
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
         return False
     try:
-        task.apply_async(args=[argument], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS)
+        celery_app.send_task(
+            task_name, args=[argument], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS
+        )
     except Exception as exc:  # the broker is the outside world here: never fail the request
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("%s not published now (%s); the sweep will", what, exc)
@@ -171,19 +180,15 @@ def _send(task, argument, what: str) -> bool:
 
 def publish(message_id: int) -> bool:
     """Hand a message to Celery; False when the broker cannot take it now (the sweep will)."""
-    from ..tasks import run_outbox_message  # tasks import this module
-
-    return _send(run_outbox_message, message_id, f"outbox message {message_id}")
+    return _send(RUN_MESSAGE_TASK, message_id, f"outbox message {message_id}")
 
 
 def publish_many(message_ids: list[int]) -> int:
     """Hand messages to Celery in batches; returns how many were handed over."""
-    from ..tasks import run_outbox_messages
-
     sent = 0
     for start in range(0, len(message_ids), BATCH_SIZE):
         chunk = message_ids[start : start + BATCH_SIZE]
-        if not _send(run_outbox_messages, chunk, f"{len(chunk)} outbox messages"):
+        if not _send(RUN_MESSAGES_TASK, chunk, f"{len(chunk)} outbox messages"):
             break
         sent += len(chunk)
     return sent
