@@ -96,6 +96,19 @@ class DecisionForm(_DecisionFields):
             del self.fields["remove_content"]
 
 
+class StatementPreviewForm(forms.Form):
+    """What the case page sends to see the statement as the member would read it."""
+
+    action = forms.ChoiceField(choices=DecisionAction.choices)
+    days = _DecisionFields.base_fields["days"]
+
+    @property
+    def duration(self) -> timedelta | None:
+        days = self.cleaned_data.get("days")
+        timed = self.cleaned_data.get("action") in TIMED_ACTIONS
+        return timedelta(days=days) if days and timed else None
+
+
 class EscalateForm(forms.Form):
     note = forms.CharField(
         label=_("Why the next tier should look at it"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("bulk/<int:bulk_id>/", moderator.bulk_progress, name="bulk-progress"),
     path("cases/<int:case_id>/", moderator.case_detail, name="case"),
     path("cases/<int:case_id>/decide/", moderator.decide_case, name="decide"),
+    path("cases/<int:case_id>/statement/", moderator.statement_preview, name="statement"),
     path("cases/<int:case_id>/take/", moderator.take, name="take"),
     path("cases/<int:case_id>/release/", moderator.release, name="release"),
     path("cases/<int:case_id>/lease/", moderator.lease, name="lease"),

@@ -214,6 +214,31 @@ def _fixed_values(case: Case, language: str) -> dict[str, str]:
     )
 
 
+def statement_as_decided(
+    case: Case,
+    *,
+    action: str,
+    duration: timedelta | None,
+    facts: str,
+    now: datetime,
+    sources: set[str] | None = None,
+) -> str:
+    """The statement a decision taken at `now` sends, word for word (the case page shows it).
+
+    `sources` are those of the case's reports, when the caller has read them already.
+    """
+    if sources is None:
+        sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
+    return compose_statement(
+        case,
+        action=action,
+        duration=duration,
+        ends_at=now + duration if duration else None,
+        facts=facts,
+        automated_detection=ReportSource.AUTOMATIC in sources,
+    )
+
+
 def statement_previews(case: Case, templates: dict[str, str]) -> dict[str, str]:
     """Each action's statement with what is already known filled in; the page fills the rest.
 
@@ -492,13 +517,8 @@ def _record(
         action=action,
         duration=duration,
         reason=reason,
-        statement_of_reasons=compose_statement(
-            case,
-            action=action,
-            duration=duration,
-            ends_at=ends_at,
-            facts=facts,
-            automated_detection=ReportSource.AUTOMATIC in sources,
+        statement_of_reasons=statement_as_decided(
+            case, action=action, duration=duration, facts=facts, now=now, sources=sources
         ),
         facts=facts.strip(),
         ground=ground,

@@ -32,6 +32,7 @@ from ..moderation_forms import (
     DecisionForm,
     EscalateForm,
     NoteForm,
+    StatementPreviewForm,
 )
 from ..permissions import (
     get_case_for_moderator,
@@ -70,6 +71,7 @@ from ..services.decisions import (
     decide,
     proposal_terms,
     reject_ban,
+    statement_as_decided,
     statement_previews,
     suggest,
     undo_decision,
@@ -262,6 +264,26 @@ def _day_words(language: str) -> tuple[str, str]:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
     return render(request, "moderation/case.html", _case_context(request, case))
+
+
+@moderator_required
+@require_GET
+def statement_preview(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The statement a decision with this action and duration would send now, as the member
+    would read it (dates in their language's format), with {facts} left for the page to fill
+    as the moderator types."""
+    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    form = StatementPreviewForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    statement = statement_as_decided(
+        case,
+        action=form.cleaned_data["action"],
+        duration=form.duration,
+        facts="{facts}",
+        now=timezone.now(),
+    )
+    return JsonResponse({"statement": statement})
 
 
 def _moved_beyond_reach(user, case_id: int, *, version: int | None = None) -> Case | None:

@@ -71,6 +71,43 @@
     const facts = ($("textarea[name=facts]", decideForm) || {}).value || "";
     text = text.split("{facts}").join(facts.trim());
     statement.textContent = text.trim();
+    serverPreview(action, timed && days > 0 ? days : "", facts);
+  }
+
+  // The server writes the statement exactly as the decision would (the end date in the
+  // member's format, the closing sentence): asked once per action and duration, the typed
+  // facts filled in here. Until it answers, the local preview above stands.
+  const serverStatements = new Map();
+  let previewTimer = null;
+  let wantedKey = "";
+  function showServerStatement(key, facts) {
+    const text = serverStatements.get(key);
+    if (text !== undefined) statement.textContent = text.split("{facts}").join(facts.trim()).trim();
+  }
+  function serverPreview(action, days, facts) {
+    const url = statement.dataset.previewUrl;
+    if (!url || !action) return;
+    const key = `${action}:${days}`;
+    wantedKey = key;
+    if (serverStatements.has(key)) {
+      showServerStatement(key, facts);
+      return;
+    }
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(async () => {
+      try {
+        const query = new URLSearchParams({ action, days });
+        const response = await fetch(`${url}?${query}`, { headers: { Accept: "application/json" } });
+        if (!response.ok) return;
+        serverStatements.set(key, (await response.json()).statement);
+        if (key === wantedKey) showServerStatement(key, currentFacts());
+      } catch (error) {
+        // The local preview stays.
+      }
+    }, 200);
+  }
+  function currentFacts() {
+    return ($("textarea[name=facts]", decideForm) || {}).value || "";
   }
   function choose(index) {
     const radios = decideForm ? $$("input[name=action]", decideForm) : [];

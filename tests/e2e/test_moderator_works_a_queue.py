@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from accounts.models import MemberStatus
 from reports.evidence import clean_image
@@ -76,6 +77,11 @@ def test_moderator_takes_the_next_case_and_suspends_with_the_keyboard(
     page.keyboard.type("7")
     page.get_by_label("In your words").fill("Sent the same advert to 40 members.")
     assert "suspended for 7 days" in page.locator("#statement").inner_text()
+    # The server's wording replaces the page's own: the closing sentence, the facts kept.
+    statement = page.locator("#statement")
+    expect(statement).to_contain_text("no automated decision-making was involved")
+    expect(statement).to_contain_text("Sent the same advert to 40 members.")
+    expect(statement).not_to_contain_text("UTC")
     screenshot("moderation-case-deciding")
     page.keyboard.press("Control+Enter")
 

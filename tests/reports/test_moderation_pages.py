@@ -676,3 +676,55 @@ def test_the_reporter_learns_the_outcome_once_it_can_no_longer_be_undone(
     assert (api_during["status"], api_during["resolved_at"]) == ("open", None)
     assert "We took action" in after
     assert api_after["status"] == "actioned" and api_after["resolved_at"]
+
+
+def test_the_statement_preview_is_the_statement_the_member_gets(
+    client, spam, spam_moderator, time_machine
+):
+    time_machine.move_to("2026-12-01 09:30:00+00:00", tick=False)
+    subject = make_member(preferred_language="zh-hans")
+    case = content_case(spam, subject=subject)
+    client.force_login(spam_moderator)
+
+    preview = client.get(
+        reverse("moderation:statement", args=[case.pk]), {"action": "suspend", "days": "7"}
+    )
+    decide(
+        case_id=case.pk,
+        moderator=spam_moderator,
+        action="suspend",
+        duration=timedelta(days=7),
+        facts="Sold followers to twelve members.",
+        expected_version=case_version(case),
+    )
+
+    assert preview.status_code == 200
+    sent = case.decisions.get().statement_of_reasons
+    shown = preview.json()["statement"].replace("{facts}", "Sold followers to twelve members.")
+    assert shown == sent
+    assert "2026年12月8日" in shown  # the end, in the member's own format
+    assert "UTC" not in shown
+
+
+def test_the_statement_preview_is_refused_outside_the_moderator_s_categories(
+    client, spam, other_moderator
+):
+    case = content_case(spam)
+    client.force_login(other_moderator)
+
+    response = client.get(reverse("moderation:statement", args=[case.pk]), {"action": "warn"})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("query", [{}, {"action": "jail"}, {"action": "suspend", "days": "400"}])
+def test_a_statement_preview_of_a_decision_that_cannot_be_is_a_400(
+    client, spam, spam_moderator, query
+):
+    case = content_case(spam)
+    client.force_login(spam_moderator)
+
+    response = client.get(reverse("moderation:statement", args=[case.pk]), query)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]
