@@ -168,6 +168,17 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
 
+    def is_held_by_someone_else(self, *people_ids: int | None, now) -> bool:
+        """Whether a moderator other than these people holds the case, their lease still running.
+
+        An expired lease holds nothing: the sweep has simply not given the case back yet.
+        """
+        return (
+            self.status == CaseStatus.CLAIMED
+            and self.claimed_by_id not in people_ids
+            and self.lease_expires_at > now
+        )
+
 
 class Note(models.Model):
     """A moderator's internal note on a case; never shown to members."""

@@ -322,12 +322,7 @@ def _check_workable(case: Case, *, moderator: User, now: datetime) -> None:
             case=case,
             decided_by=latest.moderator if latest else None,
         )
-    held_by_other = (
-        case.status == CaseStatus.CLAIMED
-        and case.claimed_by_id != moderator.pk
-        and case.lease_expires_at > now
-    )
-    if held_by_other:
+    if case.is_held_by_someone_else(moderator.pk, now=now):
         raise CaseUnavailable(_("Another moderator is working on this case."), case=case)
 
 
@@ -912,12 +907,7 @@ def _lock_proposal(decision_id: int, *, moderator: User) -> tuple[Case, Decision
             _("You proposed this ban; a second moderator has to confirm or reject it.")
         )
     # The proposer holding the case does not stop a colleague; a third moderator does.
-    held_by_other = (
-        case.status == CaseStatus.CLAIMED
-        and case.claimed_by_id not in (moderator.pk, decision.moderator_id)
-        and case.lease_expires_at > now
-    )
-    if held_by_other:
+    if case.is_held_by_someone_else(moderator.pk, decision.moderator_id, now=now):
         raise CaseUnavailable(_("Another moderator is working on this case."), case=case)
     return case, decision, now
 

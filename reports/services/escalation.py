@@ -183,12 +183,7 @@ def escalate_case(*, case_id: int, moderator: User, note: str) -> Case:
         raise PermissionDenied("This case belongs to another team or tier.")
     if case.status not in OPEN_CASE_STATUSES:
         raise ValidationError({"note": [_("This case is already closed.")]})
-    held_by_other = (
-        case.status == CaseStatus.CLAIMED
-        and case.claimed_by_id != moderator.pk
-        and case.lease_expires_at > timezone.now()
-    )
-    if held_by_other:
+    if case.is_held_by_someone_else(moderator.pk, now=timezone.now()):
         raise ValidationError({"note": [_("Another moderator is working on this case.")]})
     to_tier = NEXT_TIER.get(Tier(case.tier))
     if to_tier is None:

@@ -212,11 +212,7 @@ def _case_context(request: HttpRequest, case: Case, form: DecisionForm | None = 
             initial["days"] = suggestion.duration.days if suggestion.duration else None
         form = DecisionForm(initial=initial, case=case, other_cases=file.history.open_cases)
     now = timezone.now()
-    held_by_other = (
-        case.status == "claimed"
-        and case.claimed_by_id != request.user.pk
-        and case.lease_expires_at > now
-    )
+    held_by_other = case.is_held_by_someone_else(request.user.pk, now=now)
     # A ban waiting for a second moderator: the case page offers to confirm or reject it.
     proposal = next(
         (d for d in file.decisions if d.awaiting_confirmation and not d.is_reversed), None
