@@ -168,6 +168,19 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at < timezone.now()
 
+    @staticmethod
+    def unclaimed_status(tier: int) -> str:
+        """Where a case waits when nobody holds it: open at the frontline, escalated above."""
+        return CaseStatus.OPEN if tier == Tier.FRONTLINE else CaseStatus.ESCALATED
+
+    @staticmethod
+    def unclaimed_status_in_sql() -> models.Case:
+        """unclaimed_status for an UPDATE of many cases at once, read from each row's tier."""
+        return models.Case(
+            models.When(tier=Tier.FRONTLINE, then=models.Value(CaseStatus.OPEN)),
+            default=models.Value(CaseStatus.ESCALATED),
+        )
+
     def is_held_by_someone_else(self, *people_ids: int | None, now) -> bool:
         """Whether a moderator other than these people holds the case, their lease still running.
 

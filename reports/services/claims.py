@@ -109,7 +109,7 @@ def release_case(*, case_id: int, moderator: User) -> bool:
     case = _held_by(case_id, moderator)
     if case is None:
         return False
-    case.status = CaseStatus.OPEN if case.tier == Tier.FRONTLINE else CaseStatus.ESCALATED
+    case.status = Case.unclaimed_status(case.tier)
     case.claimed_by = None
     case.lease_expires_at = None
     case.save(update_fields=["status", "claimed_by", "lease_expires_at"])

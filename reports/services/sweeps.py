@@ -10,14 +10,13 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Case as When_
-from django.db.models import Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import MemberStatus, User
 
 from .. import webhooks
-from ..models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Tier, Visibility
+from ..models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Visibility
 from ..models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
 
 # Member enforcements, strongest first: a member's status is that of the strongest in force.
@@ -40,10 +39,7 @@ def release_expired_leases(*, now: datetime | None = None, batch_size: int = 100
         if not cases:
             return 0
         Case.objects.filter(pk__in=[pk for pk, _, _ in cases]).update(
-            status=When_(
-                When(tier=Tier.FRONTLINE, then=Value(CaseStatus.OPEN)),
-                default=Value(CaseStatus.ESCALATED),
-            ),
+            status=Case.unclaimed_status_in_sql(),
             claimed_by=None,
             lease_expires_at=None,
         )
@@ -55,7 +51,7 @@ def release_expired_leases(*, now: datetime | None = None, batch_size: int = 100
                 target_type="case",
                 target_id=str(pk),
                 before={"status": CaseStatus.CLAIMED, "claimed_by": holder},
-                after={"status": CaseStatus.OPEN if tier == Tier.FRONTLINE else "escalated"},
+                after={"status": Case.unclaimed_status(tier)},
             )
             for pk, tier, holder in cases
         )
