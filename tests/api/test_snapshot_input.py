@@ -23,6 +23,20 @@ def post_json(client, path: str, payload: dict):
     return client.post(path, json.dumps(payload), content_type="application/json")
 
 
+def report_with_snapshot(platform, member, reporter, spam, content_snapshot: dict):
+    """The platform reports `member` on behalf of `reporter`, with the content sent along."""
+    return post_json(
+        platform,
+        REPORTS,
+        {
+            "member": member.public_id,
+            "reporter": reporter.public_id,
+            "category": spam.slug,
+            "content_snapshot": content_snapshot,
+        },
+    )
+
+
 def snapshot(**fields) -> dict:
     return {"kind": "message", "external_id": "msg-42", "text": "hello", **fields}
 
@@ -60,15 +74,8 @@ def test_a_lone_surrogate_in_a_pushed_snapshot_is_a_400_on_its_field(
 def test_a_lone_surrogate_in_a_reports_snapshot_is_a_400_on_the_snapshot(
     platform, member, reporter, spam
 ):
-    response = post_json(
-        platform,
-        REPORTS,
-        {
-            "member": member.public_id,
-            "reporter": reporter.public_id,
-            "category": spam.slug,
-            "content_snapshot": snapshot(context=[{"from": "them", "text": LONE}]),
-        },
+    response = report_with_snapshot(
+        platform, member, reporter, spam, snapshot(context=[{"from": "them", "text": LONE}])
     )
 
     assert is_json_error(response, 400), response.content[:300]
@@ -123,16 +130,7 @@ def test_an_unknown_language_code_is_a_400(platform, member, reporter, spam, lan
     pushed = post_json(
         platform, CONTENT, {**snapshot(language=language), "author": member.public_id}
     )
-    reported = post_json(
-        platform,
-        REPORTS,
-        {
-            "member": member.public_id,
-            "reporter": reporter.public_id,
-            "category": spam.slug,
-            "content_snapshot": snapshot(language=language),
-        },
-    )
+    reported = report_with_snapshot(platform, member, reporter, spam, snapshot(language=language))
 
     assert is_json_error(pushed, 400)
     assert pushed.json()["language"]
@@ -175,16 +173,7 @@ def test_a_context_nested_hundreds_deep_is_a_400_and_never_reaches_a_case_page(
     platform, member, reporter, spam
 ):
     # It would be stored, then fail every page that shows the snapshot.
-    response = post_json(
-        platform,
-        REPORTS,
-        {
-            "member": member.public_id,
-            "reporter": reporter.public_id,
-            "category": spam.slug,
-            "content_snapshot": snapshot(context=nested(300)),
-        },
-    )
+    response = report_with_snapshot(platform, member, reporter, spam, snapshot(context=nested(300)))
     pushed = post_json(
         platform, CONTENT, {**snapshot(context=nested(12)), "author": member.public_id}
     )
