@@ -13,13 +13,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from reports.admin_config import AuditedConfigurationAdmin, form_changes
-from reports.admin_scale import IndexedSearchMixin, LargeTableMixin
+from accounts import sign_in_admin  # noqa: F401 - registers the admin of failed sign-ins
+from accounts.models import Team, TeamMembership, User
+from accounts.roles import holds_more_than
+from reports.admin.configuration import AuditedConfigurationAdmin, form_changes
+from reports.admin.scale import IndexedSearchMixin, LargeTableMixin
 from reports.services.configuration import record_change
-
-from . import sign_in_admin  # noqa: F401 - registers the admin of failed sign-ins
-from .models import Team, TeamMembership, User
-from .roles import holds_more_than
 
 MEMBER_STANDING = (
     "status",

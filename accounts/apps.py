@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import staff_sessions
+        from accounts import staff_sessions
 
         # A staff session's idle clock starts at sign-in, so the first page after it (or after
         # a test's force_login) has nothing to write.

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from . import staff_sessions
-from .services import needs_second_factor
+from accounts import staff_sessions
+from accounts.services import needs_second_factor
 
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .languages import LANGUAGE_CHOICES, LANGUAGE_CODES
+from accounts.languages import LANGUAGE_CHOICES, LANGUAGE_CODES
 
 # Public member ids avoid characters that are easy to misread when typed from a screenshot.
 _PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"

@@ -16,9 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.services import remove_second_factors, unlock_sign_ins
 from reports.services.audit import record_event
-
-from .services import remove_second_factors, unlock_sign_ins
 
 
 class SignInAttemptAdmin(AccessAttemptAdmin):

@@ -14,7 +14,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.models import Device
 
-from .services import needs_second_factor
+from accounts.services import needs_second_factor
 
 LAST_SEEN_KEY = "staff_last_seen"
 # How stale the last-use stamp may get before it is written again.

@@ -21,8 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import services, staff_sessions
-from .forms import AuthenticatorForm, SecondFactorForm
+from accounts import services, staff_sessions
+from accounts.forms import AuthenticatorForm, SecondFactorForm
 
 # Fresh recovery codes wait here between the request that made them and the page that shows
 # them, which shows them once.

@@ -154,9 +154,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import measure
-    from .report import table, verdicts
-    from .seed import seed
+    from bench import measure
+    from bench.report import table, verdicts
+    from bench.seed import seed
 
     _forget_earlier_runs()
     call_command("migrate", verbosity=0)

@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .models import FloorRow
+from bench.models import FloorRow
 
 
 class FloorView(APIView):

@@ -30,7 +30,10 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.services import needs_second_factor
-from reports.filters import CaseFilter
+from bench.models import FloorRow
+from bench.seed import Seeded
+from reports.effects.notifications import notify
+from reports.effects.outbox import batched
 from reports.models import (
     AuditEvent,
     Case,
@@ -42,15 +45,11 @@ from reports.models import (
     Report,
     Tier,
 )
-from reports.notifications import notify
 from reports.permissions import queue_cases
-from reports.selectors import QUEUE_ORDER, after_cursor, encode_cursor
+from reports.selectors.filters import CaseFilter
+from reports.selectors.queues import QUEUE_ORDER, after_cursor, encode_cursor
 from reports.services.claims import claim_next_case
 from reports.services.escalation import escalate_overdue
-from reports.services.outbox import batched
-
-from .models import FloorRow
-from .seed import Seeded
 
 ROOT = Path(__file__).resolve().parent.parent
 Progress = Callable[[str, int, int], object]

@@ -1,9 +1,8 @@
 from django.urls import path
 
+from bench.floor import FloorView
+from bench.stock_admin import site as stock_admin
 from hellomod.urls import urlpatterns as product_urls
-
-from .floor import FloorView
-from .stock_admin import site as stock_admin
 
 urlpatterns = [
     path("bench/floor/", FloorView.as_view(), name="bench-floor"),

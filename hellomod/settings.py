@@ -127,8 +127,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "reports.context_processors.inbox",
+                "reports.web.context_processors.inbox",
             ],
+            # The tags live with the pages that use them (reports/web/), not in the app's root.
+            "libraries": {
+                "configuration": "reports.web.templatetags.configuration",
+                "moderation": "reports.web.templatetags.moderation",
+            },
         },
     },
 ]

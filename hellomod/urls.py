@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from hellomod import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("moderation/", include("reports.moderation_urls")),
+    path("moderation/", include("reports.web.moderation_urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
@@ -26,5 +26,5 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("", include("reports.urls")),
+    path("", include("reports.web.urls")),
 ]

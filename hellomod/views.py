@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .celery import app as celery_app
+from hellomod.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 

@@ -8,5 +8,5 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox runs a message by its topic; these modules register their handlers.
-        from . import notifications, webhooks  # noqa: F401
-        from .services import bulk, configuration, triage  # noqa: F401
+        from reports.effects import notifications, webhooks  # noqa: F401
+        from reports.services import bulk, configuration, triage  # noqa: F401

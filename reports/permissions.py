@@ -5,8 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-
-from .models import Case, Category, Content, Evidence, Tier
+from reports.models import Case, Category, Content, Evidence, Tier
 
 
 def is_policy_admin(user: User) -> bool:

@@ -75,7 +75,7 @@ LIMITS_SECONDS = 60
 
 def configured_limits() -> dict[str, int]:
     """The admins' limits, read at most once a minute per process (and after each change)."""
-    from .models import RateLimit
+    from reports.models import RateLimit
 
     return cache.get_or_set(
         LIMITS_KEY,

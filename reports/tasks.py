@@ -6,8 +6,8 @@ import time
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from . import notifications
-from .services import escalation, outbox, sweeps
+from reports.effects import notifications, outbox
+from reports.services import escalation, sweeps
 
 
 @shared_task(acks_late=True)

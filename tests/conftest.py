@@ -128,8 +128,8 @@ def _worker_quiet_between_tests(request, monkeypatch):
     if marker is None or not marker.kwargs.get("transaction"):
         yield
         return
+    from reports.effects import outbox
     from reports.models import DeliveryStatus, OutboxMessage
-    from reports.services import outbox
     from tests.workers import wait_for
 
     if "celery_worker" not in request.fixturenames and "broker" not in request.node.name:

@@ -16,9 +16,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 
+from reports.effects.notifications import notify
 from reports.evidence import clean_image
 from reports.models import BulkDecision, Case, Channel, NotificationTemplate
-from reports.notifications import notify
 from reports.services.decisions import decide
 from tests.conftest import image_bytes, make_content, make_member, make_report, upload
 

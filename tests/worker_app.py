@@ -11,8 +11,8 @@ from hellomod.celery import app
 
 
 def _register() -> None:
+    from reports.effects.outbox import handles
     from reports.models import AuditEvent
-    from reports.services.outbox import handles
 
     @handles("test_slow_effect")
     def slow_effect(*, marker: str, seconds: float, label: str) -> None:

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from .errors import error_body, is_api
+from reports.api.errors import error_body, is_api
 
 # What Django's own pages would say, in the API's shape. Other statuses use their HTTP phrase.
 _GENERIC = {

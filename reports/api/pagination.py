@@ -9,7 +9,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 
-from .errors import InvalidCursor
+from reports.api.errors import InvalidCursor
 
 # The cursors we hand out are well under this; anything longer was not made by us.
 MAX_CURSOR_LENGTH = 200

@@ -7,11 +7,10 @@ from rest_framework import serializers
 
 from accounts.languages import LANGUAGE_CHOICES
 from accounts.models import User, clean_public_id
-
-from ..evidence import EvidenceError, clean_image
-from ..models import Category, Content, ContentKind, Reason, ReportSource
-from ..services.content import MAX_TEXT_LENGTH, context_problems, unknown_language_message
-from ..services.intake import MAX_DESCRIPTION_LENGTH
+from reports.evidence import EvidenceError, clean_image
+from reports.models import Category, Content, ContentKind, Reason, ReportSource
+from reports.services.content import MAX_TEXT_LENGTH, context_problems, unknown_language_message
+from reports.services.intake import MAX_DESCRIPTION_LENGTH
 
 SLUG = re.compile(r"[-a-z0-9_]{1,60}")
 

@@ -10,16 +10,16 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from ..models import Report, ReportSource
-from ..ratelimit import RateLimited
-from ..services.content import record_content
-from ..services.intake import check_can_report, submit_report
-from .errors import ReportLimitReached
-from .negotiation import UnknownFormatIsNotAcceptable
-from .pagination import NewestFirst
-from .parsers import BoundedJSONParser
-from .schema import CONTENT_EXAMPLES, REPORT_EXAMPLES, RESPONSE_HEADERS, errors
-from .serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
+from reports.api.errors import ReportLimitReached
+from reports.api.negotiation import UnknownFormatIsNotAcceptable
+from reports.api.pagination import NewestFirst
+from reports.api.parsers import BoundedJSONParser
+from reports.api.schema import CONTENT_EXAMPLES, REPORT_EXAMPLES, RESPONSE_HEADERS, errors
+from reports.api.serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
+from reports.models import Report, ReportSource
+from reports.ratelimit import RateLimited
+from reports.services.content import record_content
+from reports.services.intake import check_can_report, submit_report
 
 # The service names fields after the domain; the API after what the caller sent.
 _API_FIELD = {"subject": "member", "reporter": "reporter"}

@@ -1,7 +1,14 @@
-from .audit import AuditEvent
-from .cases import Case, Note
-from .categories import Category, EscalationTier, LadderStep, Policy, Reason, StatementTemplate
-from .choices import (
+from reports.models.audit import AuditEvent
+from reports.models.cases import Case, Note
+from reports.models.categories import (
+    Category,
+    EscalationTier,
+    LadderStep,
+    Policy,
+    Reason,
+    StatementTemplate,
+)
+from reports.models.choices import (
     CaseStatus,
     Channel,
     ContentKind,
@@ -13,12 +20,12 @@ from .choices import (
     Tier,
     Visibility,
 )
-from .content import Content
-from .decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, Strike
-from .limits import RateLimit
-from .outbox import Notification, NotificationTemplate, OutboxMessage
-from .reports import Evidence, Report
-from .webhooks import WebhookDelivery, WebhookEndpoint
+from reports.models.content import Content
+from reports.models.decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, Strike
+from reports.models.limits import RateLimit
+from reports.models.outbox import Notification, NotificationTemplate, OutboxMessage
+from reports.models.reports import Evidence, Report
+from reports.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AuditEvent",

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import (
+from reports.models.choices import (
     CLOSED_CASE_STATUSES,
     OPEN_CASE_STATUSES,
     WAITING_CASE_STATUSES,

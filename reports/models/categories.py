@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
+from reports.models.choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
 
 POSITIVE_DURATION = Q(sla__gt=timedelta(0))
 
@@ -353,7 +353,7 @@ class StatementTemplate(models.Model):
         return f"{self.category.name}: {self.get_action_display()} ({self.language})"
 
     def clean(self) -> None:
-        from ..placeholders import STATEMENT_PLACEHOLDERS, braced, unknown_placeholders
+        from reports.texts.placeholders import STATEMENT_PLACEHOLDERS, braced, unknown_placeholders
 
         errors: dict[str, list[str]] = {}
         unknown = unknown_placeholders(self.body, STATEMENT_PLACEHOLDERS)

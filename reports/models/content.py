@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ContentKind, Visibility
+from reports.models.choices import ContentKind, Visibility
 
 
 class Content(models.Model):

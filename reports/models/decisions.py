@@ -7,8 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .categories import DURATION_MATCHES_ACTION
-from .choices import (
+from reports.models.categories import DURATION_MATCHES_ACTION
+from reports.models.choices import (
     DecisionAction,
     DecisionSource,
     EnforcementKind,

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from ..placeholders import PLACEHOLDERS, braced, language_codes, unknown_placeholders
-from .choices import Channel, DeliveryStatus, NotificationEvent
+from reports.models.choices import Channel, DeliveryStatus, NotificationEvent
+from reports.texts.placeholders import PLACEHOLDERS, braced, language_codes, unknown_placeholders
 
 
 class OutboxMessage(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DeliveryStatus
+from reports.models.choices import DeliveryStatus
 
 
 def new_webhook_secret() -> str:

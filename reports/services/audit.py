@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db import models
 
-from ..models import AuditEvent, Case, Category
+from reports.models import AuditEvent, Case, Category
 
 
 def record_event(

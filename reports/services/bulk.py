@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..models import BulkDecision, Category, DecisionAction, Policy, Reason
-from ..models.choices import TIMED_ACTIONS
-from ..permissions import moderated_categories, visible_cases
-from .audit import record_event
-from .decisions import MAX_DURATION, CaseUnavailable, decide
-from .outbox import enqueue, handles
+from reports.effects.outbox import enqueue, handles
+from reports.models import BulkDecision, Category, DecisionAction, Policy, Reason
+from reports.models.choices import TIMED_ACTIONS
+from reports.permissions import moderated_categories, visible_cases
+from reports.services.audit import record_event
+from reports.services.decisions import MAX_DURATION, CaseUnavailable, decide
 
 logger = logging.getLogger(__name__)
 

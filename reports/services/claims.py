@@ -6,11 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..models import Case, CaseStatus, Category, Decision, Tier
-from ..models.choices import WAITING_CASE_STATUSES
-from ..permissions import can_view_case, moderated_categories
-from .audit import record_event
+from reports.models import Case, CaseStatus, Category, Decision, Tier
+from reports.models.choices import WAITING_CASE_STATUSES
+from reports.permissions import can_view_case, moderated_categories
+from reports.services.audit import record_event
 
 
 def workable_tiers(moderator: User) -> list[int]:

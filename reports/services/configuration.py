@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..models import (
+from reports.effects.outbox import enqueue, handles
+from reports.models import (
     AuditEvent,
     Case,
     CaseStatus,
@@ -30,10 +30,9 @@ from ..models import (
     ReportStatus,
     Tier,
 )
-from ..models.choices import OPEN_CASE_STATUSES, EnforcementKind, JobKind
-from .audit import record_event
-from .intake import MAX_DESCRIPTION_LENGTH
-from .outbox import enqueue, handles
+from reports.models.choices import OPEN_CASE_STATUSES, EnforcementKind, JobKind
+from reports.services.audit import record_event
+from reports.services.intake import MAX_DESCRIPTION_LENGTH
 
 RESCHEDULE_BATCH = 1000
 MOVE_BATCH = 200

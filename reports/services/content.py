@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import LANGUAGE_CODES
 from accounts.models import User
-
-from ..evidence import CleanImage, random_name
-from ..models import Content, ContentKind
-from ..storable import nesting_depth, storable_json, storable_text, unstorable_message
-from .audit import record_event
+from reports.evidence import CleanImage, random_name
+from reports.models import Content, ContentKind
+from reports.services.audit import record_event
+from reports.storable import nesting_depth, storable_json, storable_text, unstorable_message
 
 MAX_TEXT_LENGTH = 20_000
 MAX_CONTEXT_ITEMS = 50

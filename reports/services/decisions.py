@@ -27,9 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-
-from .. import webhooks
-from ..models import (
+from reports.effects import webhooks
+from reports.models import (
     AuditEvent,
     Case,
     CaseStatus,
@@ -47,7 +46,7 @@ from ..models import (
     Strike,
     Tier,
 )
-from ..models.choices import (
+from reports.models.choices import (
     OPEN_CASE_STATUSES,
     TIMED_ACTIONS,
     ContentKind,
@@ -59,11 +58,11 @@ from ..models.choices import (
     MediaType,
     Restriction,
 )
-from ..permissions import can_view_case
-from ..placeholders import fill_placeholders
-from .audit import record_event
-from .escalation import send_to_tier
-from .sweeps import refresh_content_visibility, refresh_member_status
+from reports.permissions import can_view_case
+from reports.services.audit import record_event
+from reports.services.escalation import send_to_tier
+from reports.services.sweeps import refresh_content_visibility, refresh_member_status
+from reports.texts.placeholders import fill_placeholders
 
 MAX_DURATION = timedelta(days=365)
 
@@ -982,7 +981,7 @@ def reject_ban(*, decision_id: int, moderator: User, note: str) -> Case:
 
 
 def _queue_messages(decision: Decision, *, now: datetime) -> None:
-    from .outbox import enqueue
+    from reports.effects.outbox import enqueue
 
     enqueue(
         "notify_decision",

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..models import AuditEvent, Case, CaseStatus, EscalationTier, Tier
-from ..models.choices import OPEN_CASE_STATUSES, EscalationCause
-from ..permissions import can_view_case
-from .audit import record_event
+from reports.models import AuditEvent, Case, CaseStatus, EscalationTier, Tier
+from reports.models.choices import OPEN_CASE_STATUSES, EscalationCause
+from reports.permissions import can_view_case
+from reports.services.audit import record_event
 
 SWEEP = "job:escalate-overdue"
 # The overdue sweep moves frontline cases to seniors and seniors' to the T&S lead; the lead tier
@@ -62,7 +61,7 @@ def send_to_tier(
     The tier may be the case's own: a ban waiting for a second moderator goes back to the
     queue of the tier it is at.
     """
-    from ..notifications import alert_tier
+    from reports.effects.notifications import alert_tier
 
     now = timezone.now()
     before = {"tier": case.tier, "status": case.status, "due_at": case.due_at}
@@ -110,7 +109,7 @@ def escalate_overdue(*, now: datetime | None = None, batch_size: int = 2000) -> 
     is updated with one statement per category and tier it holds (the new tier and due time
     are the same for all of those cases), and its alerts go one per person and category.
     """
-    from ..notifications import alert_tier_about_many
+    from reports.effects.notifications import alert_tier_about_many
 
     now = now or timezone.now()
     moved = 0

@@ -13,14 +13,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import MemberStatus, User
-
-from .. import ratelimit
-from ..evidence import CleanImage, random_name
-from ..models import Case, CaseStatus, Category, Content, Evidence, Reason, Report, ReportSource
-from ..models.choices import OPEN_CASE_STATUSES
-from ..storable import storable_text, unstorable_message
-from .audit import record_event
-from .outbox import batched, enqueue
+from reports import ratelimit
+from reports.effects.outbox import batched, enqueue
+from reports.evidence import CleanImage, random_name
+from reports.models import (
+    Case,
+    CaseStatus,
+    Category,
+    Content,
+    Evidence,
+    Reason,
+    Report,
+    ReportSource,
+)
+from reports.models.choices import OPEN_CASE_STATUSES
+from reports.services.audit import record_event
+from reports.storable import storable_text, unstorable_message
 
 MAX_DESCRIPTION_LENGTH = 4000
 

@@ -5,10 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-
-from ..models import Case, Note
-from ..permissions import can_view_case
-from .audit import record_event
+from reports.models import Case, Note
+from reports.permissions import can_view_case
+from reports.services.audit import record_event
 
 MAX_NOTE_LENGTH = 4000
 

@@ -14,10 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import MemberStatus, User
-
-from .. import webhooks
-from ..models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Visibility
-from ..models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
+from reports.effects import webhooks
+from reports.models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Visibility
+from reports.models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
 
 # Member enforcements, strongest first: a member's status is that of the strongest in force.
 _MEMBER_STATUS = [
@@ -114,8 +113,8 @@ def refresh_content_visibility(content: Content, *, now: datetime | None = None)
 
 def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 500) -> int:
     """End restrictions and suspensions whose time is up, and tell the member."""
-    from ..notifications import notify
-    from ..texts import render
+    from reports.effects.notifications import notify
+    from reports.texts.messages import render
 
     now = now or timezone.now()
     lifted = 0

@@ -8,22 +8,12 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.languages import LANGUAGE_CODES
-
-from .. import webhooks
-from ..models import (
-    Case,
-    Content,
-    Enforcement,
-    Policy,
-    Report,
-    Severity,
-    Tier,
-    Visibility,
-)
-from ..models.choices import OPEN_CASE_STATUSES, EnforcementKind, EscalationCause
-from .audit import record_event
-from .escalation import escalate
-from .outbox import handles
+from reports.effects import webhooks
+from reports.effects.outbox import handles
+from reports.models import Case, Content, Enforcement, Policy, Report, Severity, Tier, Visibility
+from reports.models.choices import OPEN_CASE_STATUSES, EnforcementKind, EscalationCause
+from reports.services.audit import record_event
+from reports.services.escalation import escalate
 
 JOB = "job:triage"
 

@@ -7,14 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reports.models import (
-    AuditEvent,
-    Case,
-    Category,
-    EscalationTier,
-    Reason,
-    StatementTemplate,
-)
+from reports.models import AuditEvent, Case, Category, EscalationTier, Reason, StatementTemplate
 from tests.conftest import make_member, make_moderator, make_team
 from tests.e2e.test_sign_in_and_admin import sign_in
 

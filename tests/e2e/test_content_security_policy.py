@@ -5,9 +5,9 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
+from reports.effects.notifications import notify
 from reports.evidence import clean_image
 from reports.models import Category, Channel, NotificationTemplate
-from reports.notifications import notify
 from tests.conftest import (
     image_bytes,
     make_content,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Team, User
-from reports.admin_scale import EstimatedCountPaginator
+from reports.admin.scale import EstimatedCountPaginator
 from reports.models import (
     AuditEvent,
     Case,

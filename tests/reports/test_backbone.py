@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import MemberStatus, TeamMembership
 from hellomod.celery import app as celery_app
+from reports.effects import outbox
 from reports.models import (
     AuditEvent,
     Case,
@@ -24,7 +25,6 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import EnforcementKind
-from reports.services import outbox
 from reports.services.escalation import escalate_overdue
 from reports.services.intake import submit_report
 from reports.services.sweeps import lift_expired_enforcements

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import MemberStatus, User
+from reports.effects import outbox
 from reports.models import (
     AuditEvent,
     BulkDecision,
@@ -26,7 +27,6 @@ from reports.models import (
     Visibility,
 )
 from reports.permissions import can_view_case
-from reports.services import outbox
 from reports.services.bulk import CHUNK, start_bulk_decision
 from reports.services.claims import claim_case, claim_next_case, release_case, renew_lease
 from reports.services.decisions import decide

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.effects import outbox
 from reports.models import (
     AuditEvent,
     Case,
@@ -21,7 +22,6 @@ from reports.models import (
     StatementTemplate,
     Tier,
 )
-from reports.services import outbox
 from reports.services.intake import submit_report
 from tests.conftest import make_content, make_member, make_team
 from tests.reports.test_admin import posted_form

@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import MemberStatus, User
+from reports.effects import outbox
+from reports.effects.notifications import decision_taken
 from reports.models import (
     AuditEvent,
     Case,
@@ -28,8 +30,6 @@ from reports.models import (
     Visibility,
 )
 from reports.models.choices import EnforcementKind, LiftCause, Restriction
-from reports.notifications import decision_taken
-from reports.services import outbox
 from reports.services.decisions import (
     CaseUnavailable,
     Suggestion,

@@ -7,10 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import notifications, tasks
+from reports import tasks
+from reports.effects import notifications, outbox
+from reports.effects.notifications import notify
 from reports.models import Case, Channel, Notification, OutboxMessage
-from reports.notifications import notify
-from reports.services import outbox
 from tests.conftest import make_content, make_member, make_report
 
 pytestmark = pytest.mark.django_db

@@ -147,11 +147,11 @@ def test_keyset_pages_walk_the_whole_queue_once_in_order(client, spam, senior, m
         .order_by("-tier", "-priority", "due_at", "pk")
         .values_list("pk", flat=True)
     )
-    from reports import selectors
+    from reports.selectors import queues as selectors
 
     real_page = selectors.queue_page
     monkeypatch.setattr(
-        "reports.views.moderator.queue_page",
+        "reports.web.views.moderator.queue_page",
         lambda qs, cursor="": real_page(qs, cursor=cursor, size=3),
     )
     client.force_login(senior)

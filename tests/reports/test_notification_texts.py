@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import texts
+from reports.effects.notifications import (
+    alert_tier,
+    alert_tier_about_many,
+    decision_taken,
+    report_received,
+)
 from reports.models import (
     AuditEvent,
     Case,
@@ -22,8 +27,8 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import EscalationCause, NotificationEvent
-from reports.notifications import alert_tier, alert_tier_about_many, decision_taken, report_received
 from reports.services.decisions import decide
+from reports.texts import messages as texts
 from tests.conftest import make_member, make_report
 
 pytestmark = pytest.mark.django_db

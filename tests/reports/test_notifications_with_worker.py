@@ -8,8 +8,8 @@ from email.policy import default
 import pytest
 from django.urls import reverse
 
+from reports.effects import outbox
 from reports.models import Channel, Notification, OutboxMessage, Report
-from reports.services import outbox
 from reports.services.decisions import decide
 from tests.conftest import make_content, make_member
 from tests.workers import wait_for

@@ -6,15 +6,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from reports.models import (
-    Case,
-    Category,
-    Evidence,
-    OutboxMessage,
-    Reason,
-    Report,
-    ReportSource,
-)
+from reports.models import Case, Category, Evidence, OutboxMessage, Reason, Report, ReportSource
 from reports.services.intake import submit_report
 from tests.conftest import image_bytes, make_content, make_member, upload
 

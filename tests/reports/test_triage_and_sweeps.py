@@ -9,6 +9,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import User
+from reports.effects import outbox
+from reports.effects.notifications import deliver_notification, notify
 from reports.evidence import clean_image
 from reports.models import (
     AuditEvent,
@@ -22,8 +24,6 @@ from reports.models import (
     Tier,
     Visibility,
 )
-from reports.notifications import deliver_notification, notify
-from reports.services import outbox
 from reports.services.intake import submit_report
 from reports.services.sweeps import purge_old_evidence, release_expired_leases
 from reports.services.triage import PriorityInputs, detect_language, priority_score, triage_case

@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.effects.outbox import run_message
+from reports.effects.webhooks import deliver_webhook, sign, verify
 from reports.models import (
     AuditEvent,
     Case,
@@ -21,10 +23,8 @@ from reports.models import (
     WebhookEndpoint,
 )
 from reports.services.decisions import decide, undo_decision
-from reports.services.outbox import run_message
 from reports.services.sweeps import lift_expired_enforcements
 from reports.services.triage import hide_pending_review
-from reports.webhooks import deliver_webhook, sign, verify
 from tests.conftest import make_content, make_member, make_moderator, make_report
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, TeamMembership, User
-
-from . import texts
-from .models import (
+from reports.effects.outbox import batched, enqueue, handles
+from reports.models import (
     Case,
     Category,
     Channel,
@@ -33,9 +32,9 @@ from .models import (
     Report,
     Tier,
 )
-from .models.choices import NotificationEvent
-from .selectors import _open_counts, describe_length
-from .services.outbox import batched, enqueue, handles
+from reports.models.choices import NotificationEvent
+from reports.selectors.queues import _open_counts, describe_length
+from reports.texts import messages as texts
 
 
 def notify(

@@ -5,7 +5,7 @@ from datetime import datetime
 from django import template
 from django.utils.dateparse import parse_duration
 
-from ..timespans import due_in, span
+from reports.texts.durations import due_in, span
 
 register = template.Library()
 
@@ -57,8 +57,8 @@ def changes(event) -> list[str]:
 @register.inclusion_tag("moderation/_undo_offer.html", takes_context=True)
 def undo_offer(context) -> dict:
     """The moderator's latest decision, while it can still be undone."""
-    from ..models import Decision
-    from ..services.decisions import can_undo, undo_deadline
+    from reports.models import Decision
+    from reports.services.decisions import can_undo, undo_deadline
 
     request = context.get("request")
     decision_id = request.session.get("undo_decision") if request else None

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from accounts.models import User
-
-from ..permissions import get_evidence_for_viewer
+from reports.permissions import get_evidence_for_viewer
 
 # Avatars come from the platform; serve only the types a browser renders as plain images.
 _IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}

@@ -1,9 +1,8 @@
-"""Admin for the moderation configuration, and read-only views of the moderation records.
+"""Read-only views of the moderation records.
 
-Configuration (categories and what hangs off them) is edited here. Moderation records (content
-snapshots, reports, cases, decisions, enforcements, strikes, notes, notifications, the outbox
-and the audit trail) are only shown: they change through the services, which validate each
-change and audit it, and most of them are tables of millions of rows (see admin_scale).
+Content snapshots, reports, cases, decisions, enforcements, strikes, notes, notifications, the
+outbox and the audit trail are only shown: they change through the services, which validate
+each change and audit it, and most of them are tables of millions of rows (see `scale`).
 """
 
 from django.contrib import admin
@@ -14,8 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scale import LargeTableMixin, ReadOnlyInline, ReadOnlyRecordMixin
-from .models import (
+from reports.admin.scale import LargeTableMixin, ReadOnlyInline, ReadOnlyRecordMixin
+from reports.models import (
     AuditEvent,
     BulkDecision,
     Case,
@@ -43,9 +42,6 @@ def _changelist_url(model, **filters) -> str:
     query = "&".join(f"{key}={value}" for key, value in filters.items())
     return f"{reverse(f'admin:reports_{model._meta.model_name}_changelist')}?{query}"
 
-
-# Configuration: categories, policies and texts live in admin_config (and admin_texts).
-from .admin_config import AuditedConfigurationAdmin, ConfigurationAdmin  # noqa: E402, F401
 
 # Moderation records ----------------------------------------------------------------------------
 
@@ -431,9 +427,3 @@ class OutboxMessageAdmin(RecordAdmin):
     list_filter = ("status",)
     search_fields = ("pk__exact", "idempotency_key__startswith")
     search_help_text = _("Message number, or the beginning of its idempotency key.")
-
-
-from . import (  # noqa: E402
-    admin_texts,  # noqa: F401
-    admin_webhooks,  # noqa: F401
-)

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from . import texts
-from .admin_config import AuditedConfigurationAdmin
-from .models import NotificationTemplate, StatementTemplate
-from .models.choices import NotificationEvent
-from .placeholders import STATEMENT_PLACEHOLDERS, braced
+from reports.admin.configuration import AuditedConfigurationAdmin
+from reports.models import NotificationTemplate, StatementTemplate
+from reports.models.choices import NotificationEvent
+from reports.texts import messages as texts
+from reports.texts.placeholders import STATEMENT_PLACEHOLDERS, braced
 
 # The name of the Preview button, posted with the form.
 PREVIEW = "_preview"

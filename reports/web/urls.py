@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, inbox, member
+from reports.web.views import files, inbox, member
 
 app_name = "reports"
 

@@ -11,9 +11,9 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .admin_config import AuditedConfigurationAdmin
-from .admin_scale import LargeTableMixin, ReadOnlyRecordMixin
-from .models import WebhookDelivery, WebhookEndpoint
+from reports.admin.configuration import AuditedConfigurationAdmin
+from reports.admin.scale import LargeTableMixin, ReadOnlyRecordMixin
+from reports.models import WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(WebhookEndpoint)

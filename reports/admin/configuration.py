@@ -24,8 +24,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .admin_scale import NoWritesMixin
-from .models import (
+from reports.admin.scale import NoWritesMixin
+from reports.models import (
     AuditEvent,
     Category,
     ConfigurationJob,
@@ -37,9 +37,9 @@ from .models import (
     StatementTemplate,
     Tier,
 )
-from .models.categories import ACTION_ORDER
-from .ratelimit import forget_limits
-from .services.configuration import record_change, retire_category, start_reschedule
+from reports.models.categories import ACTION_ORDER
+from reports.ratelimit import forget_limits
+from reports.services.configuration import record_change, retire_category, start_reschedule
 
 
 def _plain(value: Any) -> Any:

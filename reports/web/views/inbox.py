@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import notifications
-from ..models import Channel, Notification
+from reports.effects import notifications
+from reports.models import Channel, Notification
 
 
 def get_notification_for_reader(user, notification_id: int) -> Notification:

@@ -21,8 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hellomod.celery import app as celery_app
-
-from ..models import DeliveryStatus, OutboxMessage
+from reports.models import DeliveryStatus, OutboxMessage
 
 logger = logging.getLogger(__name__)
 

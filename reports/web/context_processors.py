@@ -15,7 +15,7 @@ def inbox(request: HttpRequest) -> dict:
         return {}
 
     def count() -> int:
-        from .models import Channel, Notification
+        from reports.models import Channel, Notification
 
         unread = Notification.objects.filter(
             recipient=user, channel=Channel.IN_APP, read_at__isnull=True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import moderator
+from reports.web.views import moderator
 
 app_name = "moderation"
 

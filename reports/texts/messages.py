@@ -15,9 +15,15 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .models import NotificationTemplate
-from .models.choices import TIMED_ACTIONS, DecisionAction, EscalationCause, NotificationEvent, Tier
-from .placeholders import PLACEHOLDERS, fill_placeholders
+from reports.models import NotificationTemplate
+from reports.models.choices import (
+    TIMED_ACTIONS,
+    DecisionAction,
+    EscalationCause,
+    NotificationEvent,
+    Tier,
+)
+from reports.texts.placeholders import PLACEHOLDERS, fill_placeholders
 
 Event = NotificationEvent
 

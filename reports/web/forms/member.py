@@ -3,10 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, clean_public_id
-
-from .evidence import CleanImage, EvidenceError, clean_image
-from .models import Category, Content, Reason
-from .services.intake import MAX_DESCRIPTION_LENGTH
+from reports.evidence import CleanImage, EvidenceError, clean_image
+from reports.models import Category, Content, Reason
+from reports.services.intake import MAX_DESCRIPTION_LENGTH
 
 ACCEPTED_IMAGES = "image/jpeg,image/png,image/webp,image/gif"
 

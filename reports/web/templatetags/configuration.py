@@ -6,10 +6,9 @@ from django import template
 
 from accounts.languages import LANGUAGE_NAMES
 from accounts.models import Team
-
-from ..models import Case, Category, EscalationTier, Tier
-from ..models.choices import OPEN_CASE_STATUSES
-from ..selectors import languages_read
+from reports.models import Case, Category, EscalationTier, Tier
+from reports.models.choices import OPEN_CASE_STATUSES
+from reports.selectors.queues import languages_read
 
 register = template.Library()
 

@@ -20,8 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.languages import LANGUAGE_NAMES
 from accounts.models import Team, User
-
-from .models import (
+from reports.models import (
     AuditEvent,
     Case,
     Category,
@@ -38,15 +37,15 @@ from .models import (
     Strike,
     Tier,
 )
-from .models.choices import (
+from reports.models.choices import (
     OPEN_CASE_STATUSES,
     CaseStatus,
     ContentKind,
     DecisionAction,
     Severity,
 )
-from .permissions import moderated_categories, visible_cases, works_escalated
-from .timespans import due_in
+from reports.permissions import moderated_categories, visible_cases, works_escalated
+from reports.texts.durations import due_in
 
 QUEUE_COUNTS_SECONDS = 20
 PAGE_SIZE = 50

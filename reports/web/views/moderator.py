@@ -22,19 +22,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.languages import LANGUAGE_CODES
-
-from ..filters import CaseFilter
-from ..models import AuditEvent, BulkDecision, Case, Decision, DecisionAction, Tier
-from ..models.choices import OPEN_CASE_STATUSES
-from ..moderation_forms import (
-    DECISION_KEYS,
-    BulkDecisionForm,
-    DecisionForm,
-    EscalateForm,
-    NoteForm,
-    StatementPreviewForm,
-)
-from ..permissions import (
+from reports.models import AuditEvent, BulkDecision, Case, Decision, DecisionAction, Tier
+from reports.models.choices import OPEN_CASE_STATUSES
+from reports.permissions import (
     get_case_for_moderator,
     get_category_for_moderator,
     get_content_for_moderator,
@@ -45,7 +35,8 @@ from ..permissions import (
     visible_cases,
     works_escalated,
 )
-from ..selectors import (
+from reports.selectors.filters import CaseFilter
+from reports.selectors.queues import (
     case_file,
     case_for_page,
     filter_fields,
@@ -54,15 +45,15 @@ from ..selectors import (
     queue_rows,
     queue_summaries,
 )
-from ..services.bulk import start_bulk_decision
-from ..services.claims import (
+from reports.services.bulk import start_bulk_decision
+from reports.services.claims import (
     claim_case,
     claim_next_case,
     release_case,
     renew_lease,
     workable_tiers,
 )
-from ..services.decisions import (
+from reports.services.decisions import (
     CaseUnavailable,
     can_undo,
     case_version,
@@ -76,9 +67,17 @@ from ..services.decisions import (
     suggest,
     undo_decision,
 )
-from ..services.escalation import NEXT_TIER, escalate_case
-from ..services.notes import add_note
-from .files import protected_image
+from reports.services.escalation import NEXT_TIER, escalate_case
+from reports.services.notes import add_note
+from reports.web.forms.moderation import (
+    DECISION_KEYS,
+    BulkDecisionForm,
+    DecisionForm,
+    EscalateForm,
+    NoteForm,
+    StatementPreviewForm,
+)
+from reports.web.views.files import protected_image
 
 
 def moderator_required(view: Callable) -> Callable:

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Case, DecisionAction, Reason
-from .models.choices import TIMED_ACTIONS, Ground
+from reports.models import Case, DecisionAction, Reason
+from reports.models.choices import TIMED_ACTIONS, Ground
 
 # The number keys of the case page, in this order.
 DECISION_KEYS = {action: str(n) for n, action in enumerate(DecisionAction.values, start=1)}

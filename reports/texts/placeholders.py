@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
-from .models.choices import NotificationEvent
+from reports.models.choices import NotificationEvent
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

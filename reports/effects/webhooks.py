@@ -46,15 +46,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from .models import (
-    Decision,
-    DeliveryStatus,
-    Enforcement,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
-from .models.choices import EnforcementKind
-from .services.outbox import backoff, enqueue, handles
+from reports.effects.outbox import backoff, enqueue, handles
+from reports.models import Decision, DeliveryStatus, Enforcement, WebhookDelivery, WebhookEndpoint
+from reports.models.choices import EnforcementKind
 
 TOPIC = "deliver_webhook"
 

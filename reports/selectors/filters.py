@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import LANGUAGE_CHOICES
-
-from .models import Case, CaseStatus, Category, ContentKind, Reason, Tier
-from .models.choices import OPEN_CASE_STATUSES
+from reports.models import Case, CaseStatus, Category, ContentKind, Reason, Tier
+from reports.models.choices import OPEN_CASE_STATUSES
 
 MEMBER_ONLY = "member"
 

@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User, clean_public_id
-
-from ..forms import ReportForm
-from ..models import Category, Content, Report, ReportSource
-from ..ratelimit import RateLimited
-from ..services.intake import check_can_report, submit_report
+from reports.models import Category, Content, Report, ReportSource
+from reports.ratelimit import RateLimited
+from reports.services.intake import check_can_report, submit_report
+from reports.web.forms.member import ReportForm
 
 # The service names fields after the domain; the form after what the member sees.
 FORM_FIELD = {

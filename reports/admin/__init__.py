@@ -1,0 +1,9 @@
+"""The project's pages in the Django admin: configuration one may edit, records one may only read.
+
+Importing the package registers every page; which staff role opens which is decided once, by
+the admin site (`hellomod.admin_site`).
+"""
+
+from reports.admin import configuration, records, texts, webhooks
+
+__all__ = ["configuration", "records", "texts", "webhooks"]
