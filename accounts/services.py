@@ -3,7 +3,7 @@
 Every write of the staff sign-in goes through one function here, called by the pages, the admin
 and the tests alike, and written to the "hellomod.sign_in" log with who did it. What an admin does
 to someone else's sign-in (unlocking, removing an authenticator) is on the audit trail too,
-recorded by the admin (accounts/sign_in_admin.py) in the same transaction.
+recorded by the admin (reports/admin/sign_in.py) in the same transaction.
 """
 
 import logging

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.admin.scale import NoWritesMixin
 from reports.models import (
+    AuditAction,
     AuditEvent,
     Category,
     ConfigurationJob,
@@ -39,7 +40,8 @@ from reports.models import (
 )
 from reports.models.categories import ACTION_ORDER
 from reports.ratelimit import forget_limits
-from reports.services.configuration import record_change, retire_category, start_reschedule
+from reports.services.audit import record_event
+from reports.services.configuration import retire_category, start_reschedule
 
 
 def _plain(value: Any) -> Any:
@@ -120,9 +122,9 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
         super().save_model(request, obj, form, change)
         if change and not after:
             return
-        record_change(
+        record_event(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'changed' if change else 'created'}",
+            action=AuditAction.of_configuration(type(obj), "changed" if change else "created"),
             target=obj,
             category=category_of(obj),
             before=before,
@@ -144,9 +146,9 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
             created = not inline_form.initial
             if not created and not after:
                 continue  # only the spelling changed (see form_changes)
-            record_change(
+            record_event(
                 actor=request.user,
-                action=f"{obj._meta.model_name}.{'created' if created else 'changed'}",
+                action=AuditAction.of_configuration(type(obj), "created" if created else "changed"),
                 target=obj,
                 category=category_of(obj),
                 before={} if created else before,
@@ -165,9 +167,9 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
 
 def _audit_deletion(request, obj) -> None:
     """Recorded before the row goes, with all its values, so the history can say what it was."""
-    record_change(
+    record_event(
         actor=request.user,
-        action=f"{obj._meta.model_name}.deleted",
+        action=AuditAction.of_configuration(type(obj), "deleted"),
         target=obj,
         category=category_of(obj),
         before={name: _plain(value) for name, value in model_to_dict(obj).items()},

@@ -1,4 +1,4 @@
-from reports.models.audit import AuditEvent
+from reports.models.audit import AuditAction, AuditEvent
 from reports.models.cases import Case, Note
 from reports.models.categories import (
     Category,
@@ -28,6 +28,7 @@ from reports.models.reports import Evidence, Report
 from reports.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "AuditAction",
     "AuditEvent",
     "BulkDecision",
     "Case",

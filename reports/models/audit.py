@@ -4,6 +4,91 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit trail records: grep a name to find each place that writes it."""
+
+    # Reports and content
+    REPORT_SUBMITTED = "report.submitted", _("Report submitted")
+    REPORT_AMENDED = "report.amended", _("Report amended")
+    CONTENT_SNAPSHOTTED = "content.snapshotted", _("Content snapshotted")
+    CONTENT_HIDDEN = "content.hidden", _("Content hidden pending review")
+    CONTENT_VISIBILITY_CHANGED = "content.visibility_changed", _("Content visibility changed")
+    EVIDENCE_PURGED = "evidence.purged", _("Evidence purged")
+    # Cases
+    CASE_OPENED = "case.opened", _("Case opened")
+    CASE_TRIAGED = "case.triaged", _("Case triaged")
+    CASE_CLAIMED = "case.claimed", _("Case claimed")
+    CASE_RELEASED = "case.released", _("Case released")
+    CASE_LEASE_EXPIRED = "case.lease_expired", _("Case lease expired")
+    CASE_ESCALATED = "case.escalated", _("Case escalated")
+    CASE_RESCHEDULED = "case.rescheduled", _("Case rescheduled")
+    CASE_MOVED = "case.moved", _("Case moved to another category")
+    CASE_JOINED = "case.joined", _("Case joined another")
+    CASE_MERGED = "case.merged", _("Case took in another")
+    CASE_REOPENED = "case.reopened", _("Case reopened")
+    NOTE_ADDED = "note.added", _("Note added")
+    # Decisions and what they do
+    DECISION_RECORDED = "decision.recorded", _("Decision recorded")
+    DECISION_PROPOSED = "decision.proposed", _("Ban proposed")
+    DECISION_CONFIRMED = "decision.confirmed", _("Ban confirmed")
+    DECISION_REJECTED = "decision.rejected", _("Ban rejected")
+    DECISION_UNDONE = "decision.undone", _("Decision undone")
+    BULK_DECISION_STARTED = "bulk_decision.started", _("Bulk decision started")
+    ENFORCEMENT_APPLIED = "enforcement.applied", _("Enforcement applied")
+    ENFORCEMENT_LIFTED = "enforcement.lifted", _("Enforcement lifted")
+    # Configuration
+    CATEGORY_CREATED = "category.created", _("Category created")
+    CATEGORY_CHANGED = "category.changed", _("Category changed")
+    CATEGORY_DELETED = "category.deleted", _("Category deleted")
+    CATEGORY_RETIRED = "category.retired", _("Category retired")
+    REASON_CREATED = "reason.created", _("Reason created")
+    REASON_CHANGED = "reason.changed", _("Reason changed")
+    REASON_DELETED = "reason.deleted", _("Reason deleted")
+    POLICY_CREATED = "policy.created", _("Policy created")
+    POLICY_CHANGED = "policy.changed", _("Policy changed")
+    POLICY_DELETED = "policy.deleted", _("Policy deleted")
+    ESCALATION_TIER_CREATED = "escalationtier.created", _("Tier created")
+    ESCALATION_TIER_CHANGED = "escalationtier.changed", _("Tier changed")
+    ESCALATION_TIER_DELETED = "escalationtier.deleted", _("Tier deleted")
+    LADDER_STEP_CREATED = "ladderstep.created", _("Ladder step created")
+    LADDER_STEP_CHANGED = "ladderstep.changed", _("Ladder step changed")
+    LADDER_STEP_DELETED = "ladderstep.deleted", _("Ladder step deleted")
+    STATEMENT_TEMPLATE_CREATED = "statementtemplate.created", _("Statement template created")
+    STATEMENT_TEMPLATE_CHANGED = "statementtemplate.changed", _("Statement template changed")
+    STATEMENT_TEMPLATE_DELETED = "statementtemplate.deleted", _("Statement template deleted")
+    NOTIFICATION_TEMPLATE_CREATED = "notificationtemplate.created", _("Message text created")
+    NOTIFICATION_TEMPLATE_CHANGED = "notificationtemplate.changed", _("Message text changed")
+    NOTIFICATION_TEMPLATE_DELETED = "notificationtemplate.deleted", _("Message text deleted")
+    RATE_LIMIT_CREATED = "ratelimit.created", _("Rate limit created")
+    RATE_LIMIT_CHANGED = "ratelimit.changed", _("Rate limit changed")
+    RATE_LIMIT_DELETED = "ratelimit.deleted", _("Rate limit deleted")
+    WEBHOOK_ENDPOINT_CREATED = "webhookendpoint.created", _("Webhook endpoint created")
+    WEBHOOK_ENDPOINT_CHANGED = "webhookendpoint.changed", _("Webhook endpoint changed")
+    WEBHOOK_ENDPOINT_DELETED = "webhookendpoint.deleted", _("Webhook endpoint deleted")
+    CASES_RESCHEDULE_STARTED = "cases.reschedule_started", _("Rescheduling started")
+    # People, teams and sign-in
+    TEAM_CREATED = "team.created", _("Team created")
+    TEAM_CHANGED = "team.changed", _("Team changed")
+    TEAM_DELETED = "team.deleted", _("Team deleted")
+    TEAM_COVERAGE_CHANGED = "team.coverage_changed", _("Team coverage changed")
+    TEAM_MEMBERSHIP_CREATED = "teammembership.created", _("Team member added")
+    TEAM_MEMBERSHIP_CHANGED = "teammembership.changed", _("Team member changed")
+    TEAM_MEMBERSHIP_DELETED = "teammembership.deleted", _("Team member removed")
+    PERSON_CREATED = "person.created", _("Person created")
+    PERSON_CHANGED = "person.changed", _("Person changed")
+    PERSON_PASSWORD_SET = "person.password_set", _("Password set")
+    SIGN_IN_UNLOCKED = "sign_in.unlocked", _("Sign-in unlocked")
+    SECOND_FACTOR_REMOVED = "second_factor.removed", _("Authenticator removed")
+
+    @classmethod
+    def of_configuration(cls, model: type[models.Model], verb: str) -> "AuditAction":
+        """The action for creating, changing or deleting a row of a configuration table.
+
+        A table without its three names here cannot be audited, so a new one fails loudly.
+        """
+        return cls(f"{model._meta.model_name}.{verb}")
+
+
 class AuditEvent(models.Model):
     """An append-only record of one action by a person or a job.
 

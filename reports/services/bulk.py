@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reports.effects.outbox import enqueue, handles
-from reports.models import BulkDecision, Category, DecisionAction, Policy, Reason
+from reports.models import AuditAction, BulkDecision, Category, DecisionAction, Policy, Reason
 from reports.models.choices import TIMED_ACTIONS
 from reports.permissions import moderated_categories, visible_cases
 from reports.services.audit import record_event
@@ -101,7 +101,7 @@ def start_bulk_decision(
             )
             chunk = []
     record_event(
-        action="bulk_decision.started",
+        action=AuditAction.BULK_DECISION_STARTED,
         target=bulk,
         actor=moderator,
         after={"action": action, "cases": len(case_ids), "category": category.slug},

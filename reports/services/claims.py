@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from reports.models import Case, CaseStatus, Category, Decision, Tier
+from reports.models import AuditAction, Case, CaseStatus, Category, Decision, Tier
 from reports.models.choices import WAITING_CASE_STATUSES
 from reports.permissions import can_view_case, moderated_categories
 from reports.services.audit import record_event
@@ -70,7 +70,7 @@ def _lease(case: Case, *, moderator: User, now) -> Case:
     case.first_action_at = case.first_action_at or now
     case.save(update_fields=["status", "claimed_by", "lease_expires_at", "first_action_at"])
     record_event(
-        action="case.claimed",
+        action=AuditAction.CASE_CLAIMED,
         target=case,
         actor=moderator,
         case=case,
@@ -113,7 +113,7 @@ def release_case(*, case_id: int, moderator: User) -> bool:
     case.lease_expires_at = None
     case.save(update_fields=["status", "claimed_by", "lease_expires_at"])
     record_event(
-        action="case.released",
+        action=AuditAction.CASE_RELEASED,
         target=case,
         actor=moderator,
         case=case,

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from reports.effects.outbox import enqueue, handles
 from reports.models import (
-    AuditEvent,
+    AuditAction,
     Case,
     CaseStatus,
     Category,
@@ -31,26 +31,11 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import OPEN_CASE_STATUSES, EnforcementKind, JobKind
-from reports.services.audit import record_event
+from reports.services.audit import audit_event, record_event, record_events
 from reports.services.intake import MAX_DESCRIPTION_LENGTH
 
 RESCHEDULE_BATCH = 1000
 MOVE_BATCH = 200
-
-
-def record_change(
-    *,
-    actor: User,
-    action: str,
-    target: models.Model,
-    category: Category | None,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """One configuration change, on the record and in its category's policy history."""
-    return record_event(
-        action=action, target=target, actor=actor, category=category, before=before, after=after
-    )
 
 
 # Due times ------------------------------------------------------------------------------------
@@ -107,9 +92,9 @@ def _start(kind: str, *, category: Category, actor: User, topic: str, **fields) 
 def start_reschedule(*, category: Category, actor: User) -> ConfigurationJob:
     """Recompute the due times of the category's open cases after an SLA change."""
     job = _start(JobKind.RESCHEDULE, category=category, actor=actor, topic="reschedule_cases")
-    record_change(
+    record_event(
         actor=actor,
-        action="cases.reschedule_started",
+        action=AuditAction.CASES_RESCHEDULE_STARTED,
         target=job,
         category=category,
         after={"open_cases": job.total},
@@ -150,12 +135,11 @@ def reschedule_cases(*, job_id: int, after_id: int) -> None:
         )
         if due != case.due_at:
             events.append(
-                AuditEvent(
-                    action="case.rescheduled",
+                audit_event(
+                    action=AuditAction.CASE_RESCHEDULED,
                     actor=job.actor,
                     case=case,
-                    target_type="case",
-                    target_id=str(case.pk),
+                    target=case,
                     before={"due_at": case.due_at},
                     after={"due_at": due, "job": job.pk},
                 )
@@ -163,7 +147,7 @@ def reschedule_cases(*, job_id: int, after_id: int) -> None:
             case.due_at = due
             changed.append(case)
     Case.objects.bulk_update(changed, ["due_at"])
-    AuditEvent.objects.bulk_create(events)
+    record_events(events)
     _next_batch(
         job,
         topic="reschedule_cases",
@@ -195,9 +179,9 @@ def retire_category(*, category: Category, move_to: Category, actor: User) -> Co
     job = _start(
         JobKind.MOVE, category=category, actor=actor, topic="move_cases", target_category=move_to
     )
-    record_change(
+    record_event(
         actor=actor,
-        action="category.retired",
+        action=AuditAction.CATEGORY_RETIRED,
         target=category,
         category=category,
         before={"is_active": True},
@@ -246,7 +230,7 @@ def _move(case: Case, *, job: ConfigurationJob, target: Category, tier_slas) -> 
     case.save(update_fields=["category", "reason", "due_at"])
     _retriage(case, job=job)
     record_event(
-        action="case.moved",
+        action=AuditAction.CASE_MOVED,
         target=case,
         actor=job.actor,
         case=case,
@@ -299,7 +283,7 @@ def _merge(case: Case, *, into: Case, job: ConfigurationJob) -> None:
     case.claimed_by, case.lease_expires_at = None, None
     case.save(update_fields=["status", "resolved_at", "claimed_by", "lease_expires_at"])
     record_event(
-        action="case.joined",
+        action=AuditAction.CASE_JOINED,
         target=into,
         actor=job.actor,
         case=into,
@@ -307,7 +291,7 @@ def _merge(case: Case, *, into: Case, job: ConfigurationJob) -> None:
     )
     _retriage(into, job=job)
     record_event(
-        action="case.merged",
+        action=AuditAction.CASE_MERGED,
         target=case,
         actor=job.actor,
         case=case,

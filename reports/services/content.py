@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.languages import LANGUAGE_CODES
 from accounts.models import User
 from reports.evidence import CleanImage, random_name
-from reports.models import Content, ContentKind
+from reports.models import AuditAction, Content, ContentKind
 from reports.services.audit import record_event
 from reports.storable import nesting_depth, storable_json, storable_text, unstorable_message
 
@@ -125,7 +125,7 @@ def record_content(
         with transaction.atomic():
             content.save()
             record_event(
-                action="content.snapshotted",
+                action=AuditAction.CONTENT_SNAPSHOTTED,
                 target=content,
                 actor=actor,
                 after={"kind": kind, "external_id": external_id, "author": author.public_id},

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from reports.effects import webhooks
 from reports.models import (
+    AuditAction,
     AuditEvent,
     Case,
     CaseStatus,
@@ -416,7 +417,7 @@ def _audit_visibility(
     before = refresh_content_visibility(content, now=now)
     if content.visibility != before:
         record_event(
-            action="content.visibility_changed",
+            action=AuditAction.CONTENT_VISIBILITY_CHANGED,
             target=content,
             actor=actor,
             case=case,
@@ -438,7 +439,7 @@ def _decide_content(
 
 def _audit_enforcement(enforcement: Enforcement, *, actor: User, case: Case) -> None:
     record_event(
-        action="enforcement.applied",
+        action=AuditAction.ENFORCEMENT_APPLIED,
         target=enforcement,
         actor=actor,
         case=case,
@@ -764,7 +765,7 @@ def _decide_companion(
     before = _close_case(case, now=now)
     _resolve_reports(case, action=primary.action, now=now)
     record_event(
-        action="decision.recorded",
+        action=AuditAction.DECISION_RECORDED,
         target=decision,
         actor=actor,
         case=case,
@@ -811,7 +812,7 @@ def _propose_ban(
     case_before = {"status": case.status, "tier": case.tier, "claimed_by": case.claimed_by_id}
     _send_for_confirmation(case, proposer=moderator)
     record_event(
-        action="decision.proposed",
+        action=AuditAction.DECISION_PROPOSED,
         target=decision,
         actor=moderator,
         case=case,
@@ -852,7 +853,7 @@ class ProposalTerms:
 def proposal_terms(decision: Decision) -> ProposalTerms:
     event = (
         AuditEvent.objects.filter(
-            action="decision.proposed", target_type="decision", target_id=str(decision.pk)
+            action=AuditAction.DECISION_PROPOSED, target_type="decision", target_id=str(decision.pk)
         )
         .order_by("-id")
         .first()
@@ -969,7 +970,7 @@ def reject_ban(*, decision_id: int, moderator: User, note: str) -> Case:
     decision.reversal_reason = note
     decision.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
     record_event(
-        action="decision.rejected",
+        action=AuditAction.DECISION_REJECTED,
         target=decision,
         actor=moderator,
         case=case,
@@ -1051,7 +1052,7 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
         if enforcement.content_id:
             touched_content.add(enforcement.content_id)
         record_event(
-            action="enforcement.lifted",
+            action=AuditAction.ENFORCEMENT_LIFTED,
             target=enforcement,
             actor=moderator,
             case=enforcement.case,
@@ -1087,7 +1088,7 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
                 _("A new case on this member was opened since; decide it there instead.")
             ) from None
     record_event(
-        action="decision.undone",
+        action=AuditAction.DECISION_UNDONE,
         target=decision,
         actor=moderator,
         case=decision.case,
@@ -1133,7 +1134,7 @@ def _reopen(decision: Decision, *, moderator: User, holder: User | None, now: da
     case.resolved_at = None
     case.save(update_fields=["status", "claimed_by", "lease_expires_at", "resolved_at"])
     record_event(
-        action="case.reopened",
+        action=AuditAction.CASE_REOPENED,
         target=case,
         actor=moderator,
         case=case,

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reports.models import AuditEvent, Case, CaseStatus, EscalationTier, Tier
+from reports.models import AuditAction, Case, CaseStatus, EscalationTier, Tier
 from reports.models.choices import OPEN_CASE_STATUSES, EscalationCause
 from reports.permissions import can_view_case
-from reports.services.audit import record_event
+from reports.services.audit import audit_event, record_event, record_events
 
 SWEEP = "job:escalate-overdue"
 # The overdue sweep moves frontline cases to seniors and seniors' to the T&S lead; the lead tier
@@ -84,7 +84,7 @@ def send_to_tier(
         ]
     )
     record_event(
-        action="case.escalated",
+        action=AuditAction.CASE_ESCALATED,
         target=case,
         actor=actor,
         actor_label=actor_label,
@@ -137,12 +137,11 @@ def escalate_overdue(*, now: datetime | None = None, batch_size: int = 2000) -> 
                 to_tier = NEXT_TIER[Tier(case.tier)]
                 due = now + slas.get((case.category_id, to_tier), timedelta(hours=4))
                 events.append(
-                    AuditEvent(
-                        action="case.escalated",
+                    audit_event(
+                        action=AuditAction.CASE_ESCALATED,
                         actor_label=SWEEP,
                         case=case,
-                        target_type="case",
-                        target_id=str(case.pk),
+                        target=case,
                         before={"tier": case.tier, "status": case.status, "due_at": case.due_at},
                         after={
                             "tier": to_tier,
@@ -166,7 +165,7 @@ def escalate_overdue(*, now: datetime | None = None, batch_size: int = 2000) -> 
                     escalated_at=now,
                     escalation_cause=EscalationCause.OVERDUE,
                 )
-            AuditEvent.objects.bulk_create(events)
+            record_events(events)
             for (_, tier), cases in groups.items():
                 alert_tier_about_many(
                     cases, tier=tier, event="cases_overdue", key=f"{now.isoformat()}:{moved}"

@@ -17,6 +17,7 @@ from reports import ratelimit
 from reports.effects.outbox import batched, enqueue
 from reports.evidence import CleanImage, random_name
 from reports.models import (
+    AuditAction,
     Case,
     CaseStatus,
     Category,
@@ -293,7 +294,7 @@ def _save(
         report.also_blocked = report.also_blocked or also_blocked
         report.save(update_fields=["description", "reason", "also_blocked", "updated_at"])
         record_event(
-            action="report.amended",
+            action=AuditAction.REPORT_AMENDED,
             target=report,
             actor=reporter,
             case=case,
@@ -318,7 +319,7 @@ def _save(
             last_reported_at=now,
         )
         record_event(
-            action="report.submitted",
+            action=AuditAction.REPORT_SUBMITTED,
             target=report,
             actor=reporter,
             actor_label="" if reporter else "automatic detection",
@@ -331,7 +332,7 @@ def _save(
         Case.objects.filter(pk=case.pk).update(reason=reason, due_at=min(case.due_at, now + sla))
     if opened:
         record_event(
-            action="case.opened",
+            action=AuditAction.CASE_OPENED,
             target=case,
             actor=reporter,
             actor_label="" if reporter else "automatic detection",

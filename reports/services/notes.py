@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reports.models import Case, Note
+from reports.models import AuditAction, Case, Note
 from reports.permissions import can_view_case
 from reports.services.audit import record_event
 
@@ -24,5 +24,5 @@ def add_note(*, case: Case, author: User, body: str) -> Note:
             {"body": [_("Keep notes under %(n)d characters.") % {"n": MAX_NOTE_LENGTH}]}
         )
     note = Note.objects.create(case=case, author=author, body=body)
-    record_event(action="note.added", target=note, actor=author, case=case, message=body)
+    record_event(action=AuditAction.NOTE_ADDED, target=note, actor=author, case=case, message=body)
     return note

@@ -15,8 +15,17 @@ from django.utils import timezone
 
 from accounts.models import MemberStatus, User
 from reports.effects import webhooks
-from reports.models import AuditEvent, Case, CaseStatus, Content, Enforcement, Evidence, Visibility
+from reports.models import (
+    AuditAction,
+    Case,
+    CaseStatus,
+    Content,
+    Enforcement,
+    Evidence,
+    Visibility,
+)
 from reports.models.choices import CLOSED_CASE_STATUSES, EnforcementKind, LiftCause
+from reports.services.audit import audit_event, record_event, record_events
 
 # Member enforcements, strongest first: a member's status is that of the strongest in force.
 _MEMBER_STATUS = [
@@ -42,17 +51,18 @@ def release_expired_leases(*, now: datetime | None = None, batch_size: int = 100
             claimed_by=None,
             lease_expires_at=None,
         )
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                action="case.lease_expired",
-                actor_label="job:release-leases",
-                case_id=pk,
-                target_type="case",
-                target_id=str(pk),
-                before={"status": CaseStatus.CLAIMED, "claimed_by": holder},
-                after={"status": Case.unclaimed_status(tier)},
-            )
-            for pk, tier, holder in cases
+        record_events(
+            [
+                audit_event(
+                    action=AuditAction.CASE_LEASE_EXPIRED,
+                    actor_label="job:release-leases",
+                    case=pk,
+                    target=("case", pk),
+                    before={"status": CaseStatus.CLAIMED, "claimed_by": holder},
+                    after={"status": Case.unclaimed_status(tier)},
+                )
+                for pk, tier, holder in cases
+            ]
         )
     return len(cases)
 
@@ -129,12 +139,11 @@ def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 
             enforcement.lifted_at = now
             enforcement.lift_cause = LiftCause.EXPIRED
             enforcement.save(update_fields=["lifted_at", "lift_cause"])
-            AuditEvent.objects.create(
-                action="enforcement.lifted",
+            record_event(
+                action=AuditAction.ENFORCEMENT_LIFTED,
                 actor_label="job:lift-expired",
-                case_id=enforcement.case_id,
-                target_type="enforcement",
-                target_id=str(enforcement.pk),
+                case=enforcement.case_id,
+                target=enforcement,
                 after={"cause": LiftCause.EXPIRED, "kind": enforcement.kind},
             )
             webhooks.announce(webhooks.LIFT, enforcement=enforcement, now=now)
@@ -187,14 +196,15 @@ def purge_old_evidence(*, now: datetime | None = None, batch_size: int = 500) ->
             transaction.on_commit(
                 lambda names=names: [default_storage.delete(n) for n in names if n]
             )
-        AuditEvent.objects.bulk_create(
-            AuditEvent(
-                action="evidence.purged",
-                actor_label="job:purge-evidence",
-                case_id=evidence.report.case_id,
-                target_type="evidence",
-                target_id=str(evidence.pk),
-            )
-            for evidence in old
+        record_events(
+            [
+                audit_event(
+                    action=AuditAction.EVIDENCE_PURGED,
+                    actor_label="job:purge-evidence",
+                    case=evidence.report.case_id,
+                    target=evidence,
+                )
+                for evidence in old
+            ]
         )
     return len(old)

@@ -10,7 +10,17 @@ from django.utils import timezone
 from accounts.languages import LANGUAGE_CODES
 from reports.effects import webhooks
 from reports.effects.outbox import handles
-from reports.models import Case, Content, Enforcement, Policy, Report, Severity, Tier, Visibility
+from reports.models import (
+    AuditAction,
+    Case,
+    Content,
+    Enforcement,
+    Policy,
+    Report,
+    Severity,
+    Tier,
+    Visibility,
+)
 from reports.models.choices import OPEN_CASE_STATUSES, EnforcementKind, EscalationCause
 from reports.services.audit import record_event
 from reports.services.escalation import escalate
@@ -127,7 +137,7 @@ def triage_case(*, case_id: int, report_id: int | None = None) -> None:
     case.triaged_at = now
     case.save(update_fields=["priority", "language", "triaged_at"])
     record_event(
-        action="case.triaged",
+        action=AuditAction.CASE_TRIAGED,
         target=case,
         actor_label=JOB,
         case=case,
@@ -170,7 +180,7 @@ def hide_pending_review(case: Case) -> bool:
     content.visibility = Visibility.HIDDEN
     content.save(update_fields=["visibility"])
     record_event(
-        action="content.hidden",
+        action=AuditAction.CONTENT_HIDDEN,
         target=content,
         actor_label=JOB,
         case=case,

@@ -1,7 +1,7 @@
 """Admin for people and moderator teams.
 
 The people table holds every member of the community, tens of millions of rows: see
-reports.admin_scale for how its changelist stays fast. A member's standing (status, strikes,
+reports.admin.scale for how its changelist stays fast. A member's standing (status, strikes,
 reporter record) is shown but not editable here: it changes through the moderation services,
 which record why.
 """
@@ -13,12 +13,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from accounts import sign_in_admin  # noqa: F401 - registers the admin of failed sign-ins
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import holds_more_than
 from reports.admin.configuration import AuditedConfigurationAdmin, form_changes
 from reports.admin.scale import IndexedSearchMixin, LargeTableMixin
-from reports.services.configuration import record_change
+from reports.models import AuditAction
+from reports.services.audit import record_event
 
 MEMBER_STANDING = (
     "status",
@@ -129,9 +129,9 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
                 if k in AUDITED_PERSON_FIELDS
             }
         if after or not change:
-            record_change(
+            record_event(
                 actor=request.user,
-                action="person.changed" if change else "person.created",
+                action=AuditAction.PERSON_CHANGED if change else AuditAction.PERSON_CREATED,
                 target=obj,
                 category=None,
                 before=before,
@@ -164,9 +164,9 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
         with transaction.atomic():
             response = super().user_change_password(request, id, form_url)
             if request.method == "POST" and response.status_code == 302:
-                record_change(
+                record_event(
                     actor=request.user,
-                    action="person.password_set",
+                    action=AuditAction.PERSON_PASSWORD_SET,
                     target=self.get_object(request, id),
                     category=None,
                 )
@@ -210,9 +210,9 @@ class TeamAdmin(AuditedConfigurationAdmin):
         after = set(form.instance.categories.all())
         # Who covers a category is part of its policy: each category's history says so.
         for category in before ^ after:
-            record_change(
+            record_event(
                 actor=request.user,
-                action="team.coverage_changed",
+                action=AuditAction.TEAM_COVERAGE_CHANGED,
                 target=form.instance,
                 category=category,
                 before={"covered_by": form.instance.name} if category in before else {},

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.services import remove_second_factors, unlock_sign_ins
+from reports.models import AuditAction
 from reports.services.audit import record_event
 
 
@@ -38,7 +39,7 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
             attempts = list(queryset)
             for attempt in attempts:
                 record_event(
-                    action="sign_in.unlocked",
+                    action=AuditAction.SIGN_IN_UNLOCKED,
                     target=attempt,
                     actor=request.user,
                     before={"username": attempt.username},
@@ -85,7 +86,7 @@ class StaffDeviceAdmin:
             devices = list(queryset.select_related("user"))
             for device in devices:
                 record_event(
-                    action="second_factor.removed",
+                    action=AuditAction.SECOND_FACTOR_REMOVED,
                     target=device.user,
                     actor=request.user,
                     before={"device": device.name, "kind": device._meta.model_name},
