@@ -24,7 +24,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
 from reports.effects import webhooks
@@ -63,6 +62,7 @@ from reports.permissions import can_view_case
 from reports.services.audit import record_event
 from reports.services.escalation import send_to_tier
 from reports.services.sweeps import refresh_content_visibility, refresh_member_status
+from reports.texts.durations import describe_duration
 from reports.texts.placeholders import fill_placeholders
 
 MAX_DURATION = timedelta(days=365)
@@ -144,16 +144,6 @@ def suggest(case: Case, *, ladder: Sequence[LadderStep] | None = None) -> Sugges
     if step is None:
         return None
     return Suggestion(offence=offence, action=step.action, duration=step.duration)
-
-
-def describe_duration(duration: timedelta | None) -> str:
-    if duration is None:
-        return ""
-    if duration % timedelta(days=1) == timedelta(0):
-        days = duration.days
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    hours = max(1, round(duration.total_seconds() / 3600))
-    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
 
 
 def compose_statement(

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def span(delta: timedelta) -> str:
@@ -22,3 +23,14 @@ def due_in(due_at: datetime | None, now: datetime) -> str:
     if due_at >= now:
         return _("in %(span)s") % {"span": span(due_at - now)}
     return _("%(span)s late") % {"span": span(now - due_at)}
+
+
+def describe_duration(duration: timedelta | None) -> str:
+    """A decision's length as the member reads it in a statement: "30 days", "12 hours"."""
+    if duration is None:
+        return ""
+    if duration % timedelta(days=1) == timedelta(0):
+        days = duration.days
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    hours = max(1, round(duration.total_seconds() / 3600))
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
