@@ -19,7 +19,7 @@ from django.urls import URLResolver, get_resolver, resolve
 from reports.effects.notifications import notify
 from reports.evidence import clean_image
 from reports.models import BulkDecision, Case, Channel, NotificationTemplate
-from reports.services.decisions import decide
+from reports.services.decisions.decide import decide
 from tests.conftest import image_bytes, make_content, make_member, make_report, upload
 
 pytestmark = pytest.mark.django_db

@@ -102,6 +102,20 @@ class Decision(models.Model):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # What a proposed ban does besides the ban itself, as its moderator chose it; the second
+    # moderator's confirmation applies exactly this.
+    proposal_removes_content = models.BooleanField(_("proposal removes the content"), default=True)
+    proposal_reason_chosen = models.BooleanField(
+        _("proposal names its reason"),
+        default=False,
+        help_text=_("The moderator chose the reason, so it goes to the cases closed with the ban."),
+    )
+    proposal_companions = models.ManyToManyField(
+        "reports.Case",
+        blank=True,
+        related_name="+",
+        verbose_name=_("other cases the proposal closes"),
+    )
     primary = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -159,6 +173,30 @@ class Decision(models.Model):
     @property
     def is_reversed(self) -> bool:
         return self.reversed_at is not None
+
+    @property
+    def undoer_id(self) -> int | None:
+        """Who may take it back: its moderator, or for a confirmed ban the confirmer.
+
+        The confirmer made the ban take effect, so they hold the undo as a moderator does for
+        their own decision; the proposer alone cannot lift what two people agreed on.
+        """
+        return self.confirmed_by_id or self.moderator_id
+
+    @property
+    def undo_deadline(self):
+        # From the decision's own clock, which also times its messages: they become due exactly
+        # when undoing stops being possible. A confirmed ban starts when it is confirmed.
+        return self.starts_at + settings.DECISION_UNDO_WINDOW
+
+    def can_be_undone_by(self, user, *, now=None) -> bool:
+        return (
+            self.undoer_id == user.pk
+            and not self.awaiting_confirmation
+            and self.primary_id is None
+            and not self.is_reversed
+            and (now or timezone.now()) < self.undo_deadline
+        )
 
 
 class Enforcement(models.Model):

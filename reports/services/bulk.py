@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reports.effects.outbox import enqueue, handles
-from reports.models import AuditAction, BulkDecision, Category, DecisionAction, Policy, Reason
-from reports.models.choices import TIMED_ACTIONS
+from reports.models import AuditAction, BulkDecision, Category, Reason
 from reports.permissions import moderated_categories, visible_cases
 from reports.services.audit import record_event
-from reports.services.decisions import MAX_DURATION, CaseUnavailable, decide
+from reports.services.decisions.core import CaseUnavailable, needs_second_moderator, term_errors
+from reports.services.decisions.decide import decide
 
 logger = logging.getLogger(__name__)
 
@@ -55,22 +55,18 @@ def start_bulk_decision(
         errors["cases"] = [_("At most %(n)d cases at once.") % {"n": MAX_CASES}]
     elif len(rows) != len(case_ids):
         errors["cases"] = [_("Some of those cases are not in this queue.")]
-    if action not in DecisionAction.values:
-        errors["action"] = [_("Choose one of the decisions.")]
-    elif action in TIMED_ACTIONS and not (duration and timedelta(0) < duration <= MAX_DURATION):
-        errors["duration"] = [_("Say how long this lasts, at most 365 days.")]
-    if reason is not None and reason.category_id != category.pk:
-        errors["reason"] = [_("Choose a reason of this case's category.")]
-    if (
-        action == DecisionAction.BAN
-        and Policy.objects.filter(category=category, four_eyes_for_bans=True).exists()
-    ):
+    duration, term_problems = term_errors(
+        category_id=category.pk,
+        action=action,
+        duration=duration,
+        reason=reason,
+        cases=len(rows),
+        about_members=sum(1 for row in rows if row[2] is None),
+    )
+    errors.update(term_problems)
+    if "action" not in errors and needs_second_moderator(category.pk, action):
         errors["action"] = [
             _("Bans in this category need a second moderator; propose them one case at a time.")
-        ]
-    if action == DecisionAction.REMOVE_CONTENT and any(row[2] is None for row in rows):
-        errors["action"] = [
-            _("Some of the selected cases are about a member, not content; choose another action.")
         ]
     if errors:
         raise ValidationError(errors)
@@ -78,7 +74,7 @@ def start_bulk_decision(
         moderator=moderator,
         category=category,
         action=action,
-        duration=duration if action in TIMED_ACTIONS else None,
+        duration=duration,
         reason=reason,
         facts=facts.strip(),
         case_ids=case_ids,

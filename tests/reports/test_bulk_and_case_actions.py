@@ -29,7 +29,7 @@ from reports.models import (
 from reports.permissions import can_view_case
 from reports.services.bulk import CHUNK, start_bulk_decision
 from reports.services.claims import claim_case, claim_next_case, release_case, renew_lease
-from reports.services.decisions import decide
+from reports.services.decisions.decide import decide
 from reports.services.escalation import escalate_case
 from reports.services.notes import MAX_NOTE_LENGTH, add_note
 from tests.conftest import make_content, make_member, make_moderator, make_report

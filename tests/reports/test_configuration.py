@@ -486,7 +486,7 @@ def test_content_held_for_review_stays_held_when_its_case_joins_another(
     admin_client, staffed_spam, hate, ts_admin
 ):
     from reports.models import Content
-    from reports.services.decisions import decide
+    from reports.services.decisions.decide import decide
     from reports.services.triage import hide_pending_review
 
     subject = make_member()
@@ -509,7 +509,7 @@ def test_content_held_for_review_stays_held_when_its_case_joins_another(
 
 
 def test_a_ban_leaves_companions_that_want_a_second_moderator(spam, hate, ts_admin):
-    from reports.services.decisions import decide
+    from reports.services.decisions.decide import decide
 
     Policy.objects.filter(category=hate).update(four_eyes_for_bans=True)
     subject = make_member()

@@ -22,7 +22,8 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import EscalationCause
-from reports.services.decisions import decide, suggest
+from reports.selectors.decisions import suggest
+from reports.services.decisions.decide import decide
 from reports.services.intake import submit_report
 from tests.conftest import make_content, make_member
 from tests.reports.test_configuration import admin_form_data, change_page

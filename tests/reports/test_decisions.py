@@ -30,17 +30,12 @@ from reports.models import (
     Visibility,
 )
 from reports.models.choices import EnforcementKind, LiftCause, Restriction
-from reports.services.decisions import (
-    CaseUnavailable,
-    Suggestion,
-    can_undo,
-    case_version,
-    compose_statement,
-    decide,
-    suggest,
-    undo_decision,
-)
+from reports.selectors.decisions import Suggestion, case_version, suggest
+from reports.services.decisions.core import CaseUnavailable
+from reports.services.decisions.decide import decide
+from reports.services.decisions.undo import undo_decision
 from reports.services.triage import hide_pending_review
+from reports.texts.statements import compose_statement
 from tests.concurrency import run_at_once
 from tests.conftest import make_content, make_member, make_moderator, make_report
 
@@ -637,7 +632,7 @@ def test_undoing_within_the_window_restores_everything_and_tells_nobody(
         action=DecisionAction.SUSPEND,
         duration=WEEK,
     )
-    assert can_undo(decision, spam_moderator)
+    assert decision.can_be_undone_by(spam_moderator)
 
     case = undo_decision(decision_id=decision.pk, moderator=spam_moderator)
 
@@ -668,7 +663,7 @@ def test_undoing_within_the_window_restores_everything_and_tells_nobody(
     decision.refresh_from_db()
     assert decision.reversed_at is not None
     assert decision.reversed_by == spam_moderator
-    assert not can_undo(decision, spam_moderator)
+    assert not decision.can_be_undone_by(spam_moderator)
     undone = AuditEvent.objects.get(action="decision.undone")
     assert undone.before["member"]["status"] == MemberStatus.SUSPENDED
     assert undone.after["member"]["status"] == MemberStatus.ACTIVE
@@ -743,7 +738,7 @@ def test_only_the_deciding_moderator_can_undo(member_case, member, spam_team, sp
         duration=WEEK,
     )
     colleague = make_moderator(team=spam_team)
-    assert not can_undo(decision, colleague)
+    assert not decision.can_be_undone_by(colleague)
 
     with pytest.raises(PermissionDenied):
         undo_decision(decision_id=decision.pk, moderator=colleague)
@@ -767,7 +762,7 @@ def test_a_decision_cannot_be_undone_after_the_window(member_case, member, spam_
     later = decision.created_at + settings.DECISION_UNDO_WINDOW + timedelta(seconds=1)
 
     with time_machine.travel(later, tick=False):
-        assert not can_undo(decision, spam_moderator)
+        assert not decision.can_be_undone_by(spam_moderator)
         with pytest.raises(ValidationError):
             undo_decision(decision_id=decision.pk, moderator=spam_moderator)
 
@@ -792,7 +787,7 @@ def test_the_messages_are_not_due_while_the_decision_can_still_be_undone(
 
     with time_machine.travel(message.available_at, tick=False):
         due = OutboxMessage.objects.filter(pk=message.pk, available_at__lte=timezone.now()).exists()
-        undoable = can_undo(decision, spam_moderator)
+        undoable = decision.can_be_undone_by(spam_moderator)
 
     assert due
     assert not undoable

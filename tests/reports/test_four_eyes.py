@@ -30,15 +30,11 @@ from reports.models import (
     Visibility,
 )
 from reports.models.choices import EnforcementKind, EscalationCause
-from reports.services.decisions import (
-    CaseUnavailable,
-    can_undo,
-    case_version,
-    confirm_ban,
-    decide,
-    reject_ban,
-    undo_decision,
-)
+from reports.selectors.decisions import case_version
+from reports.services.decisions.core import CaseUnavailable
+from reports.services.decisions.decide import decide
+from reports.services.decisions.four_eyes import confirm_ban, reject_ban
+from reports.services.decisions.undo import undo_decision
 from reports.services.escalation import escalate_case
 from tests.concurrency import run_at_once
 from tests.conftest import make_content, make_member, make_moderator, make_report
@@ -372,15 +368,15 @@ def test_the_confirmer_undoes_a_confirmed_ban_within_the_window(
     proposal = propose(case, spam_moderator)
     with pytest.raises(ValidationError, match="never applied"):
         undo_decision(decision_id=proposal.pk, moderator=spam_moderator)
-    assert not can_undo(proposal, spam_moderator)
+    assert not proposal.can_be_undone_by(spam_moderator)
 
     # Long after the proposal, but within the window of the confirmation.
     later = timezone.now() + settings.DECISION_UNDO_WINDOW * 3
     with time_machine.travel(later, tick=False):
         decision = confirm_ban(decision_id=proposal.pk, moderator=senior)
     with time_machine.travel(later + timedelta(minutes=1), tick=False):
-        assert can_undo(decision, senior)
-        assert not can_undo(decision, spam_moderator)
+        assert decision.can_be_undone_by(senior)
+        assert not decision.can_be_undone_by(spam_moderator)
         with pytest.raises(PermissionDenied):
             undo_decision(decision_id=decision.pk, moderator=spam_moderator)
 

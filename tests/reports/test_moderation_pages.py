@@ -19,7 +19,8 @@ from reports.models import (
     ReportStatus,
     Tier,
 )
-from reports.services.decisions import case_version, decide
+from reports.selectors.decisions import case_version
+from reports.services.decisions.decide import decide
 from reports.services.intake import submit_report
 from tests.conftest import make_content, make_member, upload
 

@@ -27,7 +27,7 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import EscalationCause, NotificationEvent
-from reports.services.decisions import decide
+from reports.services.decisions.decide import decide
 from reports.texts import messages as texts
 from tests.conftest import make_member, make_report
 

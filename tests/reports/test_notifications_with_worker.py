@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reports.effects import outbox
 from reports.models import Channel, Notification, OutboxMessage, Report
-from reports.services.decisions import decide
+from reports.services.decisions.decide import decide
 from tests.conftest import make_content, make_member
 from tests.workers import wait_for
 

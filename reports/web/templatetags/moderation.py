@@ -58,14 +58,13 @@ def changes(event) -> list[str]:
 def undo_offer(context) -> dict:
     """The moderator's latest decision, while it can still be undone."""
     from reports.models import Decision
-    from reports.services.decisions import can_undo, undo_deadline
 
     request = context.get("request")
     decision_id = request.session.get("undo_decision") if request else None
     if not decision_id:
         return {}
     decision = Decision.objects.filter(pk=decision_id).first()
-    if decision is None or not can_undo(decision, request.user):
+    if decision is None or not decision.can_be_undone_by(request.user):
         request.session.pop("undo_decision", None)
         return {}
-    return {"decision": decision, "until": undo_deadline(decision)}
+    return {"decision": decision, "until": decision.undo_deadline}

@@ -35,6 +35,7 @@ from reports.permissions import (
     visible_cases,
     works_escalated,
 )
+from reports.selectors.decisions import case_version, counts_touched, suggest
 from reports.selectors.filters import CaseFilter
 from reports.selectors.queues import (
     case_file,
@@ -53,22 +54,13 @@ from reports.services.claims import (
     renew_lease,
     workable_tiers,
 )
-from reports.services.decisions import (
-    CaseUnavailable,
-    can_undo,
-    case_version,
-    confirm_ban,
-    counts_touched,
-    decide,
-    proposal_terms,
-    reject_ban,
-    statement_as_decided,
-    statement_previews,
-    suggest,
-    undo_decision,
-)
+from reports.services.decisions.core import CaseUnavailable
+from reports.services.decisions.decide import decide
+from reports.services.decisions.four_eyes import confirm_ban, reject_ban
+from reports.services.decisions.undo import undo_decision
 from reports.services.escalation import NEXT_TIER, escalate_case
 from reports.services.notes import add_note
+from reports.texts.statements import statement_as_decided, statement_previews
 from reports.web.forms.moderation import (
     DECISION_KEYS,
     BulkDecisionForm,
@@ -227,7 +219,11 @@ def _case_context(request: HttpRequest, case: Case, form: DecisionForm | None = 
         "holding": case.claimed_by_id == request.user.pk and case.status == "claimed",
         "held_by_other": held_by_other,
         "proposal": proposal if case.is_open else None,
-        "proposal_terms": proposal_terms(proposal) if proposal and case.is_open else None,
+        "proposal_companions": (
+            [c.pk for c in proposal.proposal_companions.all()]
+            if proposal and case.is_open
+            else None
+        ),
         "can_confirm": (
             case.is_open
             and proposal is not None
@@ -238,7 +234,7 @@ def _case_context(request: HttpRequest, case: Case, form: DecisionForm | None = 
         "reject_note": "",
         "reject_errors": [],
         "can_escalate": case.is_open and Tier(case.tier) in NEXT_TIER,
-        "undoable": [d for d in file.decisions if can_undo(d, request.user, now=now)],
+        "undoable": [d for d in file.decisions if d.can_be_undone_by(request.user, now=now)],
         "params": _queue_params(request),
         "decision_keys": DECISION_KEYS,
         "now": now,
