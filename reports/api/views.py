@@ -3,10 +3,9 @@
 import contextlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -16,10 +15,10 @@ from reports.api.pagination import NewestFirst
 from reports.api.parsers import BoundedJSONParser
 from reports.api.schema import CONTENT_EXAMPLES, REPORT_EXAMPLES, RESPONSE_HEADERS, errors
 from reports.api.serializers import ContentSerializer, ReportCreateSerializer, ReportSerializer
-from reports.models import Report, ReportSource
+from reports.models import Report
 from reports.ratelimit import RateLimited
 from reports.services.content import record_content
-from reports.services.intake import check_can_report, submit_report
+from reports.services.intake_senders import check_can_send, send_report, sends_for_members
 
 # The service names fields after the domain; the API after what the caller sent.
 _API_FIELD = {"subject": "member", "reporter": "reporter"}
@@ -29,11 +28,22 @@ class SubmitsForMembers(permissions.BasePermission):
     message = "Only the platform may send content snapshots."
 
     def has_permission(self, request, view) -> bool:
-        return request.user.has_perm("reports.submit_for_members")
+        return sends_for_members(request.user)
 
 
 def _service_errors(error: DjangoValidationError) -> ValidationError:
     return ValidationError({_API_FIELD.get(k, k): v for k, v in error.message_dict.items()})
+
+
+@contextlib.contextmanager
+def _service_refusals():
+    """Intake's refusals as the API answers them: 429 with Retry-After, or 400 per field."""
+    try:
+        yield
+    except RateLimited as limited:
+        raise ReportLimitReached(str(limited), wait=limited.retry_after) from None
+    except DjangoValidationError as error:
+        raise _service_errors(error) from None
 
 
 @extend_schema_view(
@@ -82,70 +92,27 @@ class ReportViewSet(
         parameters=RESPONSE_HEADERS,
     )
     def create(self, request, *args, **kwargs):
-        platform = request.user.has_perm("reports.submit_for_members")
-        if not platform:
-            # Before any upload is decoded: a refused member costs no image work.
-            try:
-                check_can_report(request.user)
-            except RateLimited as limited:
-                raise ReportLimitReached(str(limited), wait=limited.retry_after) from None
-            except DjangoValidationError as error:
-                raise _service_errors(error) from None
+        # Before any upload is decoded: a refused member costs no image work.
+        with _service_refusals():
+            check_can_send(request.user)
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        reporter = data.get("reporter")
-        if reporter is not None and not platform:
-            raise PermissionDenied("Only the platform may report on a member's behalf.")
-        source = data["source"]
-        if not platform and source != ReportSource.APP:
-            raise PermissionDenied("Only the platform may set the source of a report.")
-        if platform and reporter is None and source != ReportSource.AUTOMATIC:
-            # Otherwise every member's report would count as the platform's own.
-            raise ValidationError(
-                {"reporter": ["Name the reporting member, or send source automatic."]}
+        with _service_refusals():
+            report = send_report(
+                sender=request.user,
+                subject=data["member"],
+                category=data["category"],
+                reason=data["reason"],
+                content=data["content"],
+                snapshot=data.get("content_snapshot"),
+                snapshot_media=data.get("content_media"),
+                description=data["description"],
+                source=data["source"],
+                reporter=data.get("reporter"),
+                also_blocked=data["also_block"],
+                evidence=data["evidence"],
             )
-        if reporter is None and source != ReportSource.AUTOMATIC:
-            reporter = request.user
-        if reporter is not None and source == ReportSource.AUTOMATIC:
-            raise ValidationError({"source": ["Automatic reports have no reporter."]})
-        if data.get("content_snapshot") and not platform:
-            # Members would otherwise write the evidence against someone else themselves.
-            raise PermissionDenied("Only the platform may send content snapshots.")
-        subject = data["member"]
-        snapshot_content = None
-        snapshot = data.get("content_snapshot")
-        # The snapshot and the report are saved together; a report alone is atomic already.
-        together = transaction.atomic() if snapshot else contextlib.nullcontext()
-        try:
-            with together:
-                content = data.get("content")
-                if snapshot:
-                    content, created = record_content(
-                        actor=request.user,
-                        author=subject,
-                        media=data.get("content_media"),
-                        **snapshot,
-                    )
-                    snapshot_content = content if created else None
-                report = submit_report(
-                    reporter=reporter,
-                    subject=subject,
-                    category=data["category"],
-                    reason=data["reason"],
-                    content=content,
-                    description=data["description"],
-                    source=source,
-                    also_blocked=data["also_block"],
-                    evidence=data["evidence"],
-                )
-        except (RateLimited, DjangoValidationError) as error:
-            # The snapshot's row was rolled back with the report; its image must go too.
-            if snapshot_content is not None and snapshot_content.media:
-                snapshot_content.media.delete(save=False)
-            if isinstance(error, RateLimited):
-                raise ReportLimitReached(str(error), wait=error.retry_after) from None
-            raise _service_errors(error) from None
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -171,10 +138,8 @@ class ContentViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def create(self, request, *args, **kwargs):
         serializer = ContentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with _service_refusals():
             content, created = record_content(actor=request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise _service_errors(error) from None
         return Response(
             ContentSerializer(content).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
