@@ -2,15 +2,15 @@
 
 Idempotent: everything is keyed on demo usernames and platform ids, and reports that were
 already submitted are recognised by reporter, subject, content and category, so a second run
-changes nothing. Reports go through the real intake service, like a member's would.
+changes nothing. Content is recorded as the platform would push it, and reports go through
+the real intake service, like a member's would.
 """
 
 import io
 import random
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Team, TeamMembership, User
+from reports.evidence import CleanImage, clean_image
 from reports.models import (
     Case,
     Category,
@@ -28,6 +29,7 @@ from reports.models import (
     ReportSource,
     Tier,
 )
+from reports.services.content import record_content
 from reports.services.intake import submit_report
 
 DEMO_PASSWORD = "hellomod-demo"  # noqa: S105 - printed for the local demo on purpose
@@ -209,6 +211,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             teams = self._teams()
             logins = self._logins(teams)
+            self.platform = self._platform()
             members = self._members(rng)
         created = self._reports(rng, members)
         self.stdout.write(
@@ -275,6 +278,16 @@ class Command(BaseCommand):
             shown.append((username, role or "Member (reports others, reads outcomes)"))
         return shown
 
+    @staticmethod
+    def _platform() -> User:
+        """The platform's service account (as `platform_token` makes it): it sends snapshots."""
+        account, created = User.objects.get_or_create(
+            username="platform", defaults={"display_name": "Community platform", "password": "!"}
+        )
+        if created:
+            account.user_permissions.add(Permission.objects.get(codename="submit_for_members"))
+        return account
+
     def _members(self, rng: random.Random) -> list[User]:
         existing = {u.username: u for u in User.objects.filter(username__startswith="demo-member-")}
         members = []
@@ -309,27 +322,25 @@ class Command(BaseCommand):
     def _content(self, author: User, slug: str, index: int, rng: random.Random) -> Content:
         kind = rng.choice(KIND_FOR_CATEGORY.get(slug, DEFAULT_KINDS))
         external_id = f"demo-{author.public_id}-{index}"
-        existing = Content.objects.filter(kind=kind, external_id=external_id).first()
-        if existing:
-            return existing
         language = author.native_language
         text = {
             ContentKind.USERNAME: f"{author.display_name}_{LINE_FOR_CATEGORY[slug]}{index}",
             ContentKind.PROFILE_PHOTO: "",
         }.get(kind, LINES[language][LINE_FOR_CATEGORY[slug]])
-        content = Content(
+        created_at = timezone.now() - timedelta(hours=rng.randint(1, 24 * 20))
+        spoken = (ContentKind.VOICE_MESSAGE, ContentKind.VOICE_ROOM, ContentKind.LIVE_STREAM)
+        # The platform's snapshot, as it would push it; a second run gets the first one back.
+        content, _created = record_content(
+            actor=self.platform,
             kind=kind,
             external_id=external_id,
             author=author,
             text=text,
             language=language,
-            created_at=timezone.now() - timedelta(hours=rng.randint(1, 24 * 20)),
+            created_at=created_at,
+            media=_avatar(rng) if kind == ContentKind.PROFILE_PHOTO else None,
+            media_reference=f"platform://media/{external_id}" if kind in spoken else "",
         )
-        if kind in (ContentKind.VOICE_MESSAGE, ContentKind.VOICE_ROOM, ContentKind.LIVE_STREAM):
-            content.media_reference = f"platform://media/{external_id}"
-        if kind == ContentKind.PROFILE_PHOTO:
-            content.media.save(f"{external_id}.png", _avatar_png(rng), save=False)
-        content.save()
         return content
 
     def _reports(self, rng: random.Random, members: list[User]) -> int:
@@ -417,9 +428,10 @@ class Command(BaseCommand):
         )
 
 
-def _avatar_png(rng: random.Random) -> ContentFile:
+def _avatar(rng: random.Random) -> CleanImage:
     colour = tuple(rng.randint(40, 220) for _ in range(3))
     image = Image.new("RGB", (96, 96), colour)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue())
+    buffer.seek(0)
+    return clean_image(buffer)
