@@ -152,7 +152,7 @@ def test_keyset_pages_walk_the_whole_queue_once_in_order(client, spam, senior, m
 
     real_page = selectors.queue_page
     monkeypatch.setattr(
-        "reports.web.views.moderator.queue_page",
+        "reports.web.views.queues.queue_page",
         lambda qs, cursor="": real_page(qs, cursor=cursor, size=3),
     )
     client.force_login(senior)

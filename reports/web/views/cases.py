@@ -1,0 +1,228 @@
+"""The case page and what a moderator does on it short of deciding: take, release, keep the
+lease, escalate, add a note; the member's page and the reported content's image."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from reports.models import Case, Tier
+from reports.permissions import (
+    get_case_for_moderator,
+    get_content_for_moderator,
+    get_member_for_moderator,
+)
+from reports.selectors.decisions import case_version, suggest
+from reports.selectors.case_file import case_file, case_for_page, member_history
+from reports.services.claims import claim_case, release_case, renew_lease
+from reports.services.escalation import NEXT_TIER, escalate_case
+from reports.services.notes import add_note
+from reports.texts.statements import statement_as_decided, statement_previews
+from reports.web.forms.moderation import (
+    DECISION_KEYS,
+    DecisionForm,
+    EscalateForm,
+    NoteForm,
+    StatementPreviewForm,
+)
+from reports.web.views.files import protected_image
+from reports.web.views.moderation import (
+    case_url,
+    moderator_required,
+    moved_beyond_reach,
+    queue_params,
+    queue_url,
+    wants_json,
+)
+
+
+def case_context(request: HttpRequest, case: Case, form: DecisionForm | None = None) -> dict:
+    file = case_file(case, request.user)
+    suggestion = suggest(case, ladder=file.policy.ladder_steps)
+    version = case_version(case)
+    if form is None:
+        initial = {"version": version, "reason": case.reason_id}
+        if suggestion is not None:
+            initial["action"] = suggestion.action
+            initial["days"] = suggestion.duration.days if suggestion.duration else None
+        form = DecisionForm(initial=initial, case=case, other_cases=file.history.open_cases)
+    now = timezone.now()
+    held_by_other = case.is_held_by_someone_else(request.user.pk, now=now)
+    # A ban waiting for a second moderator: the case page offers to confirm or reject it.
+    proposal = next(
+        (d for d in file.decisions if d.awaiting_confirmation and not d.is_reversed), None
+    )
+    return {
+        "case": case,
+        "file": file,
+        "form": form,
+        "suggestion": suggestion,
+        "version": version,
+        "escalate_form": EscalateForm(),
+        "note_form": NoteForm(),
+        "holding": case.claimed_by_id == request.user.pk and case.status == "claimed",
+        "held_by_other": held_by_other,
+        "proposal": proposal if case.is_open else None,
+        "proposal_companions": (
+            [c.pk for c in proposal.proposal_companions.all()]
+            if proposal and case.is_open
+            else None
+        ),
+        "can_confirm": (
+            case.is_open
+            and proposal is not None
+            and proposal.moderator_id != request.user.pk
+            # The proposer holding the case does not stop a colleague; a third moderator does.
+            and not (held_by_other and case.claimed_by_id != proposal.moderator_id)
+        ),
+        "reject_note": "",
+        "reject_errors": [],
+        "can_escalate": case.is_open and Tier(case.tier) in NEXT_TIER,
+        "undoable": [d for d in file.decisions if d.can_be_undone_by(request.user, now=now)],
+        "params": queue_params(request),
+        "decision_keys": DECISION_KEYS,
+        "now": now,
+        "blur": request.user.blur_media,
+        "previews": statement_previews(case, file.statement_templates),
+        "day_words": _day_words(case.subject.preferred_language),
+    }
+
+
+def _day_words(language: str) -> tuple[str, str]:
+    """How the member's language says "1 day" and "N days", for the live statement preview."""
+    with translation.override(language or "en"):
+        return tuple(ngettext("%(n)d day", "%(n)d days", n).replace("%(n)d", "{n}") for n in (1, 2))
+
+
+@moderator_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    return render(request, "moderation/case.html", case_context(request, case))
+
+
+@moderator_required
+@require_GET
+def statement_preview(request: HttpRequest, case_id: int) -> JsonResponse:
+    """The statement a decision with this action and duration would send now, as the member
+    would read it (dates in their language's format), with {facts} left for the page to fill
+    as the moderator types."""
+    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    form = StatementPreviewForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    statement = statement_as_decided(
+        case,
+        action=form.cleaned_data["action"],
+        duration=form.duration,
+        facts="{facts}",
+        now=timezone.now(),
+    )
+    return JsonResponse({"statement": statement})
+
+
+@moderator_required
+@require_POST
+def take(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_moderator(request.user, case_id)
+    case = claim_case(case_id=case.pk, moderator=request.user)
+    if case.claimed_by_id != request.user.pk:
+        messages.error(request, _("Another moderator is working on this case."))
+    return redirect(case_url(case, queue_params(request)))
+
+
+@moderator_required
+@require_POST
+def release(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_moderator(request.user, case_id)
+    released = release_case(case_id=case.pk, moderator=request.user)
+    if wants_json(request):
+        return JsonResponse({"released": released})
+    if released:
+        messages.info(request, _("Case #%(case)s is back in the queue.") % {"case": case.pk})
+    return redirect(queue_url(case.category, queue_params(request)))
+
+
+@moderator_required
+@require_POST
+def lease(request: HttpRequest, case_id: int) -> HttpResponse:
+    try:
+        case = get_case_for_moderator(request.user, case_id)
+    except Http404:
+        if moved_beyond_reach(request.user, case_id) is None:
+            raise
+        return JsonResponse(
+            {"error": _("This case went to a higher tier; it is no longer yours.")}, status=409
+        )
+    renewed = renew_lease(case_id=case.pk, moderator=request.user)
+    if renewed is None:
+        return JsonResponse(
+            {"error": _("You no longer hold this case; it went back to the queue.")}, status=409
+        )
+    return JsonResponse({"lease_expires_at": renewed.lease_expires_at.isoformat()})
+
+
+@moderator_required
+@require_POST
+def escalate(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    form = EscalateForm(request.POST)
+    params = queue_params(request)
+    if form.is_valid():
+        try:
+            escalate_case(case_id=case.pk, moderator=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(case_url(case, params))
+        messages.success(
+            request, _("Case #%(case)s went to the next tier with your note.") % {"case": case.pk}
+        )
+        return redirect(queue_url(case.category, params))
+    context = case_context(request, case)
+    context["escalate_form"] = form
+    return render(request, "moderation/case.html", context, status=400)
+
+
+@moderator_required
+@require_POST
+def note(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            add_note(case=case, author=request.user, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+        else:
+            return redirect(case_url(case, queue_params(request)) + "#notes")
+    context = case_context(request, case)
+    context["note_form"] = form
+    return render(request, "moderation/case.html", context, status=400)
+
+
+@moderator_required
+@require_GET
+def member(request: HttpRequest, public_id: str) -> HttpResponse:
+    person = get_member_for_moderator(request.user, public_id)
+    return render(
+        request,
+        "moderation/member.html",
+        {
+            "person": person,
+            "history": member_history(person, request.user),
+            "blur": request.user.blur_media,
+        },
+    )
+
+
+@moderator_required
+@require_GET
+def content_media(request: HttpRequest, content_id: int) -> HttpResponse:
+    content = get_content_for_moderator(request.user, content_id)
+    if not content.media:
+        raise Http404("No image.")
+    return protected_image(content.media, name=f"content-{content.pk}")
