@@ -6,13 +6,11 @@ a task delivered twice sends once. The idempotency key names the event and the r
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import lazy
@@ -22,7 +20,6 @@ from accounts.models import Team, TeamMembership, User
 from reports.effects.outbox import batched, enqueue, handles
 from reports.models import (
     Case,
-    Category,
     Channel,
     Decision,
     DecisionAction,
@@ -33,8 +30,9 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import NotificationEvent
-from reports.selectors.queues import _open_counts, describe_length
+from reports.selectors.queues import CategoryHealth, queue_health
 from reports.texts import messages as texts
+from reports.texts.durations import describe_duration, local_time
 
 
 def notify(
@@ -133,34 +131,29 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-@handles("notify_report_received")
-def report_received(*, report_id: int) -> None:
-    report = Report.objects.select_related("reporter", "category").get(pk=report_id)
-    reporter = report.reporter
-    language = texts.supported_language(reporter.preferred_language)
+def _tell_reporter(report: Report, text: str, *, event: str, templates: dict | None = None) -> None:
+    """Tell the reporter, in their language, what became of their report."""
+    language = texts.supported_language(report.reporter.preferred_language)
     subject, body = texts.render(
-        NotificationEvent.REPORT_RECEIVED,
+        text,
         language=language,
         values={
             "reference": report.reference,
             "category": report.category.translated("name", language),
         },
+        templates=templates,
     )
-    notify(
-        recipient=reporter,
-        event="report_received",
-        key=str(report.pk),
-        subject=subject,
-        body=body,
-    )
+    notify(recipient=report.reporter, event=event, key=str(report.pk), subject=subject, body=body)
 
 
-def tier_team_members(case: Case, tier: int, *, on_call_only: bool = False) -> list[User]:
+@handles("notify_report_received")
+def report_received(*, report_id: int) -> None:
+    report = Report.objects.select_related("reporter", "category").get(pk=report_id)
+    _tell_reporter(report, NotificationEvent.REPORT_RECEIVED, event="report_received")
+
+
+def category_tier_members(category_id: int, tier: int, *, on_call_only: bool = False) -> list[User]:
     """The people who work this category at this tier (only those on call, if asked)."""
-    return category_tier_members(case.category_id, tier, on_call_only=on_call_only)
-
-
-def category_tier_members(category_id: int, tier: int, *, on_call_only: bool = False):
     team_id = (
         EscalationTier.objects.filter(category_id=category_id, tier=tier)
         .values_list("team_id", flat=True)
@@ -174,48 +167,45 @@ def category_tier_members(category_id: int, tier: int, *, on_call_only: bool = F
     return [m.user for m in memberships.select_related("user")]
 
 
-def _in_each_language(event: str, values: dict[str, object]):
-    """render() for people who read different languages, once per language."""
+def _tell_each(
+    people: list[User],
+    *,
+    event: str,
+    key: str,
+    values: dict[str, object],
+    case: Case | None = None,
+) -> int:
+    """Tell each person the event's message in their language, rendered once per language."""
     written: dict[str, tuple[str, str]] = {}
     templates = texts.load_templates(event)
-
-    def text_for(person: User) -> tuple[str, str]:
+    for person in people:
         language = texts.supported_language(person.preferred_language)
         if language not in written:
             written[language] = texts.render(
                 event, language=language, values=values, templates=templates
             )
-        return written[language]
-
-    return text_for
+        subject, body = written[language]
+        notify(recipient=person, event=event, key=key, subject=subject, body=body, case=case)
+    return len(people)
 
 
 @batched()
 def alert_tier(case: Case, *, tier: int, event: str, why: str) -> int:
     """Tell the people of a tier that a case is waiting for them; returns how many were told."""
-    people = tier_team_members(case, tier, on_call_only=tier == Tier.EMERGENCY)
-    text_for = _in_each_language(
-        event,
-        {
+    return _tell_each(
+        category_tier_members(case.category_id, tier, on_call_only=tier == Tier.EMERGENCY),
+        event=event,
+        key=f"{case.pk}:{tier}",
+        values={
             "case": case.pk,
             "category": case.category.name,
             # Labels are lazy: each person reads them in their language.
             "tier": Tier(tier).label,
             "why": why,
-            "due": f"{timezone.localtime(case.due_at):%Y-%m-%d %H:%M %Z}",
+            "due": local_time(case.due_at),
         },
+        case=case,
     )
-    for person in people:
-        subject, body = text_for(person)
-        notify(
-            recipient=person,
-            event=event,
-            key=f"{case.pk}:{tier}",
-            subject=subject,
-            body=body,
-            case=case,
-        )
-    return len(people)
 
 
 def _more_cases(numbers: str, more: int) -> str:
@@ -230,11 +220,12 @@ def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str)
     team's inbox, so each person hears once per category and sweep.
     """
     category = cases[0].category
-    people = category_tier_members(category.pk, tier)
     numbers = ", ".join(str(case.pk) for case in cases[:20])
-    text_for = _in_each_language(
-        event,
-        {
+    return _tell_each(
+        category_tier_members(category.pk, tier),
+        event=event,
+        key=f"{key}:{category.pk}:{tier}",
+        values={
             "count": len(cases),
             "category": category.name,
             "tier": Tier(tier).label,
@@ -243,16 +234,6 @@ def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str)
             ),
         },
     )
-    for person in people:
-        subject, body = text_for(person)
-        notify(
-            recipient=person,
-            event=event,
-            key=f"{key}:{category.pk}:{tier}",
-            subject=subject,
-            body=body,
-        )
-    return len(people)
 
 
 @handles("notify_decision")
@@ -277,23 +258,7 @@ def decision_taken(*, decision_id: int) -> None:
     cases = [decision.case_id, *decision.companions.values_list("case_id", flat=True)]
     reports = Report.objects.filter(case_id__in=cases).exclude(reporter=None)
     for report in reports.select_related("reporter", "category"):
-        language = texts.supported_language(report.reporter.preferred_language)
-        subject, body = texts.render(
-            outcome,
-            language=language,
-            values={
-                "reference": report.reference,
-                "category": report.category.translated("name", language),
-            },
-            templates=templates,
-        )
-        notify(
-            recipient=report.reporter,
-            event="report_outcome",
-            key=str(report.pk),
-            subject=subject,
-            body=body,
-        )
+        _tell_reporter(report, outcome, event="report_outcome", templates=templates)
     if upheld:
         member = decision.case.subject
         language = texts.supported_language(member.preferred_language)
@@ -316,104 +281,7 @@ def decision_taken(*, decision_id: int) -> None:
         )
 
 
-# --- The in-app inbox ---------------------------------------------------------------------------
-
-INBOX_PAGE_SIZE = 25
-
-
-def inbox_messages(reader: User):
-    """The reader's in-app messages, newest first (served by the `notification_inbox` index)."""
-    return Notification.objects.filter(recipient=reader, channel=Channel.IN_APP).order_by(
-        "-created_at", "-pk"
-    )
-
-
-def encode_inbox_cursor(notification: Notification) -> str:
-    return f"{int(notification.created_at.timestamp() * 1_000_000)}.{notification.pk}"
-
-
-def decode_inbox_cursor(value: str) -> tuple[datetime, int] | None:
-    try:
-        micros, pk = (int(part) for part in value.split("."))
-        return datetime.fromtimestamp(micros / 1_000_000, tz=UTC), pk
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-@dataclass
-class InboxPage:
-    messages: list[Notification]
-    next_cursor: str | None
-    first: bool
-
-
-def inbox_page(reader: User, *, cursor: str = "", size: int = INBOX_PAGE_SIZE) -> InboxPage:
-    """One page of the inbox by keyset: an old page costs what the first costs, and no COUNT."""
-    messages = inbox_messages(reader)
-    position = decode_inbox_cursor(cursor) if cursor else None
-    if position is not None:
-        created_at, pk = position
-        messages = messages.filter(
-            Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)
-        )
-    rows = list(messages.defer("idempotency_key", "last_error")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return InboxPage(
-        messages=rows,
-        next_cursor=encode_inbox_cursor(rows[-1]) if more else None,
-        first=position is None,
-    )
-
-
-def mark_read(*, reader: User, notification: Notification) -> bool:
-    """Mark one of the reader's messages read; a no-op when it already is (safe to repeat).
-
-    Reading is the reader's own state, not a moderation change, so it leaves no audit event.
-    """
-    if notification.read_at is not None:
-        return False
-    now = timezone.now()
-    changed = Notification.objects.filter(
-        pk=notification.pk, recipient=reader, channel=Channel.IN_APP, read_at__isnull=True
-    ).update(read_at=now)
-    if changed:
-        notification.read_at = now
-    return bool(changed)
-
-
-def mark_all_read(*, reader: User) -> int:
-    """Mark every unread in-app message of the reader read; returns how many were unread."""
-    return Notification.objects.filter(
-        recipient=reader, channel=Channel.IN_APP, read_at__isnull=True
-    ).update(read_at=timezone.now())
-
-
 # --- The daily digest of queue health -----------------------------------------------------------
-
-
-@dataclass
-class CategoryHealth:
-    category: Category
-    open: int = 0
-    overdue: int = 0
-    oldest: datetime | None = None
-
-
-def queue_health(category_ids: list[int]) -> dict[int, CategoryHealth]:
-    """Open cases, overdue cases and the oldest open case per category, every tier and language.
-
-    One grouped query (the moderators' home page's, see `selectors._open_counts`).
-    """
-    categories = Category.objects.in_bulk(category_ids)
-    health = {pk: CategoryHealth(category) for pk, category in categories.items()}
-    for row in _open_counts(list(categories)) if categories else []:
-        item = health[row["category_id"]]
-        item.open += row["open"]
-        item.overdue += row["overdue"]
-        if item.oldest is None or row["oldest"] < item.oldest:
-            item.oldest = row["oldest"]
-    return health
 
 
 def _digest_text(team: Team, health: list[CategoryHealth], now: datetime) -> tuple[str, str]:
@@ -436,7 +304,7 @@ def _digest_text(team: Team, health: list[CategoryHealth], now: datetime) -> tup
                 "category": name,
                 "open": item.open,
                 "overdue": item.overdue,
-                "age": describe_length(now - item.oldest),
+                "age": describe_duration(now - item.oldest),
             }
         )
     return subject, "\n".join(lines)

@@ -1,7 +1,12 @@
-"""Spans of time as moderators read them: "in 3 h 20", "40 min late", "3 days"."""
+"""Time as people read it: "in 3 h 20", "40 min late", "1 day 12 hours", "2030-03-01 14:05 CET".
+
+Two ways of saying a length: `span` is the queue's short form, read at a glance in a table;
+`describe_duration` spells the words out, for a statement of reasons or a policy.
+"""
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -25,12 +30,27 @@ def due_in(due_at: datetime | None, now: datetime) -> str:
     return _("%(span)s late") % {"span": span(now - due_at)}
 
 
-def describe_duration(duration: timedelta | None) -> str:
-    """A decision's length as the member reads it in a statement: "30 days", "12 hours"."""
+def describe_duration(duration: timedelta | None, *, empty: str = "") -> str:
+    """ "30 days", "4 hours", "1 day 12 hours", "30 minutes"; `empty` when there is none.
+
+    A decision's length in its statement of reasons (always whole days), a policy's on the
+    case page, a case's wait in the digest.
+    """
     if duration is None:
-        return ""
-    if duration % timedelta(days=1) == timedelta(0):
-        days = duration.days
-        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-    hours = max(1, round(duration.total_seconds() / 3600))
-    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        return empty
+    minutes = int(duration.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+    if hours:
+        parts.append(ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours})
+    if minutes or not parts:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
+    return " ".join(parts)
+
+
+def local_time(moment: datetime) -> str:
+    """ "2030-03-01 14:05 CET": a moment in the site's time zone, for moderators' alerts."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"

@@ -3,6 +3,8 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from reports.selectors.inbox import count_unread
+
 # A badge says "99+" past this; counting stops there, so a moderator with years of unread
 # alerts costs the header no more than anyone else.
 UNREAD_SHOWN = 99
@@ -14,15 +16,7 @@ def inbox(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
 
-    def count() -> int:
-        from reports.models import Channel, Notification
-
-        unread = Notification.objects.filter(
-            recipient=user, channel=Channel.IN_APP, read_at__isnull=True
-        )
-        return unread[: UNREAD_SHOWN + 1].count()
-
-    unread_count = SimpleLazyObject(count)
+    unread_count = SimpleLazyObject(lambda: count_unread(user, up_to=UNREAD_SHOWN + 1))
 
     def label() -> str:
         return f"{UNREAD_SHOWN}+" if unread_count > UNREAD_SHOWN else str(unread_count)

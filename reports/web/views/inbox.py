@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.effects import notifications
 from reports.models import Channel, Notification
+from reports.selectors.inbox import inbox_page
+from reports.services import inbox as inbox_service
 
 
 def get_notification_for_reader(user, notification_id: int) -> Notification:
@@ -24,7 +25,7 @@ def get_notification_for_reader(user, notification_id: int) -> Notification:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = notifications.inbox_page(request.user, cursor=request.GET.get("after", ""))
+    page = inbox_page(request.user, cursor=request.GET.get("after", ""))
     return render(request, "notifications/inbox.html", {"page": page})
 
 
@@ -32,7 +33,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def message(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = get_notification_for_reader(request.user, notification_id)
-    was_unread = notifications.mark_read(reader=request.user, notification=notification)
+    was_unread = inbox_service.mark_read(reader=request.user, notification=notification)
     return render(
         request,
         "notifications/message.html",
@@ -43,5 +44,5 @@ def message(request: HttpRequest, notification_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    notifications.mark_all_read(reader=request.user)
+    inbox_service.mark_all_read(reader=request.user)
     return redirect("reports:inbox")

@@ -1,0 +1,248 @@
+"""Reads for the case page and the member page: the case file, the member's history, the policy.
+
+Every function here runs a fixed number of queries, whatever the size of the member's history
+or of the category's policy; the page tests pin those numbers.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from reports.models import (
+    AuditEvent,
+    Case,
+    Category,
+    Decision,
+    Enforcement,
+    EscalationTier,
+    Evidence,
+    LadderStep,
+    Note,
+    Policy,
+    Reason,
+    Report,
+    StatementTemplate,
+    Strike,
+)
+from reports.models.choices import OPEN_CASE_STATUSES, DecisionAction, Severity
+from reports.permissions import visible_cases
+from reports.texts.durations import describe_duration
+
+HISTORY_SIZE = 20
+AUDIT_SIZE = 100
+
+
+def case_for_page(case_id: int) -> QuerySet[Case]:
+    """The case with what its page and the decision forms read of it, in one query."""
+    return Case.objects.select_related(
+        "category", "category__policy", "subject", "content", "reason", "claimed_by"
+    ).filter(pk=case_id)
+
+
+@dataclass
+class MemberHistory:
+    member: User
+    decisions: list[Decision]
+    strikes: list[Strike]
+    enforcements: list[Enforcement]
+    open_cases: list[Case]
+    earlier_cases: list[Case]
+    visible_case_ids: set[int]
+
+
+def member_history(member: User, viewer: User, *, exclude: Case | None = None) -> MemberHistory:
+    now = timezone.now()
+    cases = Case.objects.filter(subject=member).select_related("category", "content", "reason")
+    if exclude is not None:
+        cases = cases.exclude(pk=exclude.pk)
+    open_cases = list(
+        visible_cases(viewer)
+        .filter(subject=member, status__in=OPEN_CASE_STATUSES)
+        .exclude(pk=exclude.pk if exclude else None)
+        .select_related("category", "content", "claimed_by")
+        .order_by("due_at")[:HISTORY_SIZE]
+    )
+    earlier = list(
+        cases.exclude(status__in=OPEN_CASE_STATUSES).order_by("-opened_at")[:HISTORY_SIZE]
+    )
+    visible = set(
+        visible_cases(viewer).filter(pk__in=[c.pk for c in earlier]).values_list("pk", flat=True)
+    ) | {c.pk for c in open_cases}
+    return MemberHistory(
+        member=member,
+        decisions=list(
+            Decision.objects.filter(case__subject=member, primary__isnull=True)
+            .select_related("case__category", "moderator", "confirmed_by", "reason")
+            .order_by("-created_at")[:HISTORY_SIZE]
+        ),
+        strikes=list(
+            Strike.objects.filter(member=member, revoked_at__isnull=True, expires_at__gt=now)
+            .select_related("category")
+            .order_by("-created_at")
+        ),
+        enforcements=list(
+            Enforcement.objects.filter(member=member, lifted_at__isnull=True).order_by("-starts_at")
+        ),
+        open_cases=open_cases,
+        earlier_cases=earlier,
+        visible_case_ids=visible,
+    )
+
+
+@dataclass(frozen=True)
+class TierLine:
+    tier: str
+    team: str
+    sla: str
+
+
+@dataclass(frozen=True)
+class LadderLine:
+    offence: int
+    action: str
+    duration: str
+
+
+@dataclass(frozen=True)
+class ReasonLine:
+    name: str
+    severity: str
+    sla: str
+    own_severity: bool
+    own_sla: bool
+    critical: bool
+    active: bool
+
+
+@dataclass
+class PolicyPanel:
+    """A category's policy as moderators read it on the case page (admins change it elsewhere)."""
+
+    category: Category
+    policy: Policy | None
+    tiers: list[TierLine]
+    ladder: list[LadderLine]
+    reasons: list[ReasonLine]
+    ladder_steps: list[LadderStep]
+
+    @property
+    def sla(self) -> str:
+        return describe_duration(self.category.sla, empty="—")
+
+    @property
+    def four_eyes_for_bans(self) -> bool:
+        return bool(self.policy and self.policy.four_eyes_for_bans)
+
+    @property
+    def escalation_window(self) -> str:
+        return describe_duration(self.policy.escalation_window, empty="—") if self.policy else "—"
+
+    @property
+    def auto_hide_window(self) -> str:
+        return describe_duration(self.policy.auto_hide_window, empty="—") if self.policy else "—"
+
+    @property
+    def strike_lifetime(self) -> str:
+        return describe_duration(self.policy.strike_lifetime, empty="—") if self.policy else "—"
+
+
+def policy_panel(category: Category) -> PolicyPanel:
+    """The category's policy, tiers, ladder and reasons: three queries, whatever their size.
+
+    The policy itself comes with the category when the case was loaded with `case_for_page`.
+    """
+    try:
+        policy = category.policy
+    except ObjectDoesNotExist:
+        policy = None
+    tiers = [
+        TierLine(
+            tier=row.get_tier_display(),
+            team=row.team.name if row.team else "",
+            sla=describe_duration(row.sla, empty="—"),
+        )
+        for row in EscalationTier.objects.filter(category=category)
+        .select_related("team")
+        .order_by("tier")
+    ]
+    steps = list(LadderStep.objects.filter(category=category).order_by("offence"))
+    ladder = [
+        LadderLine(
+            offence=step.offence,
+            action=DecisionAction(step.action).label,
+            duration=describe_duration(step.duration) if step.duration else "",
+        )
+        for step in steps
+    ]
+    reasons = [
+        ReasonLine(
+            name=reason.name,
+            severity=Severity(
+                reason.severity if reason.severity is not None else category.severity
+            ).label,
+            sla=describe_duration(reason.sla or category.sla, empty="—"),
+            own_severity=reason.severity is not None,
+            own_sla=reason.sla is not None,
+            critical=reason.is_critical,
+            active=reason.is_active,
+        )
+        for reason in Reason.objects.filter(category=category).order_by("position", "name")
+    ]
+    return PolicyPanel(
+        category=category,
+        policy=policy,
+        tiers=tiers,
+        ladder=ladder,
+        reasons=reasons,
+        ladder_steps=steps,
+    )
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    reports: list[Report]
+    notes: list[Note]
+    events: list[AuditEvent]
+    decisions: list[Decision]
+    history: MemberHistory
+    statement_templates: dict[str, str]
+    policy: PolicyPanel
+
+
+def case_file(case: Case, viewer: User) -> CaseFile:
+    """Everything a moderator needs to decide a case, in a fixed number of queries."""
+    reports = list(
+        case.reports.select_related("reporter", "reason")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(purged_at__isnull=True).order_by("pk"),
+            )
+        )
+        .order_by("created_at")
+    )
+    language = case.subject.preferred_language or "en"
+    templates: dict[str, str] = {}
+    for template in StatementTemplate.objects.filter(
+        category_id=case.category_id, language__in={language, "en"}
+    ):
+        if template.language == language or template.action not in templates:
+            templates[template.action] = template.body
+    return CaseFile(
+        case=case,
+        reports=reports,
+        notes=list(case.notes.select_related("author")),
+        events=list(case.audit_events.select_related("actor").order_by("-id")[:AUDIT_SIZE]),
+        decisions=list(
+            case.decisions.select_related(
+                "moderator", "confirmed_by", "reversed_by", "reason"
+            ).order_by("-created_at")
+        ),
+        history=member_history(case.subject, viewer, exclude=case),
+        statement_templates=templates,
+        policy=policy_panel(case.category),
+    )
