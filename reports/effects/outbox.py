@@ -25,7 +25,7 @@ from reports.models import DeliveryStatus, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-# topic → handler(**payload); filled by the modules that own each topic (see HANDLED_BY).
+# topic → handler(**payload); filled by `@handles` in the modules that own each topic.
 _handlers: dict[str, Callable[..., Any]] = {}
 
 

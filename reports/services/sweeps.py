@@ -6,6 +6,7 @@ Every change is audited with the job as its actor.
 """
 
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -193,9 +194,7 @@ def purge_old_evidence(*, now: datetime | None = None, batch_size: int = 500) ->
             names = [evidence.image.name, evidence.thumbnail.name]
             Evidence.objects.filter(pk=evidence.pk).update(purged_at=now, image="", thumbnail="")
             # Files go once the rows say so; a failed commit leaves both in place.
-            transaction.on_commit(
-                lambda names=names: [default_storage.delete(n) for n in names if n]
-            )
+            transaction.on_commit(partial(_delete_files, names))
         record_events(
             [
                 audit_event(
