@@ -16,7 +16,8 @@ SLA_RANGE = (timedelta(minutes=5), timedelta(days=30))
 WINDOW_RANGE = (timedelta(minutes=5), timedelta(days=30))
 STRIKE_LIFETIME_RANGE = (timedelta(days=1), timedelta(days=5 * 365))
 THRESHOLD_RANGE = (2, 1000)
-ACTION_ORDER = ["no_violation", "warn", "remove_content", "restrict", "suspend", "ban"]
+# Decisions from the mildest to the harshest: the order DecisionAction declares them in.
+ACTION_ORDER = tuple(DecisionAction.values)
 
 
 def _days(value: timedelta) -> str:

@@ -48,27 +48,30 @@
   const templates = templatesNode ? JSON.parse(templatesNode.textContent) : {};
   const statement = $("#statement");
 
-  function chosenAction() {
-    const checked = decideForm && $("input[name=action]:checked", decideForm);
-    return checked ? checked.value : "";
+  // Each decision's radio carries its number key and, for a decision that lasts, data-timed:
+  // the order and the timed decisions are the server's (reports/web/forms/moderation.py).
+  function decisionRadios() {
+    return decideForm ? $$("input[name=action]", decideForm) : [];
   }
   function updatePreview() {
     if (!decideForm || !statement) return;
-    const action = chosenAction();
+    const choice = decisionRadios().find((radio) => radio.checked);
+    const action = choice ? choice.value : "";
+    const timed = Boolean(choice && "timed" in choice.dataset);
     const days = parseInt(($("input[name=days]", decideForm) || {}).value, 10);
-    const timed = action === "restrict" || action === "suspend";
     const daysRow = $(".field.days", decideForm);
     if (daysRow) daysRow.hidden = !timed;
     let text = templates[action] || "";
     const words = statement.dataset;
     if (timed && days > 0) {
-      const until = new Date(Date.now() + days * 86400000);
       const pattern = days === 1 ? words.dayOne : words.dayMany;
+      // The end date is written in the member's format by the server alone: until it
+      // answers, the preview holds a gap there rather than a date the member never reads.
       text = text
         .split("{duration}").join((pattern || "{n} days").replace("{n}", days))
-        .split("{ends_at}").join(until.toISOString().slice(0, 16).replace("T", " ") + " UTC");
+        .split("{ends_at}").join("…");
     }
-    const facts = ($("textarea[name=facts]", decideForm) || {}).value || "";
+    const facts = currentFacts();
     text = text.split("{facts}").join(facts.trim());
     statement.textContent = text.trim();
     serverPreview(action, timed && days > 0 ? days : "", facts);
@@ -82,44 +85,51 @@
   let wantedKey = "";
   function showServerStatement(key, facts) {
     const text = serverStatements.get(key);
-    if (text !== undefined) statement.textContent = text.split("{facts}").join(facts.trim()).trim();
+    if (text === undefined) return;
+    statement.textContent = text.split("{facts}").join(facts.trim()).trim();
+    statement.removeAttribute("aria-busy");
   }
   function serverPreview(action, days, facts) {
     const url = statement.dataset.previewUrl;
-    if (!url || !action) return;
     const key = `${action}:${days}`;
     wantedKey = key;
+    if (!url || !action) {
+      statement.removeAttribute("aria-busy");
+      return;
+    }
     if (serverStatements.has(key)) {
       showServerStatement(key, facts);
       return;
     }
+    statement.setAttribute("aria-busy", "true");
     clearTimeout(previewTimer);
     previewTimer = setTimeout(async () => {
       try {
         const query = new URLSearchParams({ action, days });
         const response = await fetch(`${url}?${query}`, { headers: { Accept: "application/json" } });
-        if (!response.ok) return;
-        serverStatements.set(key, (await response.json()).statement);
-        if (key === wantedKey) showServerStatement(key, currentFacts());
+        if (response.ok) serverStatements.set(key, (await response.json()).statement);
       } catch (error) {
         // The local preview stays.
       }
+      if (key !== wantedKey) return;
+      if (serverStatements.has(key)) showServerStatement(key, currentFacts());
+      else statement.removeAttribute("aria-busy");
     }, 200);
   }
   function currentFacts() {
     return ($("textarea[name=facts]", decideForm) || {}).value || "";
   }
-  function choose(index) {
-    const radios = decideForm ? $$("input[name=action]", decideForm) : [];
-    const choice = radios.find((radio) => radio.value === DECISION_ORDER[index]);
-    if (!choice) return;
+  // A number key chooses the decision whose radio carries it; false when none does.
+  function choose(key) {
+    const choice = decisionRadios().find((radio) => radio.dataset.key === key);
+    if (!choice) return false;
     choice.checked = true;
     updatePreview();
     const days = $("input[name=days]", decideForm);
-    const timed = choice.value === "restrict" || choice.value === "suspend";
+    const timed = "timed" in choice.dataset;
     (timed && days ? days : $("textarea[name=facts]", decideForm)).focus();
+    return true;
   }
-  const DECISION_ORDER = ["no_violation", "warn", "remove_content", "restrict", "suspend", "ban"];
   if (decideForm) {
     decideForm.addEventListener("input", updatePreview);
     decideForm.addEventListener("change", updatePreview);
@@ -202,10 +212,7 @@
         if (dialog && !dialog.open) dialog.showModal();
         break;
       default:
-        if (/^[1-6]$/.test(event.key) && decideForm) {
-          choose(Number(event.key) - 1);
-          break;
-        }
+        if (choose(event.key)) break;
         return;
     }
     event.preventDefault();

@@ -6,10 +6,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import Case, DecisionAction, Reason
+from reports.models.categories import ACTION_ORDER
 from reports.models.choices import TIMED_ACTIONS, Ground
 
-# The number keys of the case page, in this order.
-DECISION_KEYS = {action: str(n) for n, action in enumerate(DecisionAction.values, start=1)}
+# The number keys of the case page: 1 for the mildest decision, 6 for a ban.
+DECISION_KEYS = {action: str(n) for n, action in enumerate(ACTION_ORDER, start=1)}
+
+
+class _DecisionRadios(forms.RadioSelect):
+    """Radio buttons that tell the case page's script each decision's key, and which decisions
+    last a number of days, so the script holds no list of its own."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["data-key"] = DECISION_KEYS[str(value)]
+        if value in TIMED_ACTIONS:
+            option["attrs"]["data-timed"] = True
+        return option
 
 
 def _case_label(case: Case) -> str:
@@ -61,7 +74,7 @@ class _DecisionFields(forms.Form):
 
 class DecisionForm(_DecisionFields):
     action = forms.ChoiceField(
-        label=_("Decision"), choices=DecisionAction.choices, widget=forms.RadioSelect
+        label=_("Decision"), choices=DecisionAction.choices, widget=_DecisionRadios
     )
     ground = forms.ChoiceField(
         label=_("Ground"), choices=Ground.choices, initial=Ground.INCOMPATIBLE_CONTENT
