@@ -162,6 +162,28 @@ def test_older_messages_are_a_keyset_page_away(client, member):
     assert garbled.context["page"].first
 
 
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "1.2.3",  # a cursor of another page's shape
+        "１７６７２２５６０００００００００.5",  # digits, but not ASCII ones
+        "99999999999999999999.5",  # past any bigint
+        f"{10**18}.5",  # a moment past the year 9999
+        " 1767225600000000.5",
+        "1767225600000000.",
+    ],
+)
+def test_a_cursor_the_inbox_did_not_hand_out_shows_the_first_page(client, member, cursor):
+    tell(member, 3)
+    client.force_login(member)
+
+    response = client.get(reverse("reports:inbox"), {"after": cursor})
+
+    assert response.status_code == 200
+    assert response.context["page"].first
+    assert len(response.context["page"].messages) == 3
+
+
 def test_moderation_pages_show_the_alert_badge(client, spam_moderator):
     tell(spam_moderator, 2)
     client.force_login(spam_moderator)
