@@ -688,3 +688,37 @@ def test_bans_in_a_four_eyes_category_are_not_decided_in_bulk(four_eyes, case, s
 
     assert "need a second moderator" in str(refused.value.message_dict["action"])
     assert not BulkDecision.objects.exists()
+
+
+# --- proposals made before their terms lived on the row ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_proposal_waiting_at_the_upgrade_keeps_its_terms(
+    four_eyes, case, member, spam, spam_moderator, senior
+):
+    """Migration 0015 reads a waiting proposal's terms from its audit event onto its row."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    other = reported_member(member, spam)
+    proposal = propose(case, spam_moderator, also_case_ids=[other.pk], remove_content=False)
+    # As the row was before the upgrade: only the audit event knew the terms.
+    Decision.objects.filter(pk=proposal.pk).update(
+        proposal_removes_content=True, proposal_reason_chosen=False
+    )
+    proposal.proposal_companions.clear()
+
+    import_module("reports.migrations.0015_decision_proposal_terms").terms_from_the_trail(
+        apps, None
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.proposal_removes_content is False
+    assert list(proposal.proposal_companions.values_list("pk", flat=True)) == [other.pk]
+    confirm_ban(decision_id=proposal.pk, moderator=senior)
+    other.refresh_from_db()
+    case.content.refresh_from_db()
+    assert other.status == CaseStatus.DECIDED
+    assert case.content.visibility != "removed"
