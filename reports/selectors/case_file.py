@@ -24,12 +24,12 @@ from reports.models import (
     Policy,
     Reason,
     Report,
-    StatementTemplate,
     Strike,
 )
 from reports.models.choices import OPEN_CASE_STATUSES, DecisionAction, Severity
 from reports.permissions import visible_cases
 from reports.texts.durations import describe_duration
+from reports.texts.statements import statement_bodies
 
 HISTORY_SIZE = 20
 AUDIT_SIZE = 100
@@ -225,13 +225,9 @@ def case_file(case: Case, viewer: User) -> CaseFile:
         )
         .order_by("created_at")
     )
-    language = case.subject.preferred_language or "en"
-    templates: dict[str, str] = {}
-    for template in StatementTemplate.objects.filter(
-        category_id=case.category_id, language__in={language, "en"}
-    ):
-        if template.language == language or template.action not in templates:
-            templates[template.action] = template.body
+    templates = statement_bodies(
+        category_id=case.category_id, language=case.subject.preferred_language or "en"
+    )
     return CaseFile(
         case=case,
         reports=reports,
