@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from reports.effects import notifications, outbox
-from reports.services import escalation, sweeps
+from reports.services import enforcement, escalation, sweeps
 
 
 @shared_task(acks_late=True)
@@ -59,7 +59,7 @@ def release_expired_leases() -> int:
 
 @shared_task
 def lift_expired_enforcements() -> int:
-    return sweeps.lift_expired_enforcements()
+    return enforcement.lift_expired_enforcements()
 
 
 @shared_task

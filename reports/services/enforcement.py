@@ -1,12 +1,18 @@
-"""What a decision does to the member and the content: enforcements applied, strikes added, the
-member's standing refreshed, each on the audit trail and announced to the platform.
+"""What a decision does to the member and the content: enforcements applied, lifted when their
+time is up, strikes added, the member's standing and the content's visibility refreshed from
+what is in force, each on the audit trail and announced to the platform.
 """
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from accounts.models import User
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import MemberStatus, User
 from reports.effects import webhooks
+from reports.effects.notifications import notify
 from reports.models import (
     AuditAction,
     Case,
@@ -16,11 +22,12 @@ from reports.models import (
     Enforcement,
     Policy,
     Strike,
+    Visibility,
 )
 from reports.models.choices import EnforcementKind, LiftCause
 from reports.selectors.decisions import strikes_in_force
 from reports.services.audit import record_event
-from reports.services.sweeps import refresh_content_visibility, refresh_member_status
+from reports.texts.messages import render
 
 # What each action does to the member, and what the EU Transparency Database calls it.
 MEMBER_ENFORCEMENT = {
@@ -145,3 +152,110 @@ def refresh_member(member: User, *, now: datetime) -> None:
     refresh_member_status(member)
     member.strike_count = strikes_in_force(member, now=now)
     member.save(update_fields=["strike_count"])
+
+
+# Member enforcements, strongest first: a member's status is that of the strongest in force.
+_MEMBER_STATUS = [
+    (EnforcementKind.BAN_MEMBER, MemberStatus.BANNED, None),
+    (EnforcementKind.SUSPEND_MEMBER, MemberStatus.SUSPENDED, "suspended_until"),
+    (EnforcementKind.RESTRICT_MEMBER, MemberStatus.RESTRICTED, "restricted_until"),
+]
+
+
+def _in_force(enforcements, now: datetime):
+    return enforcements.filter(lifted_at__isnull=True).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+
+
+def refresh_member_status(member: User, *, now: datetime | None = None) -> None:
+    """Set a member's status from the enforcements in force on them.
+
+    The member's row is locked first: a decision and the expiry sweep changing the same member
+    at once each compute the status from what the other committed, never from a stale read.
+    """
+    now = now or timezone.now()
+    User.objects.select_for_update().filter(pk=member.pk).values_list("pk").first()
+    ends = {}
+    for kind, ends_at in (
+        _in_force(Enforcement.objects.filter(member=member), now)
+        .order_by("ends_at")
+        .values_list("kind", "ends_at")
+    ):
+        ends[kind] = ends_at  # ascending: the latest end of each kind wins
+    member.status = MemberStatus.ACTIVE
+    for kind, status, _ in _MEMBER_STATUS:
+        if kind in ends:
+            member.status = status
+            break
+    member.suspended_until = ends.get(EnforcementKind.SUSPEND_MEMBER)
+    member.restricted_until = ends.get(EnforcementKind.RESTRICT_MEMBER)
+    member.save(update_fields=["status", "suspended_until", "restricted_until"])
+
+
+def refresh_content_visibility(content: Content, *, now: datetime | None = None) -> str:
+    """Set content's visibility from the enforcements in force on it; returns the old one.
+
+    Removed while any removal stands, hidden while any case still holds it for review, visible
+    otherwise: one decision's undo cannot bring back content another decision removed.
+    """
+    before = content.visibility
+    kinds = set(
+        _in_force(Enforcement.objects.filter(content=content), now or timezone.now()).values_list(
+            "kind", flat=True
+        )
+    )
+    if EnforcementKind.REMOVE_CONTENT in kinds:
+        content.visibility = Visibility.REMOVED
+    elif EnforcementKind.HIDE_CONTENT in kinds:
+        content.visibility = Visibility.HIDDEN
+    else:
+        content.visibility = Visibility.VISIBLE
+    if content.visibility != before:
+        content.save(update_fields=["visibility"])
+    return before
+
+
+def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """End restrictions and suspensions whose time is up, and tell the member."""
+    now = now or timezone.now()
+    lifted = 0
+    with transaction.atomic():
+        expired = list(
+            Enforcement.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("member", "content")
+            .filter(lifted_at__isnull=True, ends_at__lte=now)
+            .order_by("ends_at")[:batch_size]
+        )
+        for enforcement in expired:
+            enforcement.lifted_at = now
+            enforcement.lift_cause = LiftCause.EXPIRED
+            enforcement.save(update_fields=["lifted_at", "lift_cause"])
+            record_event(
+                action=AuditAction.ENFORCEMENT_LIFTED,
+                actor_label="job:lift-expired",
+                case=enforcement.case_id,
+                target=enforcement,
+                after={"cause": LiftCause.EXPIRED, "kind": enforcement.kind},
+            )
+            webhooks.announce(webhooks.LIFT, enforcement=enforcement, now=now)
+            if enforcement.content is not None:
+                refresh_content_visibility(enforcement.content, now=now)
+            if enforcement.member is not None:
+                refresh_member_status(enforcement.member, now=now)
+            # Announced only when nothing else still restricts the member.
+            if enforcement.member is not None and enforcement.member.status == MemberStatus.ACTIVE:
+                subject, body = render(
+                    "restriction_lifted",
+                    language=enforcement.member.preferred_language,
+                    values={},
+                )
+                notify(
+                    recipient=enforcement.member,
+                    event="restriction_lifted",
+                    key=str(enforcement.pk),
+                    subject=subject,
+                    body=body,
+                )
+            lifted += 1
+    return lifted

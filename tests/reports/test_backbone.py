@@ -25,9 +25,9 @@ from reports.models import (
     Tier,
 )
 from reports.models.choices import EnforcementKind
+from reports.services.enforcement import lift_expired_enforcements
 from reports.services.escalation import escalate_overdue
 from reports.services.intake import submit_report
-from reports.services.sweeps import lift_expired_enforcements
 from tests.concurrency import run_at_once
 from tests.conftest import make_content, make_member, make_moderator, make_team
 from tests.workers import Worker, wait_for

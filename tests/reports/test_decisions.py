@@ -961,7 +961,7 @@ def test_content_removed_under_two_categories_stays_removed_when_one_is_undone(
 def test_an_expired_restriction_under_a_suspension_is_lifted_quietly(
     spam, hate, spam_moderator, ts_admin, member
 ):
-    from reports.services.sweeps import lift_expired_enforcements
+    from reports.services.enforcement import lift_expired_enforcements
 
     decide(
         case_id=reported_member(member, spam).pk,

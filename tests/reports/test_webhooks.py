@@ -24,7 +24,7 @@ from reports.models import (
 )
 from reports.services.decisions.decide import decide
 from reports.services.decisions.undo import undo_decision
-from reports.services.sweeps import lift_expired_enforcements
+from reports.services.enforcement import lift_expired_enforcements
 from reports.services.triage import hide_pending_review
 from tests.conftest import make_content, make_member, make_moderator, make_report
 
