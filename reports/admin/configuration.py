@@ -1,9 +1,10 @@
 """Admin for the moderation configuration: categories, reasons, policies, tiers and ladders.
 
 Only Trust & Safety admins change these (the permissions of their role). A wrong value is
-refused next to its field (the models' clean() and the formsets below); every saved change is
-recorded with before and after in the category's policy history; a changed SLA reschedules the
-category's open cases on the worker.
+refused next to its field (the models' clean() and the formsets below). The pages describe what
+each form changed and hand it to a service (reports/services/configuration.py and its
+neighbours), which writes it on the record with its consequences: the category's policy history,
+the frontline tier following the category's SLA, open cases rescheduled.
 """
 
 import contextlib
@@ -16,7 +17,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.forms.models import BaseInlineFormSet, model_to_dict
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.admin.scale import NoWritesMixin
 from reports.models import (
-    AuditAction,
     AuditEvent,
     Category,
     ConfigurationJob,
@@ -39,20 +39,14 @@ from reports.models import (
     Tier,
 )
 from reports.models.categories import ACTION_ORDER
-from reports.ratelimit import forget_limits
-from reports.services.audit import record_event
-from reports.services.configuration import retire_category, start_reschedule
-
-
-def _plain(value: Any) -> Any:
-    """A form value as the audit trail stores it: JSON, with people and rows by name."""
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, models.QuerySet | list | tuple | set):
-        return sorted(str(item) for item in value)
-    if isinstance(value, timedelta | int | float | bool | str) or value is None:
-        return value
-    return str(value)
+from reports.services.categories import retire_category, save_category, save_category_rows
+from reports.services.configuration import (
+    Edit,
+    delete_configuration,
+    plain,
+    save_configuration,
+)
+from reports.services.rate_limits import delete_rate_limits, save_rate_limit
 
 
 def form_changes(
@@ -64,7 +58,7 @@ def form_changes(
     set up, not only what differed from the defaults.
     """
     if created:
-        return {}, {name: _plain(value) for name, value in form.cleaned_data.items()}
+        return {}, {name: plain(value) for name, value in form.cleaned_data.items()}
     before, after = {}, {}
     for name in form.changed_data:
         field = form.fields[name]
@@ -72,16 +66,38 @@ def form_changes(
         if isinstance(field, forms.ModelChoiceField) and initial is not None:
             with contextlib.suppress(ValidationError):
                 initial = field.to_python(getattr(initial, "pk", initial))
-        was, now = _plain(initial), _plain(form.cleaned_data.get(name))
+        was, now = plain(initial), plain(form.cleaned_data.get(name))
         if was != now:  # a form may call a field changed that only changed its spelling
             before[name], after[name] = was, now
     return before, after
 
 
-def category_of(obj: models.Model) -> Category | None:
-    if isinstance(obj, Category):
-        return obj
-    return getattr(obj, "category", None)
+def form_edit(form: forms.BaseForm, *, created: bool) -> Edit:
+    """The form's row, with the values it was given, and what they change."""
+    return Edit(form.instance, *form_changes(form, created=created))
+
+
+def inline_edits(formset: BaseInlineFormSet) -> tuple[list[Edit], list[models.Model]]:
+    """What an inline formset changed: its edited and new rows (new ones pointing at the page's
+    row), and the rows ticked for deletion.
+
+    It also lists them on the formset, as the formset's own save would, for the admin's log.
+    """
+    ticked = formset.deleted_forms
+    deleted = [form.instance for form in ticked if form.instance.pk is not None]
+    edits: list[Edit] = []
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], deleted
+    for form in formset.forms:
+        if form in ticked or not form.has_changed():
+            continue
+        created = not form.initial
+        if created:
+            setattr(form.instance, formset.fk.name, formset.instance)
+            formset.new_objects.append(form.instance)
+        else:
+            formset.changed_objects.append((form.instance, form.changed_data))
+        edits.append(form_edit(form, created=created))
+    return edits, deleted
 
 
 DURATION_HINT = _("Written as days hh:mm:ss: 2 00:00:00 is two days, 4:00:00 four hours.")
@@ -115,65 +131,26 @@ class ConfigurationAdmin(DurationHintMixin, admin.ModelAdmin):
 
 
 class AuditedConfigurationAdmin(ConfigurationAdmin):
-    """Records every change made through this admin, and through its inlines."""
+    """Saves and deletes through the configuration services, which put every change, the
+    inlines' included, on the record.
+
+    Many-to-many fields are not saved here: the admins with one (people, teams) call a service
+    that takes them.
+    """
 
     def save_model(self, request, obj, form, change):
-        before, after = form_changes(form, created=not change)
-        super().save_model(request, obj, form, change)
-        if change and not after:
-            return
-        record_event(
-            actor=request.user,
-            action=AuditAction.of_configuration(type(obj), "changed" if change else "created"),
-            target=obj,
-            category=category_of(obj),
-            before=before,
-            after=after,
-        )
+        save_configuration(edits=[form_edit(form, created=not change)], actor=request.user)
 
-    def save_formset(self, request, form, formset, change):
-        changes = [
-            (inline_form, *form_changes(inline_form, created=not inline_form.initial))
-            for inline_form in formset.forms
-            if inline_form.has_changed() and inline_form not in formset.deleted_forms
-        ]
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk is not None:
-                _audit_deletion(request, deleted.instance)
-        super().save_formset(request, form, formset, change)
-        for inline_form, before, after in changes:
-            obj = inline_form.instance
-            created = not inline_form.initial
-            if not created and not after:
-                continue  # only the spelling changed (see form_changes)
-            record_event(
-                actor=request.user,
-                action=AuditAction.of_configuration(type(obj), "created" if created else "changed"),
-                target=obj,
-                category=category_of(obj),
-                before={} if created else before,
-                after=after,
-            )
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            edits, deleted = inline_edits(formset)
+            save_configuration(edits=edits, deleted=deleted, actor=request.user)
 
     def delete_model(self, request, obj):
-        _audit_deletion(request, obj)
-        super().delete_model(request, obj)
+        delete_configuration(rows=[obj], actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            _audit_deletion(request, obj)
-        super().delete_queryset(request, queryset)
-
-
-def _audit_deletion(request, obj) -> None:
-    """Recorded before the row goes, with all its values, so the history can say what it was."""
-    record_event(
-        actor=request.user,
-        action=AuditAction.of_configuration(type(obj), "deleted"),
-        target=obj,
-        category=category_of(obj),
-        before={name: _plain(value) for name, value in model_to_dict(obj).items()},
-    )
+        delete_configuration(rows=queryset, actor=request.user)
 
 
 def _live_forms(formset) -> list[forms.Form]:
@@ -369,30 +346,22 @@ class CategoryAdmin(AuditedConfigurationAdmin):
             *super().get_urls(),
         ]
 
-    # An SLA lives on the category, its reasons and its tiers; any of them changing reschedules
-    # the open cases once the whole form is saved.
     def save_model(self, request, obj, form, change):
-        request._sla_changed = change and "sla" in form.changed_data
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is EscalationTier:
-            for tier_form in formset.forms:
-                frontline = tier_form.cleaned_data.get("tier") == Tier.FRONTLINE
-                if frontline and tier_form.initial.get("sla") != form.instance.sla:
-                    tier_form.instance.sla = form.instance.sla
-                    tier_form.cleaned_data["sla"] = form.instance.sla
-                    if "sla" not in tier_form.changed_data:
-                        tier_form.changed_data.append("sla")
-        sla_forms = [f for f in formset.forms if f.initial and "sla" in f.changed_data]
-        if formset.model in (Reason, EscalationTier) and change and sla_forms:
-            request._sla_changed = True
-        super().save_formset(request, form, formset, change)
+        """Saved in save_related, with the rows changed on its page, as one change."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if getattr(request, "_sla_changed", False):
-            job = start_reschedule(category=form.instance, actor=request.user)
+        rows, deleted = [], []
+        for formset in formsets:
+            edits, gone = inline_edits(formset)
+            rows += edits
+            deleted += gone
+        job = save_category(
+            edit=form_edit(form, created=not change),
+            rows=rows,
+            deleted=deleted,
+            actor=request.user,
+        )
+        if job is not None:
             url = reverse("admin:reports_configurationjob_change", args=[job.pk])
             said = _("The SLA changed: %(n)d open cases are being rescheduled.") % {"n": job.total}
             messages.info(
@@ -483,6 +452,13 @@ class PolicyAdmin(AuditedConfigurationAdmin):
     list_select_related = ("category",)
     readonly_fields = ("updated_at",)
 
+    def save_model(self, request, obj, form, change):
+        save_category_rows(
+            category=obj.category,
+            edits=[form_edit(form, created=not change)],
+            actor=request.user,
+        )
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -533,13 +509,10 @@ class RateLimitAdmin(AuditedConfigurationAdmin):
     readonly_fields = ("updated_at",)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget_limits()
+        save_rate_limit(edit=form_edit(form, created=not change), actor=request.user)
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        forget_limits()
+        delete_rate_limits(rows=[obj], actor=request.user)
 
     def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        forget_limits()
+        delete_rate_limits(rows=queryset, actor=request.user)

@@ -3,11 +3,15 @@
 The people table holds every member of the community, tens of millions of rows: see
 reports.admin.scale for how its changelist stays fast. A member's standing (status, strikes,
 reporter record) is shown but not editable here: it changes through the moderation services,
-which record why.
+which record why. Access, passwords and team coverage are saved by services/people.py, on the
+record.
 """
+
+from contextvars import ContextVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count
@@ -15,10 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import holds_more_than
-from reports.admin.configuration import AuditedConfigurationAdmin, form_changes
+from reports.admin.configuration import AuditedConfigurationAdmin, form_edit
 from reports.admin.scale import IndexedSearchMixin, LargeTableMixin
-from reports.models import AuditAction
-from reports.services.audit import record_event
+from reports.services.people import save_person, save_team, set_password
 
 MEMBER_STANDING = (
     "status",
@@ -30,15 +33,21 @@ MEMBER_STANDING = (
     "reporting_suspended_until",
 )
 
+# Django's password page builds its form from the person alone: the admin setting the password
+# is handed to the form's save for the length of that one request (see user_change_password).
+_acting_admin: ContextVar[User] = ContextVar("acting_admin")
 
-AUDITED_PERSON_FIELDS = {
-    "is_active",
-    "is_staff",
-    "is_superuser",
-    "groups",
-    "user_permissions",
-    "is_trusted_flagger",
-}
+
+class PasswordForm(AdminPasswordChangeForm):
+    """Django's password form, saved by the service that puts the change on the record."""
+
+    def save(self, commit=True):
+        usable = self.cleaned_data["set_usable_password"]
+        return set_password(
+            person=self.user,
+            password=self.cleaned_data["password1"] if usable else None,
+            actor=_acting_admin.get(),
+        )
 
 
 @admin.register(User)
@@ -114,29 +123,18 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
     search_help_text = _("Public member id, or the beginning of a username (case-sensitive).")
     ordering = ("-pk",)
     sortable_by = ("public_id", "username")
+    change_password_form = PasswordForm
 
     def save_model(self, request, obj, form, change):
-        # Roles, staff access and trusted-flagger standing are configuration: on the record.
-        # Personal details are not copied into the (append-only) audit trail.
-        before, after = form_changes(form)
-        before = {k: v for k, v in before.items() if k in AUDITED_PERSON_FIELDS}
-        after = {k: v for k, v in after.items() if k in AUDITED_PERSON_FIELDS}
-        super().save_model(request, obj, form, change)
-        if not change:
-            after = {
-                k: v
-                for k, v in form_changes(form, created=True)[1].items()
-                if k in AUDITED_PERSON_FIELDS
-            }
-        if after or not change:
-            record_event(
-                actor=request.user,
-                action=AuditAction.PERSON_CHANGED if change else AuditAction.PERSON_CREATED,
-                target=obj,
-                category=None,
-                before=before,
-                after=after,
-            )
+        save_person(
+            edit=form_edit(form, created=not change),
+            roles=form.cleaned_data.get("groups"),
+            permissions=form.cleaned_data.get("user_permissions"),
+            actor=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """Roles and permissions are saved with the person (save_model); people have no inlines."""
 
     def has_change_permission(self, request, obj=None):
         # Whoever may change people changes only those who hold no more than they do (a
@@ -161,16 +159,12 @@ class MemberAdmin(LargeTableMixin, UserAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def user_change_password(self, request, id, form_url=""):
-        with transaction.atomic():
-            response = super().user_change_password(request, id, form_url)
-            if request.method == "POST" and response.status_code == 302:
-                record_event(
-                    actor=request.user,
-                    action=AuditAction.PERSON_PASSWORD_SET,
-                    target=self.get_object(request, id),
-                    category=None,
-                )
-        return response
+        acting = _acting_admin.set(request.user)
+        try:
+            with transaction.atomic():
+                return super().user_change_password(request, id, form_url)
+        finally:
+            _acting_admin.reset(acting)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -204,20 +198,12 @@ class TeamAdmin(AuditedConfigurationAdmin):
     inlines = (TeamMembershipInline,)
     show_full_result_count = False
 
-    def save_related(self, request, form, formsets, change):
-        before = set(form.instance.categories.all()) if change else set()
-        super().save_related(request, form, formsets, change)
-        after = set(form.instance.categories.all())
-        # Who covers a category is part of its policy: each category's history says so.
-        for category in before ^ after:
-            record_event(
-                actor=request.user,
-                action=AuditAction.TEAM_COVERAGE_CHANGED,
-                target=form.instance,
-                category=category,
-                before={"covered_by": form.instance.name} if category in before else {},
-                after={"covered_by": form.instance.name} if category in after else {},
-            )
+    def save_model(self, request, obj, form, change):
+        save_team(
+            edit=form_edit(form, created=not change),
+            categories=form.cleaned_data.get("categories"),
+            actor=request.user,
+        )
 
     def get_queryset(self, request):
         return (

@@ -1,300 +1,137 @@
-"""Configuration changes and the work they set off on open cases.
+"""Configuration rows written on the record: each saved or deleted row leaves its audit event.
 
-Admins change categories, policies and teams in the Django admin; every change is recorded
-here (who, when, before → after, linked to its category for the policy history). An SLA change
-recomputes the due times of the category's open cases, and retiring a category moves its open
-cases to another; both run on the worker in batches, each batch its own transaction, so the
-job's progress moves while it works and a crash resumes where it stopped.
+Whoever changes configuration (the admin's pages, a command, a test) describes each row's change
+as an `Edit`: the row with its new values, and the changed fields before and after. Rows whose
+change has consequences have their own service, which writes through this one: categories and
+the rows of their page (services/categories.py), rate limits (services/rate_limits.py), people
+and teams (services/people.py).
 """
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Min
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.db import models, transaction
+from django.forms.models import model_to_dict
 
 from accounts.models import User
-from reports.effects.outbox import enqueue, handles
-from reports.models import (
-    AuditAction,
-    Case,
-    CaseStatus,
-    Category,
-    ConfigurationJob,
-    Enforcement,
-    EscalationTier,
-    Report,
-    ReportStatus,
-    Tier,
-)
-from reports.models.choices import OPEN_CASE_STATUSES, EnforcementKind, JobKind
-from reports.services.audit import audit_event, record_event, record_events
-from reports.services.intake import MAX_DESCRIPTION_LENGTH
-
-RESCHEDULE_BATCH = 1000
-MOVE_BATCH = 200
+from reports.models import AuditAction, AuditEvent, Category
+from reports.services.audit import audit_event, record_events
 
 
-# Due times ------------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """A value as the audit trail stores it: JSON, with people and rows by name."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(str(item) for item in value)
+    if isinstance(value, timedelta | int | float | bool | str) or value is None:
+        return value
+    return str(value)
 
 
-def due_time(
-    case: Case,
-    *,
-    category: Category,
-    tier_slas: dict[int, timedelta],
-    reason_since: datetime | None = None,
-) -> Any:
-    """When a case is due under the category's current SLAs, as intake and escalation set it.
+@dataclass(frozen=True)
+class Edit:
+    """A configuration row with its new values set, and what they change.
 
-    Frontline: the category's SLA from when the case opened, or sooner when a more urgent reason
-    came in (its SLA from the first report giving it, `reason_since`). Above frontline: that
-    tier's SLA from when the case was escalated.
+    `before` and `after` hold the changed fields only, as `plain` writes them; a new row's
+    `after` holds every field it was given, defaults included, so the record shows what was set
+    up. A changed row with nothing in `after` is saved without an event (only the spelling of a
+    value changed).
     """
-    if case.tier == Tier.FRONTLINE:
-        due = case.opened_at + category.sla
-        if case.reason_id and case.reason.category_id == category.pk:
-            due = min(due, (reason_since or case.opened_at) + case.reason.effective_sla)
-        return due
-    start = case.escalated_at or case.opened_at
-    return start + tier_slas.get(case.tier, timedelta(hours=4))
+
+    row: models.Model
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, row: models.Model, **values: Any) -> "Edit":
+        """Set these fields on the row, and say what that changes: for callers without a form."""
+        edit = cls(row)
+        for name, value in values.items():
+            was = getattr(row, name)
+            setattr(row, name, value)
+            edit = edit.with_change(name, was, value)
+        return edit
+
+    def with_change(self, name: str, was: Any, now: Any) -> "Edit":
+        """This edit with one more field changed (or, when `was` equals `now`, unchanged)."""
+        before = {k: v for k, v in self.before.items() if k != name}
+        after = {k: v for k, v in self.after.items() if k != name}
+        if self.row._state.adding:
+            after[name] = plain(now)  # a new row shows every field it was given
+        elif plain(was) != plain(now):
+            before[name], after[name] = plain(was), plain(now)
+        return Edit(self.row, before, after)
 
 
-def _reason_since(cases: list[Case]) -> dict[int, datetime]:
-    """When each case first got its current reason: one query for a batch."""
-    firsts = (
-        Report.objects.filter(case__in=cases, reason_id=F("case__reason_id"))
-        .values("case_id")
-        .annotate(first=Min("created_at"))
-    )
-    return {row["case_id"]: row["first"] for row in firsts}
+def category_of(row: models.Model) -> Category | None:
+    """The category whose policy history shows the row's changes, if any."""
+    if isinstance(row, Category):
+        return row
+    return getattr(row, "category", None)
 
 
-def _tier_slas(category: Category) -> dict[int, timedelta]:
-    return dict(EscalationTier.objects.filter(category=category).values_list("tier", "sla"))
+@transaction.atomic(savepoint=False)
+def save_configuration(
+    *, edits: Sequence[Edit], actor: User, deleted: Sequence[models.Model] = ()
+) -> None:
+    """Delete the `deleted` rows, then save each edited row, each change with its audit event.
 
-
-def _start(kind: str, *, category: Category, actor: User, topic: str, **fields) -> ConfigurationJob:
-    job = ConfigurationJob.objects.create(
-        kind=kind,
-        category=category,
-        actor=actor,
-        total=Case.objects.filter(category=category, status__in=OPEN_CASE_STATUSES).count(),
-        **fields,
-    )
-    enqueue(topic, key=f"{topic}:{job.pk}:0", payload={"job_id": job.pk, "after_id": 0})
-    return job
-
-
-def start_reschedule(*, category: Category, actor: User) -> ConfigurationJob:
-    """Recompute the due times of the category's open cases after an SLA change."""
-    job = _start(JobKind.RESCHEDULE, category=category, actor=actor, topic="reschedule_cases")
-    record_event(
-        actor=actor,
-        action=AuditAction.CASES_RESCHEDULE_STARTED,
-        target=job,
-        category=category,
-        after={"open_cases": job.total},
-    )
-    return job
-
-
-def _next_batch(job: ConfigurationJob, *, topic: str, last_id: int | None, size: int, got: int):
-    ConfigurationJob.objects.filter(pk=job.pk).update(done=F("done") + got)
-    if got == size and last_id is not None:
-        enqueue(
-            topic,
-            key=f"{topic}:{job.pk}:{last_id}",
-            payload={"job_id": job.pk, "after_id": last_id},
+    Without a savepoint: inside a caller's transaction (the admin's, a service's) this is part
+    of that one change.
+    """
+    events = [_deletion(row, actor=actor) for row in deleted]
+    _delete(deleted)
+    saved = []
+    for edit in edits:
+        created = edit.row._state.adding
+        edit.row.save()
+        if created or edit.after:
+            saved.append((edit, created))
+    # After the saves: a new row's event names its id.
+    events += [
+        audit_event(
+            actor=actor,
+            action=AuditAction.of_configuration(
+                type(edit.row), "created" if created else "changed"
+            ),
+            target=edit.row,
+            category=category_of(edit.row),
+            before={} if created else edit.before,
+            after=edit.after,
         )
-    else:
-        ConfigurationJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(
-            finished_at=timezone.now()
-        )
-
-
-@handles("reschedule_cases")
-def reschedule_cases(*, job_id: int, after_id: int) -> None:
-    job = ConfigurationJob.objects.select_related("category", "actor").get(pk=job_id)
-    category = job.category
-    tier_slas = _tier_slas(category)
-    batch = list(
-        Case.objects.select_for_update(of=("self",))
-        .select_related("reason__category")
-        .filter(category=category, status__in=OPEN_CASE_STATUSES, pk__gt=after_id)
-        .order_by("pk")[:RESCHEDULE_BATCH]
-    )
-    changed, events = [], []
-    since = _reason_since(batch)
-    for case in batch:
-        due = due_time(
-            case, category=category, tier_slas=tier_slas, reason_since=since.get(case.pk)
-        )
-        if due != case.due_at:
-            events.append(
-                audit_event(
-                    action=AuditAction.CASE_RESCHEDULED,
-                    actor=job.actor,
-                    case=case,
-                    target=case,
-                    before={"due_at": case.due_at},
-                    after={"due_at": due, "job": job.pk},
-                )
-            )
-            case.due_at = due
-            changed.append(case)
-    Case.objects.bulk_update(changed, ["due_at"])
+        for edit, created in saved
+    ]
     record_events(events)
-    _next_batch(
-        job,
-        topic="reschedule_cases",
-        last_id=batch[-1].pk if batch else None,
-        size=RESCHEDULE_BATCH,
-        got=len(batch),
-    )
 
 
-# Retiring a category --------------------------------------------------------------------------
+@transaction.atomic(savepoint=False)
+def delete_configuration(*, rows: Iterable[models.Model], actor: User) -> None:
+    """Delete configuration rows, each recorded with all its values, so the history can say
+    what it was."""
+    save_configuration(edits=(), deleted=list(rows), actor=actor)
 
 
-@transaction.atomic
-def retire_category(*, category: Category, move_to: Category, actor: User) -> ConfigurationJob:
-    """Hide a category from members and move its open cases to another category.
-
-    The category itself stays, with its name, for the history of every report and decision
-    made under it.
-    """
-    category = Category.objects.select_for_update().get(pk=category.pk)
-    if move_to.pk == category.pk:
-        raise ValidationError({"move_to": [_("Choose another category.")]})
-    if not move_to.is_active:
-        raise ValidationError({"move_to": [_("Choose a category that is still in use.")]})
-    if not category.is_active:
-        raise ValidationError({"move_to": [_("This category is already retired.")]})
-    category.is_active = False
-    category.save(update_fields=["is_active", "updated_at"])
-    job = _start(
-        JobKind.MOVE, category=category, actor=actor, topic="move_cases", target_category=move_to
-    )
-    record_event(
+def _deletion(row: models.Model, *, actor: User) -> AuditEvent:
+    return audit_event(
         actor=actor,
-        action=AuditAction.CATEGORY_RETIRED,
-        target=category,
-        category=category,
-        before={"is_active": True},
-        after={"is_active": False, "open_cases_to": move_to.slug, "open_cases": job.total},
-    )
-    return job
-
-
-@handles("move_cases")
-def move_cases(*, job_id: int, after_id: int) -> None:
-    job = ConfigurationJob.objects.select_related("category", "target_category", "actor").get(
-        pk=job_id
-    )
-    target = job.target_category
-    tier_slas = _tier_slas(target)
-    batch = list(
-        Case.objects.select_for_update(of=("self",))
-        .filter(category=job.category, status__in=OPEN_CASE_STATUSES, pk__gt=after_id)
-        .order_by("pk")[:MOVE_BATCH]
-    )
-    for case in batch:
-        existing = (
-            Case.objects.select_for_update()
-            .filter(category=target, status__in=OPEN_CASE_STATUSES, content_id=case.content_id)
-            .filter(subject_id=case.subject_id)
-            .first()
-        )
-        if existing is None:
-            _move(case, job=job, target=target, tier_slas=tier_slas)
-        else:
-            _merge(case, into=existing, job=job)
-    _next_batch(
-        job,
-        topic="move_cases",
-        last_id=batch[-1].pk if batch else None,
-        size=MOVE_BATCH,
-        got=len(batch),
+        action=AuditAction.of_configuration(type(row), "deleted"),
+        target=row,
+        category=category_of(row),
+        before={name: plain(value) for name, value in model_to_dict(row).items()},
     )
 
 
-def _move(case: Case, *, job: ConfigurationJob, target: Category, tier_slas) -> None:
-    before = {"category": job.category.slug, "due_at": case.due_at, "reason": case.reason_id}
-    case.category = target
-    case.reason = None  # reasons belong to their category; the reports keep theirs
-    case.due_at = due_time(case, category=target, tier_slas=tier_slas)
-    case.save(update_fields=["category", "reason", "due_at"])
-    _retriage(case, job=job)
-    record_event(
-        action=AuditAction.CASE_MOVED,
-        target=case,
-        actor=job.actor,
-        case=case,
-        before=before,
-        after={"category": target.slug, "due_at": case.due_at, "job": job.pk},
-    )
-
-
-def _retriage(case: Case, *, job: ConfigurationJob) -> None:
-    """Score the case again under its new category's policy (thresholds, severity, auto-hide)."""
-    enqueue(
-        "triage_case",
-        key=f"triage_case:job:{job.pk}:{case.pk}",
-        payload={"case_id": case.pk},
-    )
-
-
-def _merge(case: Case, *, into: Case, job: ConfigurationJob) -> None:
-    """The subject already has an open case in the target category: its reports join it.
-
-    A reporter who reported in both keeps one report there, with both texts.
-    """
-    now = timezone.now()
-    joined = 0
-    for report in Report.objects.select_for_update().filter(case=case):
-        twin = Report.objects.select_for_update().filter(case=into, reporter=report.reporter_id)
-        twin = twin.first() if report.reporter_id else None
-        if twin is None:
-            report.case = into
-            report.save(update_fields=["case", "updated_at"])
-            joined += 1
-            continue
-        text = f"{twin.description}\n\n{report.description}".strip()
-        twin.description = text[:MAX_DESCRIPTION_LENGTH]
-        twin.save(update_fields=["description", "updated_at"])
-        report.evidence.update(report=twin)
-        report.status, report.resolved_at = ReportStatus.DISMISSED, now
-        report.save(update_fields=["status", "resolved_at", "updated_at"])
-    reporters = Report.objects.filter(case=into).exclude(reporter=None)
-    Case.objects.filter(pk=into.pk).update(
-        report_count=Report.objects.filter(case=into).count(),
-        distinct_reporters=reporters.values("reporter").distinct().count(),
-        last_reported_at=max(into.last_reported_at, case.last_reported_at),
-    )
-    # Content held for review under the old case stays held, now for the case that goes on.
-    Enforcement.objects.filter(
-        case=case, kind=EnforcementKind.HIDE_CONTENT, lifted_at__isnull=True
-    ).update(case=into)
-    case.status, case.resolved_at = CaseStatus.DISMISSED, now
-    case.claimed_by, case.lease_expires_at = None, None
-    case.save(update_fields=["status", "resolved_at", "claimed_by", "lease_expires_at"])
-    record_event(
-        action=AuditAction.CASE_JOINED,
-        target=into,
-        actor=job.actor,
-        case=into,
-        after={"from": case.pk, "reports_joined": joined, "job": job.pk},
-    )
-    _retriage(into, job=job)
-    record_event(
-        action=AuditAction.CASE_MERGED,
-        target=case,
-        actor=job.actor,
-        case=case,
-        before={"status": "open"},
-        after={"status": case.status, "into": into.pk, "reports_joined": joined, "job": job.pk},
-    )
+def _delete(rows: Sequence[models.Model]) -> None:
+    if len(rows) == 1:
+        rows[0].delete()  # the row at hand: no query to find it again
+        return
+    by_model: dict[type[models.Model], list[Any]] = defaultdict(list)
+    for row in rows:
+        by_model[type(row)].append(row.pk)
+    for model, pks in by_model.items():
+        # The rows on the record, not whatever a changelist's filter matches by now.
+        model._default_manager.filter(pk__in=pks).delete()

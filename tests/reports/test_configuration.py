@@ -230,13 +230,13 @@ def test_a_stricter_sla_reschedules_the_open_cases(admin_client, staffed_spam, s
 
 
 def test_rescheduling_runs_in_batches_with_progress(staffed_spam, ts_admin, monkeypatch):
-    from reports.services import configuration
+    from reports.services import rescheduling
 
-    monkeypatch.setattr(configuration, "RESCHEDULE_BATCH", 2)
+    monkeypatch.setattr(rescheduling, "RESCHEDULE_BATCH", 2)
     for _ in range(5):
         submit_report(reporter=make_member(), subject=make_member(), category=staffed_spam)
 
-    job = configuration.start_reschedule(category=staffed_spam, actor=ts_admin)
+    job = rescheduling.start_reschedule(category=staffed_spam, actor=ts_admin)
     message = OutboxMessage.objects.get(topic="reschedule_cases")
     outbox.run_message(message.pk)
     job.refresh_from_db()
@@ -245,6 +245,53 @@ def test_rescheduling_runs_in_batches_with_progress(staffed_spam, ts_admin, monk
     assert run_outbox("reschedule_cases") == 2
     job.refresh_from_db()
     assert (job.done, job.percent, job.finished_at is not None) == (5, 100, True)
+
+
+def test_an_sla_changed_without_the_admin_reschedules_the_open_cases(staffed_spam, ts_admin):
+    from reports.services.categories import save_category
+    from reports.services.configuration import Edit
+
+    waiting = submit_report(
+        reporter=make_member(), subject=make_member(), category=staffed_spam
+    ).case
+
+    job = save_category(edit=Edit.of(staffed_spam, sla=timedelta(hours=2)), actor=ts_admin)
+
+    assert (job.kind, job.total, job.actor) == ("reschedule", 1, ts_admin)
+    assert run_outbox("reschedule_cases") == 1
+    waiting.refresh_from_db()
+    assert waiting.due_at == waiting.opened_at + timedelta(hours=2)
+    frontline = EscalationTier.objects.get(category=staffed_spam, tier=Tier.FRONTLINE)
+    assert frontline.sla == timedelta(hours=2)  # follows the category, wherever it changed
+    changed = {
+        event.action: set(event.after)
+        for event in AuditEvent.objects.filter(category=staffed_spam, actor=ts_admin)
+    }
+    assert changed == {
+        "category.changed": {"sla"},
+        "escalationtier.changed": {"sla"},
+        "cases.reschedule_started": {"open_cases"},
+    }
+
+
+def test_a_reasons_sla_changed_without_the_admin_reschedules_the_open_cases(staffed_spam, ts_admin):
+    from reports.services.categories import save_category_rows
+    from reports.services.configuration import Edit
+
+    reason = Reason.objects.filter(category=staffed_spam).first()
+    case = submit_report(
+        reporter=make_member(), subject=make_member(), category=staffed_spam, reason=reason
+    ).case
+
+    job = save_category_rows(
+        category=staffed_spam, edits=[Edit.of(reason, sla=timedelta(minutes=30))], actor=ts_admin
+    )
+
+    assert job is not None
+    run_outbox("reschedule_cases")
+    case.refresh_from_db()
+    assert abs(case.due_at - (case.opened_at + timedelta(minutes=30))) < timedelta(seconds=5)
+    assert AuditEvent.objects.filter(action="reason.changed", target_id=str(reason.pk)).exists()
 
 
 # --- Retiring a category ---
@@ -462,7 +509,7 @@ def test_active_is_changed_by_retiring_not_by_unticking(admin_client, staffed_sp
 
 
 def test_rescheduling_keeps_the_clock_of_an_urgent_reason(staffed_spam, ts_admin):
-    from reports.services import configuration
+    from reports.services import rescheduling
 
     urgent = Reason.objects.create(
         category=staffed_spam, slug="urgent", name="Urgent", sla=timedelta(hours=1)
@@ -474,7 +521,7 @@ def test_rescheduling_keeps_the_clock_of_an_urgent_reason(staffed_spam, ts_admin
     case.refresh_from_db()
     due_before = case.due_at
 
-    configuration.start_reschedule(category=staffed_spam, actor=ts_admin)
+    rescheduling.start_reschedule(category=staffed_spam, actor=ts_admin)
     run_outbox("reschedule_cases")
 
     case.refresh_from_db()

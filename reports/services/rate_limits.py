@@ -1,0 +1,24 @@
+"""Rate limits on intake, changed by admins without a deploy: on the record, applied at once."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from accounts.models import User
+from reports.models import RateLimit
+from reports.ratelimit import forget_limits
+from reports.services.configuration import Edit, delete_configuration, save_configuration
+
+
+@transaction.atomic(savepoint=False)
+def save_rate_limit(*, edit: Edit, actor: User) -> None:
+    """Save a rate limit; the next report is counted against it."""
+    save_configuration(edits=[edit], actor=actor)
+    forget_limits()
+
+
+@transaction.atomic(savepoint=False)
+def delete_rate_limits(*, rows: Iterable[RateLimit], actor: User) -> None:
+    """Delete rate limits; the next report is counted against the settings' defaults."""
+    delete_configuration(rows=rows, actor=actor)
+    forget_limits()
