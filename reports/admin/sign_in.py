@@ -1,14 +1,13 @@
 """The admin of staff sign-in: failed sign-ins to unlock, authenticators to remove.
 
-Both are security changes to someone's account: each is on the audit trail with who made it,
-in the transaction that makes it. Usernames are recorded, addresses are not (the trail is kept
-for good).
+Both are security changes to someone's account: services/people.py puts each on the audit
+trail with who made it, in the transaction that makes it. Usernames are recorded, addresses are
+not (the trail is kept for good).
 """
 
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -16,9 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.services import remove_second_factors, unlock_sign_ins
-from reports.models import AuditAction
-from reports.services.audit import record_event
+from reports.services.people import remove_second_factors, unlock_sign_ins
 
 
 class SignInAttemptAdmin(AccessAttemptAdmin):
@@ -35,18 +32,7 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
         description=_("Unlock: forget the selected failed sign-ins"), permissions=["unlock"]
     )
     def unlock(self, request, queryset):
-        with transaction.atomic():
-            attempts = list(queryset)
-            for attempt in attempts:
-                record_event(
-                    action=AuditAction.SIGN_IN_UNLOCKED,
-                    target=attempt,
-                    actor=request.user,
-                    before={"username": attempt.username},
-                )
-            # The rows on the record, not whatever matches the selection by now.
-            chosen = AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts])
-            count = unlock_sign_ins(chosen, actor=request.user)
+        count = unlock_sign_ins(attempts=queryset, actor=request.user)
         self.message_user(
             request,
             ngettext(
@@ -79,22 +65,10 @@ class StaffDeviceAdmin:
         return devices
 
     def delete_model(self, request, obj) -> None:
-        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+        remove_second_factors(devices=type(obj).objects.filter(pk=obj.pk), actor=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
-        with transaction.atomic():
-            devices = list(queryset.select_related("user"))
-            for device in devices:
-                record_event(
-                    action=AuditAction.SECOND_FACTOR_REMOVED,
-                    target=device.user,
-                    actor=request.user,
-                    before={"device": device.name, "kind": device._meta.model_name},
-                )
-            remove_second_factors(
-                queryset.model.objects.filter(pk__in=[device.pk for device in devices]),
-                actor=request.user,
-            )
+        remove_second_factors(devices=queryset, actor=request.user)
 
 
 class StaffAuthenticatorAdmin(StaffDeviceAdmin, TOTPDeviceAdmin):

@@ -3,13 +3,19 @@
 Roles, staff access and trusted-flagger standing are configuration: their changes are on the
 audit trail. Personal details are not copied into the (append-only) trail. Who covers a category
 is part of its policy: each category's history says when a team started or stopped covering it.
+The sign-in changes themselves are accounts' (accounts/services.py, which knows nothing of the
+trail); what an admin does to someone else's sign-in is recorded here, in the same transaction.
 """
 
 from collections.abc import Iterable
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import QuerySet
+from django_otp.models import Device
 
+from accounts import services as sign_in
 from accounts.models import Team, User
 from reports.models import AuditAction, Category
 from reports.services.audit import audit_event, record_event, record_events
@@ -93,3 +99,45 @@ def save_team(*, edit: Edit, actor: User, categories: Iterable[Category] | None 
             for category in covered ^ covers
         ]
     )
+
+
+# Sign-in --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unlock_sign_ins(*, attempts: Iterable[AccessAttempt], actor: User) -> int:
+    """Forget these failed sign-ins, each on the record by username (addresses are not kept)."""
+    attempts = list(attempts)
+    record_events(
+        [
+            audit_event(
+                action=AuditAction.SIGN_IN_UNLOCKED,
+                target=attempt,
+                actor=actor,
+                before={"username": attempt.username},
+            )
+            for attempt in attempts
+        ]
+    )
+    # The rows on the record, not whatever matches the selection by now.
+    chosen = AccessAttempt.objects.filter(pk__in=[attempt.pk for attempt in attempts])
+    return sign_in.unlock_sign_ins(chosen, actor=actor)
+
+
+@transaction.atomic
+def remove_second_factors(*, devices: QuerySet[Device], actor: User) -> int:
+    """Remove authenticators or recovery codes (a lost phone), each on its owner's record."""
+    removing = list(devices.select_related("user"))
+    record_events(
+        [
+            audit_event(
+                action=AuditAction.SECOND_FACTOR_REMOVED,
+                target=device.user,
+                actor=actor,
+                before={"device": device.name, "kind": device._meta.model_name},
+            )
+            for device in removing
+        ]
+    )
+    chosen = devices.model.objects.filter(pk__in=[device.pk for device in removing])
+    return sign_in.remove_second_factors(chosen, actor=actor)
