@@ -218,7 +218,8 @@ DECISION_COLUMNS = [
     "id", "uuid", "action", "statement_of_reasons", "facts", "ground", "legal_ground",
     "terms_ground", "restriction", "media_type", "content_language", "source",
     "automated_detection", "automated_decision", "starts_at", "created_at", "reversal_reason",
-    "case_id", "moderator_id", "awaiting_confirmation",
+    "case_id", "moderator_id", "awaiting_confirmation", "proposal_removes_content",
+    "proposal_reason_chosen",
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "id", "reference", "description", "source", "status", "also_blocked", "created_at",
@@ -348,7 +349,7 @@ def seed(
                     first_decision + len(decisions), str(uuid.UUID(int=rng.getrandbits(128))),
                     action, "", "", "incompatible", "", "", restriction, "text", language,
                     "notice", False, False, resolved, resolved, "", case_id,
-                    rng.choice(result.moderators), False,
+                    rng.choice(result.moderators), False, True, False,
                 )
             )  # fmt: skip
         priority = min(100, rng.randint(0, 40) + 5 * min(size, 10))
