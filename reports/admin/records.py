@@ -8,9 +8,7 @@ each change and audit it, and most of them are tables of millions of rows (see `
 from django.contrib import admin
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from reports.admin.scale import LargeTableMixin, ReadOnlyInline, ReadOnlyRecordMixin
@@ -29,13 +27,14 @@ from reports.models import (
     Report,
     Strike,
 )
+from reports.texts.durations import datetime_for_reader
 
 # How many reports and decisions a case page lists before linking to the full list.
 RELATED_SHOWN = 20
 
 
 def _when(value) -> str:
-    return date_format(localtime(value), "DATETIME_FORMAT") if value else "—"
+    return datetime_for_reader(value) if value else "—"
 
 
 def _changelist_url(model, **filters) -> str:

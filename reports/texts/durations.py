@@ -6,7 +6,7 @@ Two ways of saying a length: `span` is the queue's short form, read at a glance 
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -49,6 +49,11 @@ def describe_duration(duration: timedelta | None, *, empty: str = "") -> str:
     if minutes or not parts:
         parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
     return " ".join(parts)
+
+
+def datetime_for_reader(moment: datetime) -> str:
+    """A moment in the site's time zone, in the active language's own date format."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def local_time(moment: datetime) -> str:

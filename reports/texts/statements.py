@@ -3,11 +3,11 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports.models import Case, DecisionAction, Report, ReportSource, StatementTemplate
-from reports.texts.durations import describe_duration
+from reports.texts.durations import datetime_for_reader, describe_duration
 from reports.texts.placeholders import fill_placeholders
 
 
@@ -36,11 +36,7 @@ def compose_statement(
         values = fixed_values(case, language)
         values.update(
             duration=describe_duration(duration),
-            ends_at=(
-                formats.date_format(timezone.localtime(ends_at), "DATETIME_FORMAT")
-                if ends_at
-                else ""
-            ),
+            ends_at=datetime_for_reader(ends_at) if ends_at else "",
             facts=facts.strip(),
         )
         statement = fill_placeholders(body, values).strip()
