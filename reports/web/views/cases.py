@@ -16,8 +16,8 @@ from reports.permissions import (
     get_content_for_moderator,
     get_member_for_moderator,
 )
-from reports.selectors.decisions import case_version, suggest
 from reports.selectors.case_file import case_file, case_for_page, member_history
+from reports.selectors.decisions import case_version, suggest
 from reports.services.claims import claim_case, release_case, renew_lease
 from reports.services.escalation import NEXT_TIER, escalate_case
 from reports.services.notes import add_note
