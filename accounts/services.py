@@ -2,8 +2,8 @@
 
 Every write of the staff sign-in goes through one function here, called by the pages, the admin
 and the tests alike, and written to the "hellomod.sign_in" log with who did it. What an admin does
-to someone else's sign-in (unlocking, removing an authenticator) is on the audit trail too,
-recorded by the admin (reports/admin/sign_in.py) in the same transaction.
+to someone else's sign-in (unlocking, removing an authenticator) is on the audit trail too:
+reports/services/people.py calls these and records it in the same transaction.
 """
 
 import logging
