@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from PIL import Image
 
@@ -29,8 +29,11 @@ from reports.models import (
     ReportSource,
     Tier,
 )
+from reports.services.categories import save_category_rows
+from reports.services.configuration import Edit, plain, save_configuration
 from reports.services.content import record_content
 from reports.services.intake import submit_report
+from reports.services.people import save_person, save_team, set_password
 
 DEMO_PASSWORD = "hellomod-demo"  # noqa: S105 - printed for the local demo on purpose
 SEED = 20261123
@@ -209,10 +212,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         rng = random.Random(SEED)
         with transaction.atomic():
-            teams = self._teams()
-            logins = self._logins(teams)
-            self.platform = self._platform()
-            members = self._members(rng)
+            # The demo's admin sets the rest up, on the record as any admin's change would be.
+            admin, new_logins = self._logins()
+            teams = self._teams(admin)
+            self._join_teams(new_logins, teams, admin)
+            self.platform = self._platform(admin)
+            members = self._members(rng, admin)
         created = self._reports(rng, members)
         self.stdout.write(
             self.style.SUCCESS(
@@ -221,74 +226,98 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role in logins:
-            self.stdout.write(f"  {username:<10} {role}")
+        for username, _name, role, _teams, _superuser in LOGINS:
+            shown = role or "Member (reports others, reads outcomes)"
+            self.stdout.write(f"  {username:<10} {shown}")
 
-    def _teams(self) -> dict[str, Team]:
+    def _logins(self) -> tuple[User, list[User]]:
+        """The demo logins, and those made now; the admin's own account is made first, by
+        themself (as `createsuperuser` would), so that they make the others."""
+        admin = None
+        made = []
+        for username, display_name, role, _teams, superuser in sorted(
+            LOGINS, key=lambda login: login[0] != "admin"
+        ):
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                edit = _new(
+                    User,
+                    username=username,
+                    display_name=display_name,
+                    email=f"{username}@hellomod.localhost",
+                    native_language="en",
+                    learning_languages=["zh", "es"],
+                    country="GB",
+                    is_staff=role is not None,
+                    is_superuser=superuser,
+                )
+                actor = admin or edit.row
+                roles = [Group.objects.get(name=role)] if role else None
+                save_person(edit=edit, actor=actor, roles=roles)
+                user = set_password(person=edit.row, password=DEMO_PASSWORD, actor=actor)
+                made.append(user)
+            if username == "admin":
+                admin = user
+        return admin, made
+
+    def _teams(self, admin: User) -> dict[str, Team]:
         categories = {c.slug: c for c in Category.objects.all()}
+        existing = {team.slug: team for team in Team.objects.all()}
         teams = {}
         for name, slug, covered, languages, _on_call in TEAMS:
-            team, created = Team.objects.get_or_create(
-                slug=slug, defaults={"name": name, "languages": languages}
-            )
-            if created:
+            if slug not in existing:
+                edit = _new(Team, name=name, slug=slug, languages=languages)
                 slugs = categories if covered == "*" else covered
-                team.categories.set([categories[s] for s in slugs])
-            teams[slug] = team
+                save_team(edit=edit, actor=admin, categories=[categories[s] for s in slugs])
+                existing[slug] = edit.row
+            teams[slug] = existing[slug]
         # Who works each tier, where nobody was set yet.
         frontline = {}
         for slug in ("safety", "spam", "profiles"):
             for category in teams[slug].categories.all():
                 frontline[category.pk] = teams[slug]
-        for tier in EscalationTier.objects.filter(team__isnull=True):
+        unstaffed: dict[int, list[Edit]] = {}
+        for tier in EscalationTier.objects.filter(team__isnull=True).order_by("pk"):
             if tier.tier == Tier.FRONTLINE:
-                tier.team = frontline.get(tier.category_id)
+                team = frontline.get(tier.category_id)
             elif tier.tier == Tier.EMERGENCY:
-                tier.team = teams["on-call"]
+                team = teams["on-call"]
             else:
-                tier.team = teams["seniors"]
-            tier.save(update_fields=["team"])
+                team = teams["seniors"]
+            unstaffed.setdefault(tier.category_id, []).append(Edit.of(tier, team=team))
+        by_pk = {category.pk: category for category in categories.values()}
+        for category_id, edits in unstaffed.items():
+            save_category_rows(category=by_pk[category_id], edits=edits, actor=admin)
         return teams
 
-    def _logins(self, teams: dict[str, Team]) -> list[tuple[str, str]]:
+    @staticmethod
+    def _join_teams(logins: list[User], teams: dict[str, Team], admin: User) -> None:
+        """New demo logins join their teams; those made on an earlier run keep theirs."""
         on_call = {slug for _, slug, _, _, on_call in TEAMS if on_call}
-        shown = []
-        for username, display_name, role, team_slugs, superuser in LOGINS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "display_name": display_name,
-                    "email": f"{username}@hellomod.localhost",
-                    "native_language": "en",
-                    "learning_languages": ["zh", "es"],
-                    "country": "GB",
-                    "is_staff": role is not None,
-                    "is_superuser": superuser,
-                },
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-                if role:
-                    user.groups.add(Group.objects.get(name=role))
-                for slug in team_slugs:
-                    TeamMembership.objects.get_or_create(
-                        team=teams[slug], user=user, defaults={"is_on_call": slug in on_call}
-                    )
-            shown.append((username, role or "Member (reports others, reads outcomes)"))
-        return shown
+        slugs = {username: team_slugs for username, _, _, team_slugs, _ in LOGINS}
+        edits = [
+            _new(TeamMembership, team=teams[slug], user=user, is_on_call=slug in on_call)
+            for user in logins
+            for slug in slugs[user.username]
+        ]
+        save_configuration(edits=edits, actor=admin)
 
     @staticmethod
-    def _platform() -> User:
+    def _platform(admin: User) -> User:
         """The platform's service account (as `platform_token` makes it): it sends snapshots."""
-        account, created = User.objects.get_or_create(
-            username="platform", defaults={"display_name": "Community platform", "password": "!"}
-        )
-        if created:
-            account.user_permissions.add(Permission.objects.get(codename="submit_for_members"))
+        account = User.objects.filter(username="platform").first()
+        if account is None:
+            edit = _new(User, username="platform", display_name="Community platform")
+            edit.row.set_unusable_password()  # it signs in with an API token
+            save_person(
+                edit=edit,
+                actor=admin,
+                permissions=[Permission.objects.get(codename="submit_for_members")],
+            )
+            account = edit.row
         return account
 
-    def _members(self, rng: random.Random) -> list[User]:
+    def _members(self, rng: random.Random, admin: User) -> list[User]:
         existing = {u.username: u for u in User.objects.filter(username__startswith="demo-member-")}
         members = []
         for n in range(1, MEMBER_COUNT + 1):
@@ -301,22 +330,23 @@ class Command(BaseCommand):
             if username in existing:
                 members.append(existing[username])
                 continue
-            members.append(
-                User.objects.create(
-                    username=username,
-                    public_id=f"DM{n:06d}",
-                    display_name=name,
-                    email=f"{username}@example.com",
-                    native_language=language,
-                    learning_languages=learning,
-                    preferred_language="zh-hans" if language == "zh" else "en",
-                    country=country,
-                    birth_year=birth_year,
-                    self_introduction=LINES[language]["plain"],
-                    is_trusted_flagger=n % 97 == 0,
-                    password="!",  # noqa: S106 - unusable: members sign in on the app
-                )
+            edit = _new(
+                User,
+                username=username,
+                public_id=f"DM{n:06d}",
+                display_name=name,
+                email=f"{username}@example.com",
+                native_language=language,
+                learning_languages=learning,
+                preferred_language="zh-hans" if language == "zh" else "en",
+                country=country,
+                birth_year=birth_year,
+                self_introduction=LINES[language]["plain"],
+                is_trusted_flagger=n % 97 == 0,
             )
+            edit.row.set_unusable_password()  # members sign in on the app
+            save_person(edit=edit, actor=admin)
+            members.append(edit.row)
         return members
 
     def _content(self, author: User, slug: str, index: int, rng: random.Random) -> Content:
@@ -426,6 +456,11 @@ class Command(BaseCommand):
         Case.objects.filter(Q(pk=case.pk), Q(last_reported_at__lt=when)).update(
             last_reported_at=when
         )
+
+
+def _new(model: type[Model], **fields) -> Edit:
+    """A new row with these values, described as the admin describes a row it creates."""
+    return Edit(model(**fields), after={name: plain(value) for name, value in fields.items()})
 
 
 def _avatar(rng: random.Random) -> CleanImage:
