@@ -1,4 +1,5 @@
-"""Sign-in changes: the second factor (enrolment, verification, recovery codes) and unlocking.
+"""Sign-in changes: the second factor (enrolment, verification, recovery codes), unlocking, and
+the platform's service account with its API token.
 
 Every write of the staff sign-in goes through one function here, called by the pages, the admin
 and the tests alike, and written to the "hellomod.sign_in" log with who did it. What an admin does
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 import django_otp
 from axes.models import AccessAttempt
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 
@@ -166,6 +169,23 @@ def remove_second_factors(devices: QuerySet[Device], *, actor: User) -> int:
     for username, name in described:
         log.info("second factor: %s removed %r of %s", actor.username, name, username)
     return len(described)
+
+
+@transaction.atomic
+def platform_account(*, username: str = "platform") -> tuple[User, str, bool]:
+    """The platform's service account and its API token, made on first use; True when made now.
+
+    It signs in with the token only (no password) and may send reports and content snapshots on
+    members' behalf.
+    """
+    account, created = User.objects.get_or_create(
+        username=username, defaults={"display_name": "Community platform", "password": "!"}
+    )
+    account.user_permissions.add(Permission.objects.get(codename="submit_for_members"))
+    token, _ = Token.objects.get_or_create(user=account)
+    if created:
+        log.info("platform account %s created", username)
+    return account, token.key, created
 
 
 def _digits(code: str) -> str:

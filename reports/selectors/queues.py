@@ -269,3 +269,12 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
             )
         )
     return rows
+
+
+def cases_held_by(moderator: User, *, size: int = 10) -> list[Case]:
+    """The open cases a moderator holds, the lease that runs out first on top."""
+    return list(
+        Case.objects.filter(claimed_by=moderator, status__in=OPEN_CASE_STATUSES)
+        .select_related("category")
+        .order_by("lease_expires_at")[:size]
+    )

@@ -1,10 +1,8 @@
 """Create (or show) the API token of the platform's service account."""
 
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.services import platform_account
 
 
 class Command(BaseCommand):
@@ -17,11 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="platform")
 
     def handle(self, *args, username: str, **options) -> None:
-        account, created = User.objects.get_or_create(
-            username=username, defaults={"display_name": "Community platform", "password": "!"}
-        )
-        account.user_permissions.add(Permission.objects.get(codename="submit_for_members"))
-        token, _ = Token.objects.get_or_create(user=account)
+        _account, token, created = platform_account(username=username)
         if created:
             self.stderr.write(f"Created the service account {username!r}.")
-        self.stdout.write(token.key)
+        self.stdout.write(token)

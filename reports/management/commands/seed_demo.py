@@ -10,7 +10,7 @@ import io
 import random
 from datetime import timedelta
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Model, Q
@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Team, TeamMembership, User
+from accounts.services import platform_account
 from reports.evidence import CleanImage, clean_image
 from reports.models import (
     Case,
@@ -216,7 +217,7 @@ class Command(BaseCommand):
             admin, new_logins = self._logins()
             teams = self._teams(admin)
             self._join_teams(new_logins, teams, admin)
-            self.platform = self._platform(admin)
+            self.platform, _token, _created = platform_account()  # it sends the snapshots
             members = self._members(rng, admin)
         created = self._reports(rng, members)
         self.stdout.write(
@@ -301,21 +302,6 @@ class Command(BaseCommand):
             for slug in slugs[user.username]
         ]
         save_configuration(edits=edits, actor=admin)
-
-    @staticmethod
-    def _platform(admin: User) -> User:
-        """The platform's service account (as `platform_token` makes it): it sends snapshots."""
-        account = User.objects.filter(username="platform").first()
-        if account is None:
-            edit = _new(User, username="platform", display_name="Community platform")
-            edit.row.set_unusable_password()  # it signs in with an API token
-            save_person(
-                edit=edit,
-                actor=admin,
-                permissions=[Permission.objects.get(codename="submit_for_members")],
-            )
-            account = edit.row
-        return account
 
     def _members(self, rng: random.Random, admin: User) -> list[User]:
         existing = {u.username: u for u in User.objects.filter(username__startswith="demo-member-")}

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.models import BulkDecision, Case, DecisionAction
+from reports.models import BulkDecision, DecisionAction
 from reports.models.choices import OPEN_CASE_STATUSES
 from reports.permissions import (
     get_category_for_moderator,
@@ -18,7 +18,7 @@ from reports.permissions import (
 )
 from reports.selectors.decisions import counts_touched
 from reports.selectors.filters import CaseFilter, filter_fields
-from reports.selectors.queues import queue_page, queue_rows, queue_summaries
+from reports.selectors.queues import cases_held_by, queue_page, queue_rows, queue_summaries
 from reports.services.bulk import start_bulk_decision
 from reports.services.claims import release_case
 from reports.web.forms.moderation import BulkDecisionForm
@@ -38,15 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/home.html",
-        {"summaries": summaries, "now": timezone.now(), "mine": _my_cases(request)},
-    )
-
-
-def _my_cases(request: HttpRequest) -> list[Case]:
-    return list(
-        Case.objects.filter(claimed_by=request.user, status__in=OPEN_CASE_STATUSES)
-        .select_related("category")
-        .order_by("lease_expires_at")[:10]
+        {"summaries": summaries, "now": timezone.now(), "mine": cases_held_by(request.user)},
     )
 
 
@@ -119,7 +111,8 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
         )
     selected = list(form.cleaned_data["cases"].select_related("category"))
     if request.POST.get("confirm") != "1":
-        held = [c for c in selected if c.claimed_by_id not in (None, request.user.pk)]
+        now = timezone.now()
+        held = [c for c in selected if c.is_held_by_someone_else(request.user.pk, now=now)]
         return render(
             request,
             "moderation/bulk_confirm.html",
