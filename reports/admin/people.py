@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team, TeamMembership, User
 from accounts.roles import holds_more_than
-from reports.admin.configuration import AuditedConfigurationAdmin, form_edit
+from reports.admin.base import AuditedConfigurationAdmin, form_edit
 from reports.admin.scale import IndexedSearchMixin, LargeTableMixin
 from reports.services.people import save_person, save_team, set_password
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from reports.admin.configuration import AuditedConfigurationAdmin
+from reports.admin.base import AuditedConfigurationAdmin
 from reports.models import NotificationTemplate, StatementTemplate
 from reports.models.choices import NotificationEvent
 from reports.texts import messages as texts

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from reports.admin.configuration import AuditedConfigurationAdmin
+from reports.admin.base import AuditedConfigurationAdmin
 from reports.admin.scale import LargeTableMixin, ReadOnlyRecordMixin
 from reports.models import WebhookDelivery, WebhookEndpoint
 

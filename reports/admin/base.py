@@ -1,0 +1,125 @@
+"""What every configuration page of the admin shares: how a form's change is described to the
+services (form_changes, form_edit, inline_edits) and the audited page they save through.
+"""
+
+import contextlib
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from reports.services.configuration import (
+    Edit,
+    delete_configuration,
+    plain,
+    save_configuration,
+)
+
+
+def form_changes(
+    form: forms.BaseForm, *, created: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an admin form changed, as (before, after) of the changed fields only.
+
+    For a new row, `after` holds every field, defaults included: the record shows what was
+    set up, not only what differed from the defaults.
+    """
+    if created:
+        return {}, {name: plain(value) for name, value in form.cleaned_data.items()}
+    before, after = {}, {}
+    for name in form.changed_data:
+        field = form.fields[name]
+        initial = form.get_initial_for_field(field, name)
+        if isinstance(field, forms.ModelChoiceField) and initial is not None:
+            with contextlib.suppress(ValidationError):
+                initial = field.to_python(getattr(initial, "pk", initial))
+        was, now = plain(initial), plain(form.cleaned_data.get(name))
+        if was != now:  # a form may call a field changed that only changed its spelling
+            before[name], after[name] = was, now
+    return before, after
+
+
+def form_edit(form: forms.BaseForm, *, created: bool) -> Edit:
+    """The form's row, with the values it was given, and what they change."""
+    return Edit(form.instance, *form_changes(form, created=created))
+
+
+def inline_edits(formset: BaseInlineFormSet) -> tuple[list[Edit], list[models.Model]]:
+    """What an inline formset changed: its edited and new rows (new ones pointing at the page's
+    row), and the rows ticked for deletion.
+
+    It also lists them on the formset, as the formset's own save would, for the admin's log.
+    """
+    ticked = formset.deleted_forms
+    deleted = [form.instance for form in ticked if form.instance.pk is not None]
+    edits: list[Edit] = []
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], deleted
+    for form in formset.forms:
+        if form in ticked or not form.has_changed():
+            continue
+        created = not form.initial
+        if created:
+            setattr(form.instance, formset.fk.name, formset.instance)
+            formset.new_objects.append(form.instance)
+        else:
+            formset.changed_objects.append((form.instance, form.changed_data))
+        edits.append(form_edit(form, created=created))
+    return edits, deleted
+
+
+DURATION_HINT = _("Written as days hh:mm:ss: 2 00:00:00 is two days, 4:00:00 four hours.")
+
+
+def _with_duration_hint(formfield):
+    if formfield is not None and isinstance(formfield, forms.DurationField):
+        formfield.help_text = format_html("{} {}", formfield.help_text or "", DURATION_HINT).strip()
+    return formfield
+
+
+class TextWithNewlines(forms.CharField):
+    """Text as browsers post it (CRLF) compares equal to the same text stored with LF."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+class DurationHintMixin:
+    """Configuration forms: durations explain their format; long texts keep their newlines."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField):
+            kwargs.setdefault("form_class", TextWithNewlines)
+        return _with_duration_hint(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class ConfigurationAdmin(DurationHintMixin, admin.ModelAdmin):
+    show_full_result_count = False
+
+
+class AuditedConfigurationAdmin(ConfigurationAdmin):
+    """Saves and deletes through the configuration services, which put every change, the
+    inlines' included, on the record.
+
+    Many-to-many fields are not saved here: the admins with one (people, teams) call a service
+    that takes them.
+    """
+
+    def save_model(self, request, obj, form, change):
+        save_configuration(edits=[form_edit(form, created=not change)], actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            edits, deleted = inline_edits(formset)
+            save_configuration(edits=edits, deleted=deleted, actor=request.user)
+
+    def delete_model(self, request, obj):
+        delete_configuration(rows=[obj], actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        delete_configuration(rows=queryset, actor=request.user)
