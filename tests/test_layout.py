@@ -101,3 +101,19 @@ def test_no_service_module_is_two_modules():
     for path in (ROOT / "reports" / "services").rglob("*.py"):
         lines = len(path.read_text().splitlines())
         assert lines <= 420, f"{path.relative_to(ROOT)} has {lines} lines: split it by verb"
+
+
+def test_every_audit_event_is_written_by_the_trails_one_writer():
+    writers = []
+    for package in ("hellomod", "accounts", "reports", "bench"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if not isinstance(node, ast.Call):
+                    continue
+                names = receiver_names(node.func) if isinstance(node.func, ast.Attribute) else set()
+                builds = isinstance(node.func, ast.Name) and node.func.id == "AuditEvent"
+                if builds or ("AuditEvent" in names and node.func.attr in WRITES):
+                    writers.append(str(path.relative_to(ROOT)))
+    assert set(writers) == {"reports/services/audit.py"}
