@@ -67,8 +67,7 @@ def propose_ban(
         proposal_reason_chosen=reason is not None,
     )
     Decision.proposal_companions.through.objects.bulk_create(
-        Decision.proposal_companions.through(decision=decision, case=other)
-        for other in others
+        Decision.proposal_companions.through(decision=decision, case=other) for other in others
     )
     case_before = {"status": case.status, "tier": case.tier, "claimed_by": case.claimed_by_id}
     _send_for_confirmation(case, proposer=moderator)
