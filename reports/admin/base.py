@@ -123,3 +123,12 @@ class AuditedConfigurationAdmin(ConfigurationAdmin):
 
     def delete_queryset(self, request, queryset):
         delete_configuration(rows=queryset, actor=request.user)
+
+
+class HttpsAddresses:
+    """A web address typed without its scheme is taken as https, never as plain http."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -11,20 +11,15 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from reports.admin.base import AuditedConfigurationAdmin
+from reports.admin.base import AuditedConfigurationAdmin, HttpsAddresses
 from reports.admin.scale import LargeTableMixin, ReadOnlyRecordMixin
 from reports.models import WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(AuditedConfigurationAdmin):
+class WebhookEndpointAdmin(HttpsAddresses, AuditedConfigurationAdmin):
     list_display = ("name", "url", "is_active", "created_at")
     list_filter = ("is_active",)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "url":
-            kwargs["assume_scheme"] = "https"
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:

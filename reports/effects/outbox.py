@@ -99,7 +99,7 @@ def _insert_new(
     connection = transaction.get_connection()
     meta = OutboxMessage._meta
     columns = ["topic", "payload", "idempotency_key", "status", "attempts", "last_error"]
-    columns += ["available_at", "created_at"]
+    columns += ["available_at", "created_at", "urgent", "published_at"]
     values = [
         meta.get_field(name).get_db_prep_save(getattr(message, name), connection)
         for name in columns

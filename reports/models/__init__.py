@@ -14,6 +14,7 @@ from reports.models.choices import (
     ContentKind,
     DecisionAction,
     DeliveryStatus,
+    Handling,
     ReportSource,
     ReportStatus,
     Severity,
@@ -26,11 +27,19 @@ from reports.models.limits import RateLimit
 from reports.models.outbox import Notification, NotificationTemplate, OutboxMessage
 from reports.models.reports import Evidence, Report
 from reports.models.webhooks import WebhookDelivery, WebhookEndpoint
+from reports.models.welfare import (
+    BundleStatus,
+    CrisisResource,
+    EvidenceBundle,
+    LegalHold,
+    Referral,
+)
 
 __all__ = [
     "AuditAction",
     "AuditEvent",
     "BulkDecision",
+    "BundleStatus",
     "Case",
     "CaseStatus",
     "Category",
@@ -38,13 +47,17 @@ __all__ = [
     "ConfigurationJob",
     "Content",
     "ContentKind",
+    "CrisisResource",
     "Decision",
     "DecisionAction",
     "DeliveryStatus",
     "Enforcement",
     "EscalationTier",
     "Evidence",
+    "EvidenceBundle",
+    "Handling",
     "LadderStep",
+    "LegalHold",
     "Note",
     "Notification",
     "NotificationTemplate",
@@ -52,6 +65,7 @@ __all__ = [
     "Policy",
     "RateLimit",
     "Reason",
+    "Referral",
     "Report",
     "ReportSource",
     "ReportStatus",

@@ -79,6 +79,17 @@ class AuditAction(models.TextChoices):
     PERSON_PASSWORD_SET = "person.password_set", _("Password set")
     SIGN_IN_UNLOCKED = "sign_in.unlocked", _("Sign-in unlocked")
     SECOND_FACTOR_REMOVED = "second_factor.removed", _("Authenticator removed")
+    # Lives at risk
+    WELFARE_CHECK_REQUESTED = "welfare.check_requested", _("Welfare check requested")
+    CASE_REFERRED = "case.referred", _("Case referred to the authorities")
+    LEGAL_HOLD_PLACED = "legal_hold.placed", _("Legal hold placed")
+    LEGAL_HOLD_LIFTED = "legal_hold.lifted", _("Legal hold lifted")
+    BUNDLE_REQUESTED = "evidence_bundle.requested", _("Evidence bundle requested")
+    BUNDLE_BUILT = "evidence_bundle.built", _("Evidence bundle built")
+    BUNDLE_DOWNLOADED = "evidence_bundle.downloaded", _("Evidence bundle downloaded")
+    CRISIS_RESOURCE_CREATED = "crisisresource.created", _("Crisis resource created")
+    CRISIS_RESOURCE_CHANGED = "crisisresource.changed", _("Crisis resource changed")
+    CRISIS_RESOURCE_DELETED = "crisisresource.deleted", _("Crisis resource deleted")
 
     @classmethod
     def of_configuration(cls, model: type[models.Model], verb: str) -> "AuditAction":

@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from reports.models.choices import TIMED_ACTIONS, DecisionAction, Severity, Tier
+from reports.models.choices import (
+    SANCTIONS,
+    TIMED_ACTIONS,
+    DecisionAction,
+    Handling,
+    Severity,
+    Tier,
+)
 
 POSITIVE_DURATION = Q(sla__gt=timedelta(0))
 
@@ -16,8 +23,8 @@ SLA_RANGE = (timedelta(minutes=5), timedelta(days=30))
 WINDOW_RANGE = (timedelta(minutes=5), timedelta(days=30))
 STRIKE_LIFETIME_RANGE = (timedelta(days=1), timedelta(days=5 * 365))
 THRESHOLD_RANGE = (2, 1000)
-# Decisions from the mildest to the harshest: the order DecisionAction declares them in.
-ACTION_ORDER = tuple(DecisionAction.values)
+# Sanctions from the mildest to the harshest (the welfare actions are not on this scale).
+ACTION_ORDER = tuple(a.value for a in SANCTIONS)
 
 
 def _days(value: timedelta) -> str:
@@ -150,6 +157,26 @@ class Reason(Translated, models.Model):
         _("critical"),
         default=False,
         help_text=_("Cases go straight to the emergency tier and on-call moderators are alerted."),
+    )
+    handling = models.CharField(
+        _("handling"),
+        max_length=10,
+        choices=Handling.choices,
+        default=Handling.SANCTION,
+        help_text=_(
+            "Welfare: the decision panel offers support first and never suggests a sanction; a "
+            "sanction then needs a written reason."
+        ),
+    )
+    minimum_action = models.CharField(
+        _("minimum action"),
+        max_length=20,
+        choices=[(a.value, a.label) for a in SANCTIONS],
+        blank=True,
+        help_text=_(
+            "The ladder never suggests less; deciding less needs a written reason. Leave empty "
+            "for no floor."
+        ),
     )
 
     class Meta:
@@ -293,7 +320,9 @@ class LadderStep(models.Model):
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="ladder")
     offence = models.PositiveSmallIntegerField(_("offence number"))
-    action = models.CharField(_("action"), max_length=20, choices=DecisionAction.choices)
+    action = models.CharField(
+        _("action"), max_length=20, choices=[(a.value, a.label) for a in SANCTIONS]
+    )
     duration = models.DurationField(_("duration"), null=True, blank=True)
 
     class Meta:

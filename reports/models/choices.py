@@ -82,11 +82,24 @@ class DecisionAction(models.TextChoices):
     RESTRICT = "restrict", _("Restrict")
     SUSPEND = "suspend", _("Suspend")
     BAN = "ban", _("Ban")
+    # For a member at risk: care, not punishment (no strike, nothing restricted).
+    SUPPORT = "support", _("Send support resources")
+    WELFARE_CHECK = "welfare_check", _("Urgent welfare check")
 
 
 # Actions that last for a while and therefore need a duration; the others must not have one.
 TIMED_ACTIONS = (DecisionAction.RESTRICT, DecisionAction.SUSPEND)
 UNTIMED_ACTIONS = tuple(a for a in DecisionAction if a not in TIMED_ACTIONS)
+WELFARE_ACTIONS = (DecisionAction.SUPPORT, DecisionAction.WELFARE_CHECK)
+# The sanctions from the mildest to the harshest, the order DecisionAction declares them in.
+SANCTIONS = tuple(a for a in DecisionAction if a not in WELFARE_ACTIONS)
+
+
+class Handling(models.TextChoices):
+    """How a reason's cases are met: as an offence, or as a member who may be at risk."""
+
+    SANCTION = "sanction", _("Sanction: an offence against the guidelines")
+    WELFARE = "welfare", _("Welfare: a member who may be at risk")
 
 
 class Ground(models.TextChoices):

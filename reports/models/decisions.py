@@ -102,6 +102,14 @@ class Decision(models.Model):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    justification = models.TextField(
+        _("why this decision"),
+        blank=True,
+        help_text=_(
+            "Written when a moderator sanctions a member at risk, or decides less than the "
+            "reason's minimum."
+        ),
+    )
     # What a proposed ban does besides the ban itself, as its moderator chose it; the second
     # moderator's confirmation applies exactly this.
     proposal_removes_content = models.BooleanField(_("proposal removes the content"), default=True)

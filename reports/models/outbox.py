@@ -29,6 +29,17 @@ class OutboxMessage(models.Model):
     available_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        help_text=_("A life may be at risk: it travels on the urgent queue, ahead of other work."),
+    )
+    published_at = models.DateTimeField(
+        _("handed to the broker at"),
+        null=True,
+        blank=True,
+        help_text=_("When it was last handed to Celery; the sweep re-sends only what is lost."),
+    )
 
     class Meta:
         verbose_name = _("outbox message")

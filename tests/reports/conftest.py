@@ -19,11 +19,14 @@ from reports.models import (
     DecisionAction,
     Enforcement,
     Evidence,
+    EvidenceBundle,
+    LegalHold,
     Note,
     Notification,
     NotificationTemplate,
     OutboxMessage,
     RateLimit,
+    Referral,
     Strike,
     WebhookDelivery,
     WebhookEndpoint,
@@ -93,6 +96,24 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
             moderator=moderator, category=spam, action="warn", case_ids=[case.pk], total=1
         )
         ConfigurationJob.objects.create(kind="reschedule", category=spam, actor=moderator, total=1)
+        referral = Referral.objects.create(
+            case=case,
+            member=subject,
+            countries=["DE"],
+            authority="Polizei Berlin",
+            sent="The threat and the member's account details.",
+            sent_at=now,
+            sent_by=moderator,
+        )
+        LegalHold.objects.create(
+            member=subject,
+            case=case,
+            referral=referral,
+            reason="Referred to the police.",
+            placed_at=now,
+            placed_by=moderator,
+        )
+        EvidenceBundle.objects.create(case=case, requested_by=moderator, requested_at=now)
     Token.objects.create(user=moderator)
     give_authenticator(moderator)
     replace_recovery_codes(user=moderator)

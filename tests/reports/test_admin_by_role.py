@@ -44,7 +44,11 @@ EXPECTED = {
     # Configuration that only the T&S admin role works with.
     "reports.ratelimit": ADMINS_ONLY,
     "reports.configurationjob": ADMINS_ONLY,
+    "reports.crisisresource": CONFIGURATION,
     "reports.content": RECORD,
+    "reports.referral": RECORD,
+    "reports.legalhold": RECORD,
+    "reports.evidencebundle": RECORD,
     "reports.report": RECORD,
     "reports.evidence": RECORD,
     "reports.case": RECORD,
