@@ -26,7 +26,6 @@ from reports.admin.base import (
     AuditedConfigurationAdmin,
     ConfigurationAdmin,
     DurationHintMixin,
-    HttpsAddresses,
     form_edit,
     inline_edits,
 )
@@ -35,7 +34,6 @@ from reports.models import (
     AuditEvent,
     Category,
     ConfigurationJob,
-    CrisisResource,
     EscalationTier,
     LadderStep,
     Policy,
@@ -412,13 +410,3 @@ class RateLimitAdmin(AuditedConfigurationAdmin):
 
     def delete_queryset(self, request, queryset):
         delete_rate_limits(rows=queryset, actor=request.user)
-
-
-@admin.register(CrisisResource)
-class CrisisResourceAdmin(HttpsAddresses, AuditedConfigurationAdmin):
-    """The helplines a member at risk is offered: their country's, else the international ones."""
-
-    list_display = ("name", "country", "language", "phone", "text", "url", "hours", "is_active")
-    list_filter = ("country", "is_active")
-    search_fields = ("name", "country__exact")
-    search_help_text = _("Name, or a two-letter country code.")
