@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from reports.models import Case, Category, Content, Evidence, Tier
+from reports.models import Case, Category, Content, Evidence, EvidenceBundle, Referral, Tier
 
 
 def is_policy_admin(user: User) -> bool:
@@ -89,3 +89,65 @@ def get_evidence_for_viewer(user: User, evidence_id: int) -> Evidence:
     if not can_view_case(user, evidence.report.case):
         raise Http404("No such evidence.")
     return evidence
+
+
+# Referrals, legal holds and evidence bundles (DSA Art. 18): seniors refer, T&S admins also
+# hold evidence and build bundles. Frontline moderators see none of it: 404, like any case
+# outside their reach.
+
+
+def may_refer(user: User) -> bool:
+    return user.is_active and user.has_perm("reports.refer_case")
+
+
+def may_see_referrals(user: User) -> bool:
+    return user.is_active and user.has_perm("reports.view_referral")
+
+
+def may_manage_holds(user: User) -> bool:
+    return user.is_active and user.has_perm("reports.manage_legal_holds")
+
+
+def may_handle_bundles(user: User) -> bool:
+    return user.is_active and user.has_perm("reports.download_bundle")
+
+
+def get_case_for_referral(user: User, case_id: int, *, queryset=None) -> Case:
+    """The case if this person may refer it to the authorities; 404 otherwise."""
+    if not may_refer(user):
+        raise Http404("No such case.")
+    return get_case_for_moderator(user, case_id, queryset=queryset)
+
+
+def get_referral_for_referrer(user: User, referral_id: int) -> Referral:
+    """A referral of a case this person may refer; 404 otherwise."""
+    if not may_refer(user):
+        raise Http404("No such referral.")
+    referral = get_object_or_404(Referral.objects.select_related("case"), pk=referral_id)
+    if not can_view_case(user, referral.case):
+        raise Http404("No such referral.")
+    return referral
+
+
+def get_case_for_holds(user: User, case_id: int, *, queryset=None) -> Case:
+    """The case if this person places and lifts legal holds; 404 otherwise."""
+    if not may_manage_holds(user):
+        raise Http404("No such case.")
+    return get_case_for_moderator(user, case_id, queryset=queryset)
+
+
+def get_case_for_bundles(user: User, case_id: int, *, queryset=None) -> Case:
+    """The case if this person builds and downloads evidence bundles; 404 otherwise."""
+    if not may_handle_bundles(user):
+        raise Http404("No such case.")
+    return get_case_for_moderator(user, case_id, queryset=queryset)
+
+
+def get_bundle_for_download(user: User, bundle_id: int) -> EvidenceBundle:
+    """A bundle this person may download (T&S admins); 404 for anyone else, so ids say nothing."""
+    if not may_handle_bundles(user):
+        raise Http404("No such bundle.")
+    bundle = get_object_or_404(EvidenceBundle.objects.select_related("case"), pk=bundle_id)
+    if not can_view_case(user, bundle.case):
+        raise Http404("No such bundle.")
+    return bundle
