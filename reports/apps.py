@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # The outbox runs a message by its topic; these modules register their handlers.
         from reports.effects import notifications, webhooks  # noqa: F401
-        from reports.services import bulk, rescheduling, triage  # noqa: F401
+        from reports.services import bulk, bundles, rescheduling, triage  # noqa: F401
