@@ -28,6 +28,7 @@ from reports.models import (
 )
 from reports.models.choices import OPEN_CASE_STATUSES, DecisionAction, Severity
 from reports.permissions import visible_cases
+from reports.selectors.referrals import trail_for
 from reports.texts.durations import describe_duration
 from reports.texts.statements import statement_bodies
 
@@ -228,11 +229,12 @@ def case_file(case: Case, viewer: User) -> CaseFile:
     templates = statement_bodies(
         category_id=case.category_id, language=case.subject.preferred_language or "en"
     )
+    trail = trail_for(viewer, case.audit_events.select_related("actor"))
     return CaseFile(
         case=case,
         reports=reports,
         notes=list(case.notes.select_related("author")),
-        events=list(case.audit_events.select_related("actor").order_by("-id")[:AUDIT_SIZE]),
+        events=list(trail.order_by("-id")[:AUDIT_SIZE]),
         decisions=list(
             case.decisions.select_related(
                 "moderator", "confirmed_by", "reversed_by", "reason"

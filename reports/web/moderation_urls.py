@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.web.views import cases, decisions, preferences, queues
+from reports.web.views import cases, decisions, preferences, queues, referrals
 
 app_name = "moderation"
 
@@ -18,6 +18,12 @@ urlpatterns = [
     path("cases/<int:case_id>/lease/", cases.lease, name="lease"),
     path("cases/<int:case_id>/escalate/", cases.escalate, name="escalate"),
     path("cases/<int:case_id>/notes/", cases.note, name="note"),
+    path("cases/<int:case_id>/refer/", referrals.refer, name="refer"),
+    path("referrals/<int:referral_id>/reference/", referrals.reference, name="referral-reference"),
+    path("cases/<int:case_id>/holds/", referrals.hold, name="hold"),
+    path("cases/<int:case_id>/holds/<int:hold_id>/lift/", referrals.lift, name="lift-hold"),
+    path("cases/<int:case_id>/bundles/", referrals.bundle, name="bundle"),
+    path("bundles/<int:bundle_id>/download/", referrals.download, name="bundle-download"),
     path("decisions/<int:decision_id>/undo/", decisions.undo, name="undo"),
     path("decisions/<int:decision_id>/confirm/", decisions.confirm, name="confirm-ban"),
     path("decisions/<int:decision_id>/reject/", decisions.reject, name="reject-ban"),

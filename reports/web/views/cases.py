@@ -18,6 +18,7 @@ from reports.permissions import (
 )
 from reports.selectors.case_file import case_file, case_for_page, member_history
 from reports.selectors.decisions import case_version, suggest
+from reports.selectors.referrals import member_legal_record
 from reports.services.claims import claim_case, release_case, renew_lease
 from reports.services.escalation import NEXT_TIER, escalate_case
 from reports.services.notes import add_note
@@ -38,6 +39,7 @@ from reports.web.views.moderation import (
     queue_url,
     wants_json,
 )
+from reports.web.views.referral_section import referral_section
 
 
 def case_context(request: HttpRequest, case: Case, form: DecisionForm | None = None) -> dict:
@@ -89,6 +91,7 @@ def case_context(request: HttpRequest, case: Case, form: DecisionForm | None = N
         "blur": request.user.blur_media,
         "previews": statement_previews(case, file.statement_templates),
         "day_words": _day_words(case.subject.preferred_language),
+        "referral_section": referral_section(case, request.user),
     }
 
 
@@ -214,6 +217,7 @@ def member(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "person": person,
             "history": member_history(person, request.user),
+            "legal": member_legal_record(person, request.user),
             "blur": request.user.blur_media,
         },
     )
