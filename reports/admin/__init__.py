@@ -4,6 +4,24 @@ Importing the package registers every page; which staff role opens which is deci
 the admin site (`hellomod.admin_site`).
 """
 
-from reports.admin import configuration, crisis_lines, people, records, sign_in, texts, webhooks
+from reports.admin import (
+    configuration,
+    crisis_lines,
+    legal,
+    people,
+    records,
+    sign_in,
+    texts,
+    webhooks,
+)
 
-__all__ = ["configuration", "crisis_lines", "people", "records", "sign_in", "texts", "webhooks"]
+__all__ = [
+    "configuration",
+    "crisis_lines",
+    "legal",
+    "people",
+    "records",
+    "sign_in",
+    "texts",
+    "webhooks",
+]

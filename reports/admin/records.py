@@ -21,12 +21,9 @@ from reports.models import (
     Decision,
     Enforcement,
     Evidence,
-    EvidenceBundle,
-    LegalHold,
     Note,
     Notification,
     OutboxMessage,
-    Referral,
     Report,
     Strike,
 )
@@ -430,32 +427,3 @@ class OutboxMessageAdmin(RecordAdmin):
     search_fields = ("pk__exact", "idempotency_key__startswith")
     search_help_text = _("Message number, or the beginning of its idempotency key.")
 
-
-@admin.register(Referral)
-class ReferralAdmin(RecordAdmin):
-    list_display = ("id", "case", "member", "authority", "sent_at", "sent_by", "reference")
-    list_select_related = ("member", "sent_by")
-    search_fields = ("case_id__exact", "member__public_id__exact", "reference__exact")
-    search_help_text = _("Case number, public member id, or the reference received.")
-    raw_id_fields = ("case", "member", "sent_by")
-
-
-@admin.register(LegalHold)
-class LegalHoldAdmin(RecordAdmin):
-    list_display = ("id", "member", "case", "placed_at", "placed_by", "lifted_at")
-    list_select_related = ("member", "placed_by")
-    list_filter = (("lifted_at", admin.EmptyFieldListFilter),)
-    search_fields = ("member__public_id__exact", "case_id__exact")
-    search_help_text = _("Public member id, or case number.")
-    raw_id_fields = ("member", "case", "referral", "placed_by", "lifted_by")
-
-
-@admin.register(EvidenceBundle)
-class EvidenceBundleAdmin(RecordAdmin):
-    list_display = ("id", "case", "status", "requested_by", "requested_at", "size_bytes")
-    list_select_related = ("requested_by",)
-    list_filter = ("status",)
-    search_fields = ("case_id__exact",)
-    search_help_text = _("Case number.")
-    raw_id_fields = ("case", "requested_by")
-    exclude = ("file",)
