@@ -104,6 +104,8 @@ def record_download(*, bundle_id: int, actor: User) -> EvidenceBundle:
     _check(actor, bundle.case)
     if bundle.status != BundleStatus.READY or not bundle.file:
         raise ValidationError(_("This bundle is not ready to download."))
+    if not default_storage.exists(bundle.file.name):
+        raise ValidationError(_("This bundle's file is missing; build a new one."))
     record_event(
         action=AuditAction.BUNDLE_DOWNLOADED,
         target=bundle,

@@ -172,3 +172,15 @@ def test_the_download_is_audited_and_carries_the_zips_digest(client, threat, ts_
     event = AuditEvent.objects.get(action="evidence_bundle.downloaded")
     assert (event.actor, event.case_id, event.target_id) == (ts_admin, threat.pk, str(bundle.pk))
     assert client.get(reverse("moderation:bundle-download", args=[bundle.pk])).status_code == 405
+
+
+def test_a_bundle_whose_file_is_gone_is_not_downloaded_nor_recorded(client, threat, ts_admin):
+    bundle = built(threat, ts_admin)
+    default_storage.delete(bundle.file.name)
+    client.force_login(ts_admin)
+
+    response = client.post(reverse("moderation:bundle-download", args=[bundle.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "This bundle&#x27;s file is missing; build a new one." in response.content.decode()
+    assert not AuditEvent.objects.filter(action="evidence_bundle.downloaded").exists()
