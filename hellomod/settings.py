@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HELLOMOD_VAR_DIR", BASE_DIR / "var"))
@@ -218,6 +219,14 @@ else:
         # take half an hour to work through, and a new report would wait behind them.
         "polling_interval": 0.05,
     }
+# Two lanes on the broker. "urgent" carries what a life may depend on (the triage of a critical
+# report, the emergency tier's alerts) and has a worker of its own (Procfile), so it never waits
+# behind ordinary work; ordinary workers take from it too when they are free.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+OUTBOX_URGENT_QUEUE = "urgent"
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, OUTBOX_URGENT_QUEUE)
+]
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -442,9 +451,23 @@ EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=102
 EVIDENCE_MAX_PIXELS = env_int("EVIDENCE_MAX_PIXELS", 40_000_000, minimum=10_000)
 
 # The outbox: how often a failing side effect is tried before it is marked dead, and how long
-# the sweep leaves a new message to its on-commit publish before sending it itself.
+# the sweep leaves a message that was never handed to the broker (its publish at commit failed)
+# before sending it itself.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_GRACE = timedelta(seconds=env_int("OUTBOX_GRACE_SECONDS", 10, minimum=0))
+# A message handed to the broker and still not run after this long is taken as lost (a broker
+# that restarted empty, a process that died between commit and publish) and sent again. Until
+# then it is waiting in the broker or running: sending it again would only make a duplicate.
+# Ordinary messages may wait behind a backlog, and a batch runs for up to a minute; the urgent
+# queue is served at once, so an urgent message is given up on sooner.
+OUTBOX_LOST_AFTER = timedelta(seconds=env_int("OUTBOX_LOST_AFTER_SECONDS", 900, minimum=120))
+OUTBOX_URGENT_LOST_AFTER = timedelta(
+    seconds=env_int("OUTBOX_URGENT_LOST_AFTER_SECONDS", 60, minimum=10)
+)
+if OUTBOX_URGENT_LOST_AFTER > OUTBOX_LOST_AFTER:
+    raise ImproperlyConfigured(
+        "OUTBOX_URGENT_LOST_AFTER_SECONDS must not be longer than OUTBOX_LOST_AFTER_SECONDS"
+    )
 OUTBOX_PUBLISH_OPTIONS: dict = {}
 
 # Evidence files of cases closed longer than this are deleted (the decision record stays).

@@ -24,21 +24,31 @@ BATCH_SECONDS = 60
 
 @shared_task(acks_late=True)
 def run_outbox_messages(message_ids: list[int]) -> dict[str, int]:
-    """A batch of messages, each run in its own transaction, as run_outbox_message would."""
+    """A batch of messages, each run in its own transaction, as run_outbox_message would.
+
+    What the batch leaves (out of time, or the database failed) is marked unpublished: the
+    broker no longer holds it, so the next sweep sends it.
+    """
     outcomes: dict[str, int] = {}
+    unsent: list[int] = []
     deadline = time.monotonic() + BATCH_SECONDS
-    for message_id in message_ids:
+    for index, message_id in enumerate(message_ids):
         if time.monotonic() > deadline:
-            outcomes["left"] = outcomes.get("left", 0) + 1
-            continue
+            unsent += message_ids[index:]
+            outcomes["left"] = len(message_ids) - index
+            break
         try:
             outcome = outbox.run_message(message_id)
         except SoftTimeLimitExceeded:
+            outbox.mark_unpublished(unsent + message_ids[index + 1 :])
             raise
         except Exception:  # the database itself failed: leave this one to the sweep, go on
             logger.exception("outbox message %s could not be run", message_id)
             outcome = "error"
+            unsent.append(message_id)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    if unsent:
+        outbox.mark_unpublished(unsent)
     return outcomes
 
 

@@ -133,8 +133,8 @@ def _worker_quiet_between_tests(request, monkeypatch):
     from tests.workers import wait_for
 
     if "celery_worker" not in request.fixturenames and "broker" not in request.node.name:
-        monkeypatch.setattr(outbox, "publish", lambda message_id: False)
-        monkeypatch.setattr(outbox, "publish_many", lambda message_ids: 0)
+        monkeypatch.setattr(outbox, "publish", lambda message_id, **options: False)
+        monkeypatch.setattr(outbox, "publish_many", lambda message_ids, **options: 0)
         yield
         return
     yield

@@ -1,7 +1,9 @@
-"""The product's Celery app, plus one outbox topic that only tests send.
+"""The product's Celery app, plus outbox topics that only tests send.
 
 `test_slow_effect` marks that it started (a file), waits, then records its effect (an audit
 event) in the outbox transaction: long enough to kill the worker in the middle of it.
+`test_backlog` does nothing: ordinary work as cheap as it gets, piled up in front of an
+emergency.
 """
 
 import time
@@ -21,6 +23,10 @@ def _register() -> None:
         AuditEvent.objects.create(
             action="test.slow_effect", actor_label=label, target_type="test", target_id=label
         )
+
+    @handles("test_backlog")
+    def backlog(**payload) -> None:
+        pass
 
 
 def _on_finalize(sender, **kwargs) -> None:

@@ -44,6 +44,7 @@ def notify(
     body: str,
     case: Case | None = None,
     channels: Iterable[str] = (Channel.IN_APP, Channel.EMAIL),
+    urgent: bool = False,
 ) -> list[Notification]:
     created_rows = []
     for channel in channels:
@@ -71,6 +72,7 @@ def notify(
                 "deliver_notification",
                 key=f"deliver_notification:{notification.pk}",
                 payload={"notification_id": notification.pk},
+                urgent=urgent,
             )
         if created:
             created_rows.append(notification)
@@ -174,6 +176,7 @@ def _tell_each(
     key: str,
     values: dict[str, object],
     case: Case | None = None,
+    urgent: bool = False,
 ) -> int:
     """Tell each person the event's message in their language, rendered once per language."""
     written: dict[str, tuple[str, str]] = {}
@@ -185,7 +188,15 @@ def _tell_each(
                 event, language=language, values=values, templates=templates
             )
         subject, body = written[language]
-        notify(recipient=person, event=event, key=key, subject=subject, body=body, case=case)
+        notify(
+            recipient=person,
+            event=event,
+            key=key,
+            subject=subject,
+            body=body,
+            case=case,
+            urgent=urgent,
+        )
     return len(people)
 
 
@@ -205,6 +216,8 @@ def alert_tier(case: Case, *, tier: int, event: str, why: str) -> int:
             "due": local_time(case.due_at),
         },
         case=case,
+        # The emergency tier's e-mails travel on the urgent queue: someone may be at risk.
+        urgent=tier == Tier.EMERGENCY,
     )
 
 

@@ -5,6 +5,10 @@ to Celery at once; if that fails (the broker is down, the process dies between c
 publish) the beat sweep `dispatch_pending` sends it again later. Whoever runs a message first
 locks its row, runs its handler and marks it done in one transaction, so a message delivered
 twice runs once.
+
+A message records when it was handed to the broker (`published_at`), so that the sweep sends
+again only what is lost, never what is still waiting in the broker or running. Urgent messages
+(a life may be at risk) travel on a queue of their own, which a worker of its own serves.
 """
 
 import contextlib
@@ -17,7 +21,8 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from hellomod.celery import app as celery_app
@@ -49,19 +54,40 @@ def handles(
 
 
 def enqueue(
-    topic: str, *, key: str, payload: dict[str, Any], not_before: datetime | None = None
+    topic: str,
+    *,
+    key: str,
+    payload: dict[str, Any],
+    not_before: datetime | None = None,
+    urgent: bool = False,
 ) -> OutboxMessage:
     """Record a side effect to run once the current transaction commits (or at `not_before`).
 
     The key makes the row idempotent: enqueueing the same key twice keeps the first row. A
-    delayed message is left to the beat sweep, which sends it once it is due.
+    delayed message is left to the beat sweep, which sends it once it is due. An urgent one
+    goes on the urgent queue, on its own even inside `batched()`.
     """
+    # Written as published in the same INSERT, rather than by an UPDATE after the publish: a
+    # round trip saved on every request; a publish that fails takes it back (`publish`).
+    published_at = timezone.now() if not_before is None else None
     if transaction.get_connection().features.can_return_columns_from_insert:
-        message = _insert_new(topic=topic, key=key, payload=payload, available_at=not_before)
+        message = _insert_new(
+            topic=topic,
+            key=key,
+            payload=payload,
+            available_at=not_before,
+            urgent=urgent,
+            published_at=published_at,
+        )
         if message is None:
             return OutboxMessage.objects.get(idempotency_key=key)
     else:  # SQLite before 3.35 has no RETURNING
-        defaults: dict[str, Any] = {"topic": topic, "payload": payload}
+        defaults: dict[str, Any] = {
+            "topic": topic,
+            "payload": payload,
+            "urgent": urgent,
+            "published_at": published_at,
+        }
         if not_before is not None:
             defaults["available_at"] = not_before
         message, created = OutboxMessage.objects.get_or_create(
@@ -71,7 +97,9 @@ def enqueue(
             return message
     if not_before is None:
         collected = getattr(_collecting, "ids", None)
-        if collected is not None:
+        if urgent:
+            transaction.on_commit(lambda: publish(message.pk, urgent=True))
+        elif collected is not None:
             collected.append(message.pk)
         else:
             transaction.on_commit(lambda: publish(message.pk))
@@ -79,7 +107,13 @@ def enqueue(
 
 
 def _insert_new(
-    *, topic: str, key: str, payload: dict[str, Any], available_at: datetime | None
+    *,
+    topic: str,
+    key: str,
+    payload: dict[str, Any],
+    available_at: datetime | None,
+    urgent: bool,
+    published_at: datetime | None,
 ) -> OutboxMessage | None:
     """Insert the message unless its key exists; None when it does.
 
@@ -95,6 +129,8 @@ def _insert_new(
         status=DeliveryStatus.PENDING,
         available_at=available_at or now,
         created_at=now,
+        urgent=urgent,
+        published_at=published_at,
     )
     connection = transaction.get_connection()
     meta = OutboxMessage._meta
@@ -133,6 +169,7 @@ def batched() -> Iterator[None]:
     For code that writes many messages at once (a sweep's alerts, a decision's notices to every
     reporter): one task per batch costs the broker and the worker a fraction of one per message.
     Use it inside the transaction that writes the messages; they are published when it commits.
+    Urgent messages are published one by one on their own queue: none waits in a batch.
     """
     outer = getattr(_collecting, "ids", None)
     if outer is not None:  # already collecting: the outermost block publishes
@@ -161,15 +198,16 @@ RUN_MESSAGE_TASK = "reports.tasks.run_outbox_message"
 RUN_MESSAGES_TASK = "reports.tasks.run_outbox_messages"
 
 
-def _send(task_name: str, argument, what: str) -> bool:
+def _send(task_name: str, argument, what: str, *, urgent: bool = False) -> bool:
     """Hand one task to Celery; False when the broker cannot take it now (the sweep will)."""
     global _broker_down_until
     if time.monotonic() < _broker_down_until:
         return False
+    options = dict(settings.OUTBOX_PUBLISH_OPTIONS)
+    if urgent:
+        options["queue"] = settings.OUTBOX_URGENT_QUEUE
     try:
-        celery_app.send_task(
-            task_name, args=[argument], retry=False, **settings.OUTBOX_PUBLISH_OPTIONS
-        )
+        celery_app.send_task(task_name, args=[argument], retry=False, **options)
     except Exception as exc:  # the broker is the outside world here: never fail the request
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning("%s not published now (%s); the sweep will", what, exc)
@@ -177,9 +215,17 @@ def _send(task_name: str, argument, what: str) -> bool:
     return True
 
 
-def publish(message_id: int) -> bool:
-    """Hand a message to Celery; False when the broker cannot take it now (the sweep will)."""
-    return _send(RUN_MESSAGE_TASK, message_id, f"outbox message {message_id}")
+def publish(message_id: int, *, urgent: bool = False) -> bool:
+    """Hand a message to Celery, on the urgent queue if it is urgent; False when the broker
+    cannot take it now (the sweep will).
+
+    The caller has recorded the message as published (enqueue's INSERT, the sweep's claim);
+    a publish that fails marks it unpublished again, for the next sweep.
+    """
+    if _send(RUN_MESSAGE_TASK, message_id, f"outbox message {message_id}", urgent=urgent):
+        return True
+    mark_unpublished([message_id])
+    return False
 
 
 def publish_many(message_ids: list[int]) -> int:
@@ -188,9 +234,21 @@ def publish_many(message_ids: list[int]) -> int:
     for start in range(0, len(message_ids), BATCH_SIZE):
         chunk = message_ids[start : start + BATCH_SIZE]
         if not _send(RUN_MESSAGES_TASK, chunk, f"{len(chunk)} outbox messages"):
+            mark_unpublished(message_ids[start:])
             break
         sent += len(chunk)
     return sent
+
+
+def mark_unpublished(message_ids: list[int]) -> None:
+    """Nothing of these messages is in the broker any more: the next sweep sends them."""
+    try:
+        OutboxMessage.objects.filter(pk__in=message_ids, status=DeliveryStatus.PENDING).update(
+            published_at=None
+        )
+    except DatabaseError:
+        # After a commit this must not fail the request; they then count as lost in time.
+        logger.exception("outbox messages %s could not be marked unpublished", message_ids)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -252,6 +310,7 @@ def _record_failure(message_id: int, exc: BaseException) -> str:
             return "skipped"  # another worker ran it in the meantime
         message.attempts += 1
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        message.published_at = None  # its task is over: the sweep sends the retry when due
         if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             message.status = DeliveryStatus.DEAD
             message.processed_at = timezone.now()
@@ -259,7 +318,14 @@ def _record_failure(message_id: int, exc: BaseException) -> str:
         else:
             message.available_at = timezone.now() + backoff(message.attempts)
         message.save(
-            update_fields=["attempts", "last_error", "status", "processed_at", "available_at"]
+            update_fields=[
+                "attempts",
+                "last_error",
+                "status",
+                "processed_at",
+                "available_at",
+                "published_at",
+            ]
         )
         return "dead" if message.status == DeliveryStatus.DEAD else "retry"
 
@@ -277,20 +343,36 @@ def _mark_dead(message: OutboxMessage) -> None:
 
 
 def dispatch_pending(*, limit: int = 500) -> int:
-    """Publish pending messages that are due and were not run; returns how many were sent.
+    """Send again the pending messages that are due and lost; returns how many were sent.
 
-    Young messages are left alone: their on-commit publish is probably on its way.
+    Lost: never handed to the broker (its publish failed, it was delayed, its last run failed
+    and its retry is due), or handed over longer ago than OUTBOX_LOST_AFTER (urgent ones:
+    OUTBOX_URGENT_LOST_AFTER). Anything else is waiting in the broker or running, and sending
+    it again would only make a duplicate task; a message being run holds its row lock, which
+    SKIP LOCKED passes over. The claim marks the messages published in the transaction that
+    locked them, so two sweeps at once never send the same message twice. A message is left
+    OUTBOX_GRACE after it was written: a publish that failed at commit is not retried at once.
     """
     now = timezone.now()
-    due = list(
-        OutboxMessage.objects.filter(
-            status=DeliveryStatus.PENDING,
-            available_at__lte=now,
-            created_at__lte=now - settings.OUTBOX_GRACE,
-        )
-        .order_by("available_at")
-        .values_list("pk", flat=True)[:limit]
+    lost = (
+        Q(published_at__isnull=True, created_at__lte=now - settings.OUTBOX_GRACE)
+        | Q(urgent=False, published_at__lte=now - settings.OUTBOX_LOST_AFTER)
+        | Q(urgent=True, published_at__lte=now - settings.OUTBOX_URGENT_LOST_AFTER)
     )
+    due = Q(status=DeliveryStatus.PENDING, available_at__lte=now) & lost
+    with transaction.atomic():
+        claimed = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(due)
+            .order_by("-urgent", "available_at")
+            .values_list("pk", "urgent")[:limit]
+        )
+        OutboxMessage.objects.filter(due, pk__in=[pk for pk, _ in claimed]).update(published_at=now)
     # One task per message: these are mostly retries, the slow ones (a mail server or a
     # webhook that timed out), and each should only hold up itself.
-    return sum(publish(pk) for pk in due)
+    for index, (pk, urgent) in enumerate(claimed):
+        if not (publish(pk, urgent=True) if urgent else publish(pk)):
+            # The broker is away: the rest are not tried now, and stay for the next sweep.
+            mark_unpublished([pk for pk, _ in claimed[index + 1 :]])
+            return index
+    return len(claimed)

@@ -210,6 +210,8 @@ def submit_report(
                     "triage_case",
                     key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
                     payload={"case_id": report.case_id, "report_id": report.pk},
+                    # A critical reason (self-harm, a threat) is triaged ahead of other work.
+                    urgent=reason is not None and reason.is_critical,
                 )
                 if reporter is not None:
                     enqueue(
