@@ -1,7 +1,7 @@
 """`python -m bench`: a fresh database, seeded with COPY, then every hot path measured.
 
 The database named by DATABASE_URL is dropped and created again: its name must contain "bench".
-In the Redis of REDIS_URL, what an earlier run left under the bench's prefix and queue goes.
+In the Redis of REDIS_URL, what an earlier run left under the bench's prefix and queues goes.
 """
 
 import argparse
@@ -34,6 +34,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--overdue", type=int, default=10_000)
     parser.add_argument("--notifications", type=int, default=10_000)
     parser.add_argument("--worker-concurrency", type=int, default=2)
+    parser.add_argument("--backlog", type=int, default=10_000, help="ordinary messages waiting")
+    parser.add_argument("--emergencies", type=int, default=20)
+    parser.add_argument("--lost", type=int, default=100, help="messages the broker lost")
+    parser.add_argument("--sweep-seconds", type=float, default=15.0, help="as the beat sweeps")
     parser.add_argument("--output", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser.parse_args()
@@ -154,7 +158,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import measure
+    from bench import lanes, measure
     from bench.report import table, verdicts
     from bench.seed import seed
 
@@ -208,6 +212,16 @@ def main() -> None:
         seeded,
         notifications=args.notifications,
         concurrency=args.worker_concurrency,
+        progress=bars.at,
+    )
+    phase(f"emergencies behind {args.backlog:,} waiting messages, the sweep running")
+    results["emergency"] = lanes.emergencies(
+        seeded,
+        backlog=args.backlog,
+        count=args.emergencies,
+        lost=args.lost,
+        concurrency=args.worker_concurrency,
+        sweep_seconds=args.sweep_seconds,
         progress=bars.at,
     )
     bars.close()

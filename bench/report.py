@@ -9,7 +9,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def verdicts(r: dict) -> list[dict]:
     """Each target of the issue, with the figure it is judged on and whether it was met."""
-    q, n, i = r["queue_page"], r["next_case"], r["intake"]
+    q, n, i, e = r["queue_page"], r["next_case"], r["intake"], r["emergency"]
     seed_limit = SEED_SECONDS_PER_MILLION * r["seeding"]["reports"] / 1_000_000
     admin_ratio = _ratio(q["stock_admin_first"]["p50_ms"], q["queue_first"]["p50_ms"])
     deep_ratio = _ratio(q["queue_deep"]["p50_ms"], q["queue_first"]["p50_ms"])
@@ -29,6 +29,8 @@ def verdicts(r: dict) -> list[dict]:
         ("sweep", "second run changed nothing", r["sweep"]["second_run_changed_nothing"],
          "==", True),
         ("delivery", "notifications/s", r["delivery"]["per_second"], ">=", 500),
+        ("emergency", "p95 s behind the backlog", e["p95_s"], "<=", 5),
+        ("outbox", "duplicate runs, % of real ones", e["duplicate_percent"], "<", 1),
     ]  # fmt: skip
     out = []
     for path, figure, value, op, target in rows:
@@ -38,6 +40,8 @@ def verdicts(r: dict) -> list[dict]:
             met = value <= target
         elif op == ">=":
             met = value >= target
+        elif op == "<":
+            met = value < target
         else:
             met = value == target
         out.append(
@@ -52,13 +56,14 @@ def _ms(s: dict) -> str:
 
 def table(r: dict) -> str:
     """One table: each path, hellomod's figure, its anchor in the same run, and the ratio."""
-    s, q, n, i, w, d = (
+    s, q, n, i, w, d, e = (
         r["seeding"],
         r["queue_page"],
         r["next_case"],
         r["intake"],
         r["sweep"],
         r["delivery"],
+        r["emergency"],
     )
     rows = [
         ("What", "hellomod", "Anchor (same run)", "Ratio"),
@@ -129,6 +134,18 @@ def table(r: dict) -> str:
             f"{d['per_second']}",
             f"{d['emails_written']:,} e-mails for {d['notifications']:,}",
             "",
+        ),
+        (
+            f"Emergency behind {e['waiting_min']:,}+ waiting, p50/p95 s (n = {e['emergencies']})",
+            f"{e['p50_s']:.2f} / {e['p95_s']:.2f}",
+            f"the backlog ran {e['backlog_seconds']} s",
+            "",
+        ),
+        (
+            f"Duplicate task runs, sweep every {e['sweep_seconds']:g} s (lost messages run)",
+            f"{e['duplicate_runs']:,} of {e['real_runs']:,} ({e['lost_run']} of {e['lost']})",
+            f"old rule: {e['old_rule_would_send']:,} sent again",
+            f"{e['duplicate_percent']} %",
         ),
     ]
     widths = [max(len(str(row[c])) for row in rows) for c in range(4)]

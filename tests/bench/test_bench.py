@@ -3,7 +3,7 @@
 The timings are not asserted here (they belong to the full run on a quiet machine); what each
 measurement did is: how many rows it seeded, that no case was handed out twice, that every
 report it sent was written, that the second sweep changed nothing, that every notification was
-e-mailed once.
+e-mailed once, that emergencies were alerted behind a backlog and no message ran twice.
 """
 
 import json
@@ -44,6 +44,7 @@ def results(tmp_path_factory) -> dict:
         "--reports", str(REPORTS), "--samples", "10", "--depth", "30",
         "--claims", "60", "--paced-claims", "20", "--naive-claims", "30", "--intake-seconds", "2",
         "--web-workers", "2", "--overdue", "60", "--notifications", "100",
+        "--backlog", "300", "--emergencies", "3", "--lost", "10", "--sweep-seconds", "1",
         "--output", str(output),
     ]  # fmt: skip
     try:
@@ -118,13 +119,36 @@ def test_every_notification_is_emailed_once(results):
     assert delivery["per_second"] > 0
 
 
+def test_emergencies_are_alerted_behind_the_backlog_and_each_message_runs_once(results):
+    emergency = results["emergency"]
+    assert emergency["emergencies"] == 3
+    assert emergency["waiting_min"] > 0  # each came in while ordinary work was waiting
+    assert 0 < emergency["p50_s"] <= emergency["p95_s"] <= emergency["max_s"]
+    # The sweep ran, sent the lost messages again, and nothing else: each ran once.
+    assert emergency["sweeps"] > 0
+    assert emergency["lost_run"] == emergency["lost"] == 10
+    assert emergency["sweep_sent"] == 10
+    assert emergency["left_pending"] == 0
+    assert emergency["real_runs"] >= 300 + 10 + 3
+    assert emergency["duplicate_runs"] == 0
+
+
 def test_prints_one_table_and_records_the_machine(results):
     printed = results["printed"]
-    for row in ("Seeding", "Queue page", "Next case", "Intake", "Escalation sweep", "Delivery"):
+    for row in (
+        "Seeding",
+        "Queue page",
+        "Next case",
+        "Intake",
+        "Escalation sweep",
+        "Delivery",
+        "Emergency",
+        "Duplicate task runs",
+    ):
         assert row in printed
     assert "Targets:" in printed
     machine = results["machine"]
     assert machine["cores"] >= 1
     assert machine["postgresql"]
     assert machine["memory_mib"] > 0
-    assert len(results["targets"]) == 12
+    assert len(results["targets"]) == 14
