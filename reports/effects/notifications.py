@@ -29,10 +29,12 @@ from reports.models import (
     Report,
     Tier,
 )
-from reports.models.choices import NotificationEvent
+from reports.models.choices import WELFARE_ACTIONS, NotificationEvent
 from reports.selectors.queues import CategoryHealth, queue_health
+from reports.selectors.welfare import crisis_lines_for, needs_care
 from reports.texts import messages as texts
 from reports.texts.durations import describe_duration, local_time
+from reports.texts.welfare import right_now
 
 
 def notify(
@@ -133,9 +135,21 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     return message
 
 
-def _tell_reporter(report: Report, text: str, *, event: str, templates: dict | None = None) -> None:
-    """Tell the reporter, in their language, what became of their report."""
-    language = texts.supported_language(report.reporter.preferred_language)
+def _tell_reporter(
+    report: Report,
+    text: str,
+    *,
+    event: str,
+    templates: dict | None = None,
+    right_now_first: bool = False,
+) -> None:
+    """Tell the reporter, in their language, what became of their report.
+
+    `right_now_first` opens the message with what to do at once when a life may be at risk
+    (the emergency number and the crisis lines of the reporter's country).
+    """
+    reporter = report.reporter
+    language = texts.supported_language(reporter.preferred_language)
     subject, body = texts.render(
         text,
         language=language,
@@ -145,13 +159,22 @@ def _tell_reporter(report: Report, text: str, *, event: str, templates: dict | N
         },
         templates=templates,
     )
-    notify(recipient=report.reporter, event=event, key=str(report.pk), subject=subject, body=body)
+    if right_now_first:
+        with translation.override(language):
+            first = right_now(country=reporter.country, lines=crisis_lines_for(reporter))
+        body = f"{first}\n\n{body}"
+    notify(recipient=reporter, event=event, key=str(report.pk), subject=subject, body=body)
 
 
 @handles("notify_report_received")
 def report_received(*, report_id: int) -> None:
-    report = Report.objects.select_related("reporter", "category").get(pk=report_id)
-    _tell_reporter(report, NotificationEvent.REPORT_RECEIVED, event="report_received")
+    report = Report.objects.select_related("reporter", "category", "reason").get(pk=report_id)
+    _tell_reporter(
+        report,
+        NotificationEvent.REPORT_RECEIVED,
+        event="report_received",
+        right_now_first=needs_care(report.reason),
+    )
 
 
 def category_tier_members(category_id: int, tier: int, *, on_call_only: bool = False) -> list[User]:
@@ -221,6 +244,34 @@ def alert_tier(case: Case, *, tier: int, event: str, why: str) -> int:
     )
 
 
+@batched()
+def alert_welfare_check(case: Case, *, decision: Decision, requested_by: User) -> int:
+    """Tell the people on call for the case's category that a welfare check was asked for, so
+    that someone follows it up with the platform; returns how many were told.
+
+    The emergency tier's on-call people first; if nobody is on call there, the senior tier's;
+    if nobody is on call at all, the whole senior team: a welfare check nobody hears of is the
+    one thing this must never be.
+    """
+    people = (
+        category_tier_members(case.category_id, Tier.EMERGENCY, on_call_only=True)
+        or category_tier_members(case.category_id, Tier.SENIOR, on_call_only=True)
+        or category_tier_members(case.category_id, Tier.SENIOR)
+    )
+    return _tell_each(
+        people,
+        event=texts.WELFARE_CHECK_REQUESTED,
+        key=str(decision.pk),
+        values={
+            "case": case.pk,
+            "category": case.category.name,
+            "who": requested_by.display_name or requested_by.username,
+        },
+        case=case,
+        urgent=True,
+    )
+
+
 def _more_cases(numbers: str, more: int) -> str:
     return _("%(numbers)s and %(more)d more") % {"numbers": numbers, "more": more}
 
@@ -264,15 +315,21 @@ def decision_taken(*, decision_id: int) -> None:
     if decision.is_reversed:
         return
     upheld = decision.action != DecisionAction.NO_VIOLATION
-    outcome = (
-        NotificationEvent.OUTCOME_ACTIONED if upheld else NotificationEvent.OUTCOME_NO_VIOLATION
-    )
+    # A welfare action's support message reached the member when it was decided
+    # (services/decisions/welfare.py); the reporters hear that the member was offered support.
+    welfare = decision.action in WELFARE_ACTIONS
+    if welfare:
+        outcome = texts.OUTCOME_WELFARE
+    elif upheld:
+        outcome = NotificationEvent.OUTCOME_ACTIONED
+    else:
+        outcome = NotificationEvent.OUTCOME_NO_VIOLATION
     templates = texts.load_templates(outcome)
     cases = [decision.case_id, *decision.companions.values_list("case_id", flat=True)]
     reports = Report.objects.filter(case_id__in=cases).exclude(reporter=None)
     for report in reports.select_related("reporter", "category"):
         _tell_reporter(report, outcome, event="report_outcome", templates=templates)
-    if upheld:
+    if upheld and not welfare:
         member = decision.case.subject
         language = texts.supported_language(member.preferred_language)
         subject, _body = texts.render(

@@ -1,9 +1,11 @@
 """Signed webhooks: every enforcement is posted to the platform's endpoints, at least once.
 
 Events: hide, remove, restrict, suspend, ban (an enforcement applied), lift (it ended on
-schedule) and reversal (its decision was undone). The body is JSON and names the member by their
-public id, the content by its kind and platform id, and the decision by its public uuid; never
-the reporter nor the moderator.
+schedule) and reversal (its decision was undone); and member.welfare_check, a moderator asking
+the platform to check at once on a member whose life may be at risk (no enforcement: the
+platform knows how to reach the member and the emergency services of their country). The body
+is JSON and names the member by their public id, the content by its kind and platform id, and
+the decision by its public uuid; never the reporter nor the moderator.
 
 How it travels
 --------------
@@ -47,13 +49,21 @@ from django.conf import settings
 from django.utils import timezone
 
 from reports.effects.outbox import backoff, enqueue, handles
-from reports.models import Decision, DeliveryStatus, Enforcement, WebhookDelivery, WebhookEndpoint
+from reports.models import (
+    Case,
+    Decision,
+    DeliveryStatus,
+    Enforcement,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from reports.models.choices import EnforcementKind
 
 TOPIC = "deliver_webhook"
 
 HIDE, REMOVE, RESTRICT, SUSPEND, BAN = "hide", "remove", "restrict", "suspend", "ban"
 LIFT, REVERSAL = "lift", "reversal"
+WELFARE_CHECK = "member.welfare_check"
 EVENTS = (HIDE, REMOVE, RESTRICT, SUSPEND, BAN, LIFT, REVERSAL)
 
 _APPLIED = {
@@ -112,11 +122,56 @@ def announce(
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    endpoints = list(WebhookEndpoint.objects.filter(is_active=True).order_by("pk"))
+    endpoints = _active_endpoints()
     if not endpoints:
         return []
     decision = decision or enforcement.decision
-    payload = _payload(event, enforcement, decision, now or timezone.now())
+    return _queue(endpoints, event, _payload(event, enforcement, decision, now or timezone.now()))
+
+
+def announce_welfare_check(
+    decision: Decision, *, case: Case, now: datetime
+) -> list[WebhookDelivery]:
+    """Ask every active endpoint, in the caller's transaction, to check on the case's member now.
+
+    The body says who (public id, and the country the member gave), why (the reason and what
+    the moderator saw, in their words) and about what (the content, if the case is about one);
+    the platform answers it with its own people and its knowledge of where the member is.
+    """
+    endpoints = _active_endpoints()
+    if not endpoints:
+        return []
+    member = case.subject
+    content = case.content
+    return _queue(
+        endpoints,
+        WELFARE_CHECK,
+        {
+            "type": WELFARE_CHECK,
+            "occurred_at": _iso(now),
+            "member": member.public_id,
+            "country": member.country,
+            "decision": str(decision.uuid),
+            "category": case.category.slug,
+            "reason": decision.reason.slug if decision.reason else None,
+            "content": (
+                {"kind": content.kind, "external_id": content.external_id} if content else None
+            ),
+            "summary": decision.facts,
+        },
+        urgent=True,
+    )
+
+
+def _active_endpoints() -> list[WebhookEndpoint]:
+    return list(WebhookEndpoint.objects.filter(is_active=True).order_by("pk"))
+
+
+def _queue(
+    endpoints: list[WebhookEndpoint], event: str, payload: dict[str, Any], *, urgent: bool = False
+) -> list[WebhookDelivery]:
+    """One delivery per endpoint, and the outbox message of its first attempt (on the urgent
+    queue when a life may be at risk: its retries too)."""
     deliveries = []
     for endpoint in endpoints:
         delivery = WebhookDelivery(endpoint=endpoint, event_type=event)
@@ -127,6 +182,7 @@ def announce(
             TOPIC,
             key=f"webhook:{delivery.pk}",
             payload={"delivery_id": delivery.pk, "attempt": 1},
+            urgent=urgent,
         )
         deliveries.append(delivery)
     return deliveries
@@ -249,6 +305,7 @@ def deliver_webhook(*, delivery_id: int, attempt: int = 1) -> str:
             key=f"webhook:{delivery.pk}:{delivery.attempts + 1}",
             payload={"delivery_id": delivery.pk, "attempt": delivery.attempts + 1},
             not_before=delivery.next_attempt_at,
+            urgent=delivery.event_type == WELFARE_CHECK,
         )
     delivery.save(
         update_fields=[

@@ -11,19 +11,34 @@ from django.utils import timezone
 
 from accounts.models import User
 from reports.models import AuditEvent, Case, Decision, DecisionAction, LadderStep, Strike
+from reports.models.categories import ACTION_ORDER
+from reports.models.choices import TIMED_ACTIONS
+from reports.selectors.welfare import Floor, floor_of, is_welfare
+
+# How long a suspension or restriction that a reason's floor asks for lasts, where the ladder
+# has no step that strong to take it from.
+FLOOR_DURATION = timedelta(days=7)
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """The enforcement ladder's step for this member's next offence in this category."""
+    """The enforcement ladder's step for this member's next offence in this category.
+
+    `floor` is the reason's minimum action when it raised the ladder's step to meet it.
+    """
 
     offence: int
     action: str
     duration: timedelta | None
+    floor: Floor | None = None
 
     @property
     def label(self) -> str:
         return DecisionAction(self.action).label
+
+    @property
+    def floor_label(self) -> str:
+        return DecisionAction(self.floor.action).label if self.floor else ""
 
 
 def case_version(case: Case) -> int:
@@ -48,21 +63,50 @@ def suggest(case: Case, *, ladder: Sequence[LadderStep] | None = None) -> Sugges
     """The ladder's action for the subject's next offence in the case's category.
 
     `ladder` is the category's ladder when the caller has it already (the case page shows it).
+
+    - A member who may be at risk (a welfare reason) gets no suggestion: care is chosen, and
+      no sanction is ever put in front of the moderator.
+    - A reason's minimum action raises the step to meet it: to the ladder's first step that
+      strong (and its duration), else to the minimum itself, lasting FLOOR_DURATION.
+    - A critical reason without a minimum suggests nothing rather than a warning or less: a
+      ladder's first steps are written for rudeness, not for threats to someone's life.
     """
+    reason = case.reason
+    if is_welfare(reason):
+        return None
     offence = strikes_in_force(case.subject, category_id=case.category_id) + 1
-    if ladder is not None:
-        step = max(
-            (s for s in ladder if s.offence <= offence), key=lambda s: s.offence, default=None
-        )
-    else:
-        step = (
-            LadderStep.objects.filter(category_id=case.category_id, offence__lte=offence)
-            .order_by("-offence")
-            .first()
-        )
+    if ladder is None:
+        ladder = list(LadderStep.objects.filter(category_id=case.category_id).order_by("offence"))
+    step = max((s for s in ladder if s.offence <= offence), key=lambda s: s.offence, default=None)
+    floor = floor_of([reason])
+    if floor is not None and (step is None or ACTION_ORDER.index(step.action) < floor.rank):
+        return _raised_to(floor, ladder, offence=offence, about_content=bool(case.content_id))
     if step is None:
         return None
+    light = ACTION_ORDER.index(step.action) <= ACTION_ORDER.index(DecisionAction.WARN)
+    if light and reason is not None and reason.is_critical:
+        return None
     return Suggestion(offence=offence, action=step.action, duration=step.duration)
+
+
+def _raised_to(
+    floor: Floor, ladder: Sequence[LadderStep], *, offence: int, about_content: bool
+) -> Suggestion:
+    def possible(action: str) -> bool:
+        return about_content or action != DecisionAction.REMOVE_CONTENT
+
+    step = next(
+        (
+            s
+            for s in sorted(ladder, key=lambda s: s.offence)
+            if ACTION_ORDER.index(s.action) >= floor.rank and possible(s.action)
+        ),
+        None,
+    )
+    if step is not None:
+        return Suggestion(offence=offence, action=step.action, duration=step.duration, floor=floor)
+    duration = FLOOR_DURATION if floor.action in TIMED_ACTIONS else None
+    return Suggestion(offence=offence, action=floor.action, duration=duration, floor=floor)
 
 
 def pending_proposal(case: Case) -> Decision | None:

@@ -19,8 +19,9 @@ from reports.effects.outbox import enqueue, handles
 from reports.models import AuditAction, BulkDecision, Category, Reason
 from reports.permissions import moderated_categories, visible_cases
 from reports.services.audit import record_event
-from reports.services.decisions.core import CaseUnavailable, needs_second_moderator, term_errors
+from reports.services.decisions.core import CaseUnavailable, needs_second_moderator
 from reports.services.decisions.decide import decide
+from reports.services.decisions.terms import term_errors
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def start_bulk_decision(
     rows = list(
         visible_cases(moderator)
         .filter(pk__in=case_ids[: MAX_CASES + 1], category=category)
-        .values_list("pk", "subject_id", "content_id")
+        .values_list("pk", "subject_id", "content_id", "reason_id")
         .order_by("subject_id", "pk")
     )
     errors: dict[str, list[str]] = {}
@@ -62,6 +63,9 @@ def start_bulk_decision(
         reason=reason,
         cases=len(rows),
         about_members=sum(1 for row in rows if row[2] is None),
+        # A welfare reason or a minimum action among them asks for a case-by-case decision.
+        case_reasons=list(Reason.objects.filter(pk__in={row[3] for row in rows if row[3]})),
+        bulk=True,
     )
     errors.update(term_problems)
     if "action" not in errors and needs_second_moderator(category.pk, action):
@@ -83,7 +87,7 @@ def start_bulk_decision(
     # One decision per member: their selected cases close together, with one enforcement,
     # one strike and one statement of reasons, as when a moderator closes them one by one.
     groups: dict[int, list[int]] = {}
-    for pk, subject_id, _content in rows:
+    for pk, subject_id, _content, _reason in rows:
         groups.setdefault(subject_id, []).append(pk)
     chunk: list[list[int]] = []
     for number, group in enumerate([*groups.values(), None]):

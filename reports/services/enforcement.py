@@ -24,7 +24,7 @@ from reports.models import (
     Strike,
     Visibility,
 )
-from reports.models.choices import EnforcementKind, LiftCause
+from reports.models.choices import SANCTIONS, EnforcementKind, LiftCause
 from reports.selectors.decisions import strikes_in_force
 from reports.services.audit import record_event
 from reports.texts.messages import render
@@ -95,10 +95,16 @@ def audit_visibility(
 def decide_content(
     decision: Decision, case: Case, *, remove_content: bool, actor: User, now: datetime
 ) -> list[Enforcement]:
+    """Remove the content for "remove content", or with a sanction when asked; otherwise give
+    back what was hidden for review. Support and a welfare check leave the content up: a post
+    asking for help is how friends learn someone needs them (graphic content is removed with
+    "remove content")."""
     if not case.content_id:
         return []
     remove = decision.action == DecisionAction.REMOVE_CONTENT or (
-        remove_content and decision.action != DecisionAction.NO_VIOLATION
+        remove_content
+        and decision.action in SANCTIONS
+        and decision.action != DecisionAction.NO_VIOLATION
     )
     return apply_to_content(decision, case, remove=remove, actor=actor, now=now)
 

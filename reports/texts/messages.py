@@ -23,7 +23,13 @@ from reports.models.choices import (
     NotificationEvent,
     Tier,
 )
-from reports.texts.placeholders import PLACEHOLDERS, fill_placeholders
+from reports.texts.placeholders import (
+    OUTCOME_WELFARE,
+    PLACEHOLDERS,
+    SUPPORT_RESOURCES,
+    WELFARE_CHECK_REQUESTED,
+    fill_placeholders,
+)
 
 Event = NotificationEvent
 
@@ -59,6 +65,16 @@ SAMPLES: dict[str, dict[str, str]] = {
         "tier": Tier.SENIOR.label,
         "cases": "1042, 1057, 1061",
     },
+    SUPPORT_RESOURCES: {},
+    OUTCOME_WELFARE: {
+        "reference": "R-7KQ2-M9XD",
+        "category": "Hate, abuse, threats or harmful content",
+    },
+    WELFARE_CHECK_REQUESTED: {
+        "case": "1043",
+        "category": "Hate, abuse, threats or harmful content",
+        "who": "Senior Sam",
+    },
 }
 
 # What a statement of reasons (StatementTemplate) says about the sample case.
@@ -68,6 +84,8 @@ STATEMENT_SAMPLES: dict[str, str] = {
     "duration": "7 days",
     "ends_at": "21 March 2026, 16:30",
     "facts": "Sent the same link to a paid course to 40 members within an hour.",
+    "crisis_lines": "• Samaritans: call 116 123 · https://www.samaritans.org · 24/7",
+    "emergency_number": "999",
 }  # and appeal_url, the real one from the settings
 
 # The built-in texts, as gettext message ids with %(name)s. These are the very strings the
@@ -119,10 +137,27 @@ DEFAULTS: dict[str, tuple[Promise, Promise | None]] = {
             "%(tier)s tier: %(cases)s."
         ),
     ),
+    # Built in only, for now (see placeholders.SUPPORT_RESOURCES).
+    SUPPORT_RESOURCES: (_("You don't have to go through this alone"), None),
+    OUTCOME_WELFARE: (
+        _("About your report %(reference)s"),
+        _(
+            "We reviewed your report %(reference)s and reached out to the member with support. "
+            "Thank you for looking out for them: telling us may have made a real difference."
+        ),
+    ),
+    WELFARE_CHECK_REQUESTED: (
+        _("[Emergency] Welfare check requested · case %(case)s"),
+        _(
+            "%(who)s asked the platform for an urgent welfare check on the member of case "
+            "%(case)s (%(category)s). Follow up with the platform's on-call team and note on the "
+            "case what they did."
+        ),
+    ),
 }
 
 # Admin templates that may only have a subject: the body is written elsewhere.
-SUBJECT_ONLY = frozenset({Event.STATEMENT_OF_REASONS})
+SUBJECT_ONLY = frozenset({Event.STATEMENT_OF_REASONS, SUPPORT_RESOURCES})
 
 _GETTEXT_NAME = re.compile(r"%\((\w+)\)s")
 

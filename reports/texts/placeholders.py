@@ -39,6 +39,8 @@ STATEMENT_PLACEHOLDERS = {
     "ends_at": "when it ends",
     "facts": "the moderator's own words",
     "appeal_url": "where to appeal",
+    "crisis_lines": "the crisis lines for the member's country and language, one to a row",
+    "emergency_number": "the emergency number of the member's country, e.g. 112",
 }
 
 
@@ -84,3 +86,21 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "cases": "their numbers (the first 20, then how many more)",
     },
 }
+
+# Messages with built-in texts only, for now: a NotificationTemplate's event takes the values of
+# NotificationEvent, and these need a migration of its choices before admins can write them.
+SUPPORT_RESOURCES = "support_resources"
+OUTCOME_WELFARE = "outcome_welfare"
+WELFARE_CHECK_REQUESTED = "welfare_check_requested"
+PLACEHOLDERS.update(
+    {
+        # The body is the decision's own support message (texts/statements.py).
+        SUPPORT_RESOURCES: {},
+        OUTCOME_WELFARE: _REPORT,
+        WELFARE_CHECK_REQUESTED: {
+            "case": "the case number",
+            "category": "the category of the case",
+            "who": "the moderator who asked for the check",
+        },
+    }
+)

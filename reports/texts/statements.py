@@ -1,14 +1,49 @@
-"""Statements of reasons: the text a decision sends the member, in their language."""
+"""Statements of reasons: the text a decision sends the member, in their language.
+
+A member who may be at risk reads words of care instead: the support message of a welfare action
+(not a statement of reasons, as nothing was restricted), and for content removed from a welfare
+case a statement that says it is no punishment and where to find help.
+"""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from reports.models import Case, DecisionAction, Report, ReportSource, StatementTemplate
+from accounts.models import User
+from reports.models import Case, DecisionAction, Reason, Report, ReportSource, StatementTemplate
+from reports.models.choices import WELFARE_ACTIONS
+from reports.selectors.welfare import crisis_lines_for, is_welfare
 from reports.texts.durations import datetime_for_reader, describe_duration
 from reports.texts.placeholders import fill_placeholders
+from reports.texts.welfare import crisis_lines, emergency_number
+
+# What a welfare action sends the member where the category has no text of its own for it. The
+# moderator's words ({facts}) are left out on purpose: they are written for the record, and a
+# person in crisis should read words chosen for them.
+SUPPORT = gettext_lazy(
+    "Something you shared made us worried about you, and we wanted to reach out. You don't have "
+    "to go through this alone.\n\n"
+    "If you are thinking about hurting yourself or ending your life, please talk to someone now. "
+    "These services are free and confidential:\n\n"
+    "{crisis_lines}\n\n"
+    "If your life is in immediate danger, call {emergency_number} now.\n\n"
+    "This is not a warning, and nothing has changed on your account."
+)
+# Content removed from a welfare case: the category's own removal text reads as a sanction.
+WELFARE_REMOVAL = gettext_lazy(
+    "We removed your {content_kind} because content that shows or encourages self-harm can hurt "
+    "others who see it, even when it is shared to ask for help. This is not a punishment: there "
+    "is no strike on your account and nothing else has changed. {facts}\n\n"
+    "If you are going through a hard time, you don't have to face it alone. These services are "
+    "free and confidential:\n\n"
+    "{crisis_lines}\n\n"
+    "If your life is in immediate danger, call {emergency_number} now.\n\n"
+    "If you think we got this wrong, you can appeal: {appeal_url}"
+)
+_CARE_PLACEHOLDERS = ("{crisis_lines}", "{emergency_number}")
 
 
 def compose_statement(
@@ -20,27 +55,32 @@ def compose_statement(
     facts: str = "",
     language: str | None = None,
     automated_detection: bool = False,
+    welfare: bool = False,
 ) -> str:
     """The statement of reasons as the member will read it, in their language.
 
     It ends by saying what automation had to do with it, as the Digital Services Act asks of
-    a statement of reasons (Art. 17(3)(c)).
+    a statement of reasons (Art. 17(3)(c)). A welfare action's support message restricts
+    nothing and is no statement of reasons: it has no such ending. `welfare` says the case is
+    about a member who may be at risk, whose removed content is explained with care.
     """
     language = language or case.subject.preferred_language or "en"
-    body = statement_bodies(category_id=case.category_id, language=language, action=action).get(
-        action
-    )
+    body = None
+    if not (welfare and action == DecisionAction.REMOVE_CONTENT):
+        body = statement_bodies(category_id=case.category_id, language=language, action=action).get(
+            action
+        )
     with translation.override(language):
         if body is None:
-            body = _('Decision on "{category}": {facts}')
-        values = fixed_values(case, language)
+            body = str(_builtin_body(action, welfare=welfare))
+        values = fixed_values(case, language, body=body)
         values.update(
             duration=describe_duration(duration),
             ends_at=datetime_for_reader(ends_at) if ends_at else "",
             facts=facts.strip(),
         )
         statement = fill_placeholders(body, values).strip()
-        if action == DecisionAction.NO_VIOLATION:
+        if action == DecisionAction.NO_VIOLATION or action in WELFARE_ACTIONS:
             return statement
         if automated_detection:
             automation = _(
@@ -70,13 +110,40 @@ def statement_bodies(
     return bodies
 
 
-def fixed_values(case: Case, language: str) -> dict[str, str]:
-    """The placeholders known before the moderator chooses (call inside the member's language)."""
+def _builtin_body(action: str, *, welfare: bool):
+    if action in WELFARE_ACTIONS:
+        return SUPPORT
+    if welfare and action == DecisionAction.REMOVE_CONTENT:
+        return WELFARE_REMOVAL
+    return _('Decision on "{category}": {facts}')
+
+
+def care_values(person: User) -> dict[str, str]:
+    """The crisis lines and emergency number a text names for this person (in their language)."""
     return dict(
+        crisis_lines=crisis_lines(crisis_lines_for(person)),
+        emergency_number=emergency_number(person.country),
+    )
+
+
+def fixed_values(case: Case, language: str, *, body: str = "") -> dict[str, str]:
+    """The placeholders known before the moderator chooses (call inside the member's language).
+
+    The crisis lines are read only for a `body` that names them.
+    """
+    values = dict(
         category=case.category.translated("name", language),
         content_kind=(case.content.get_kind_display() if case.content_id else _("account")).lower(),
         appeal_url=settings.APPEAL_URL,
     )
+    if any(name in body for name in _CARE_PLACEHOLDERS):
+        values.update(care_values(case.subject))
+    return values
+
+
+def is_welfare_case(case: Case, reason: Reason | None = None) -> bool:
+    """The case, or the reason a moderator chose for it, is about a member who may be at risk."""
+    return is_welfare(case.reason) or is_welfare(reason)
 
 
 def statement_as_decided(
@@ -87,10 +154,12 @@ def statement_as_decided(
     facts: str,
     now: datetime,
     sources: set[str] | None = None,
+    reason: Reason | None = None,
 ) -> str:
     """The statement a decision taken at `now` sends, word for word (the case page shows it).
 
-    `sources` are those of the case's reports, when the caller has read them already.
+    `sources` are those of the case's reports, when the caller has read them already; `reason`
+    the one the moderator chose, if any.
     """
     if sources is None:
         sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
@@ -101,6 +170,7 @@ def statement_as_decided(
         ends_at=now + duration if duration else None,
         facts=facts,
         automated_detection=ReportSource.AUTOMATIC in sources,
+        welfare=is_welfare_case(case, reason),
     )
 
 
@@ -108,9 +178,16 @@ def statement_previews(case: Case, templates: dict[str, str]) -> dict[str, str]:
     """Each action's statement with what is already known filled in; the page fills the rest.
 
     {duration}, {ends_at} and {facts} stay in place for the case page to fill as the moderator
-    types.
+    types. The welfare actions, and a removal on a welfare case, read as `compose_statement`
+    writes them.
     """
     language = case.subject.preferred_language or "en"
+    welfare = is_welfare_case(case)
     with translation.override(language):
-        values = fixed_values(case, language)
-        return {action: fill_placeholders(body, values) for action, body in templates.items()}
+        bodies = dict(templates)
+        for action in WELFARE_ACTIONS:
+            bodies.setdefault(action, str(SUPPORT))
+        if welfare:
+            bodies[DecisionAction.REMOVE_CONTENT] = str(WELFARE_REMOVAL)
+        values = fixed_values(case, language, body="".join(bodies.values()))
+        return {action: fill_placeholders(body, values) for action, body in bodies.items()}

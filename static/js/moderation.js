@@ -48,19 +48,43 @@
   const templates = templatesNode ? JSON.parse(templatesNode.textContent) : {};
   const statement = $("#statement");
 
-  // Each decision's radio carries its number key and, for a decision that lasts, data-timed:
-  // the order and the timed decisions are the server's (reports/web/forms/moderation.py).
+  // Each decision's radio carries its number key and, as they apply on this case, data-timed
+  // (it lasts days), data-why (what the written justification it needs here should say),
+  // data-removal (the "also remove the content" box goes with it) and data-care (support or a
+  // welfare check, whose message the member reads without the moderator's words): all the
+  // server's (reports/web/forms/moderation.py).
   function decisionRadios() {
     return decideForm ? $$("input[name=action]", decideForm) : [];
   }
+  // The "why" field shows for a decision that needs it, and whenever it holds text or an error:
+  // a justification typed, then hidden by another choice, would still be sent.
+  function showFields(choice) {
+    const has = (name) => Boolean(choice && name in choice.dataset);
+    const daysRow = $(".field.days", decideForm);
+    if (daysRow) daysRow.hidden = !has("timed");
+    const whyRow = $(".field.why", decideForm);
+    if (whyRow) {
+      const kept = $("textarea", whyRow).value.trim() || $(".error", whyRow);
+      whyRow.hidden = !has("why") && !kept;
+      $("textarea", whyRow).required = has("why");
+      const help = $(".help", whyRow);
+      if (!help.dataset.general) help.dataset.general = help.textContent;
+      help.textContent = has("why") ? choice.dataset.why : help.dataset.general;
+    }
+    const alsoRemove = $(".also-remove", decideForm);
+    if (alsoRemove) alsoRemove.hidden = !has("removal");
+    $$(".facts-help", decideForm).forEach((help) => {
+      help.hidden = (help.dataset.for === "care") !== has("care");
+    });
+  }
   function updatePreview() {
-    if (!decideForm || !statement) return;
+    if (!decideForm) return;
     const choice = decisionRadios().find((radio) => radio.checked);
+    showFields(choice);
+    if (!statement) return;
     const action = choice ? choice.value : "";
     const timed = Boolean(choice && "timed" in choice.dataset);
     const days = parseInt(($("input[name=days]", decideForm) || {}).value, 10);
-    const daysRow = $(".field.days", decideForm);
-    if (daysRow) daysRow.hidden = !timed;
     let text = templates[action] || "";
     const words = statement.dataset;
     if (timed && days > 0) {
@@ -126,8 +150,10 @@
     choice.checked = true;
     updatePreview();
     const days = $("input[name=days]", decideForm);
-    const timed = "timed" in choice.dataset;
-    (timed && days ? days : $("textarea[name=facts]", decideForm)).focus();
+    const why = $("textarea[name=justification]", decideForm);
+    if ("timed" in choice.dataset && days) days.focus();
+    else if ("why" in choice.dataset && why) why.focus();
+    else $("textarea[name=facts]", decideForm).focus();
     return true;
   }
   if (decideForm) {

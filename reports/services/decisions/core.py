@@ -17,7 +17,6 @@ from reports.models import (
     AuditAction,
     Case,
     CaseStatus,
-    Content,
     Decision,
     DecisionAction,
     Policy,
@@ -28,16 +27,14 @@ from reports.models import (
 )
 from reports.models.choices import (
     OPEN_CASE_STATUSES,
-    TIMED_ACTIONS,
-    ContentKind,
     DecisionSource,
     Ground,
-    MediaType,
-    Restriction,
 )
 from reports.permissions import can_view_case
 from reports.selectors.decisions import pending_proposal
 from reports.services.audit import record_event
+from reports.services.decisions.terms import RESTRICTION, media_type
+from reports.services.decisions.welfare import gives_strike, reach_out
 from reports.services.enforcement import (
     add_strike,
     apply_to_member,
@@ -47,21 +44,6 @@ from reports.services.enforcement import (
     refresh_member,
 )
 from reports.texts.statements import statement_as_decided
-
-MAX_DURATION = timedelta(days=365)
-
-
-RESTRICTION = {
-    DecisionAction.NO_VIOLATION: Restriction.NONE,
-    DecisionAction.WARN: Restriction.NONE,
-    DecisionAction.REMOVE_CONTENT: Restriction.CONTENT_REMOVED,
-    DecisionAction.RESTRICT: Restriction.SERVICE_PARTIALLY_SUSPENDED,
-    DecisionAction.SUSPEND: Restriction.ACCOUNT_SUSPENDED,
-    DecisionAction.BAN: Restriction.ACCOUNT_TERMINATED,
-}
-
-
-AUDIO_KINDS = {ContentKind.VOICE_MESSAGE, ContentKind.VOICE_ROOM}
 
 
 class CaseUnavailable(Exception):
@@ -73,65 +55,10 @@ class CaseUnavailable(Exception):
         self.decided_by = decided_by
 
 
-def term_errors(
-    *,
-    category_id: int,
-    action: str,
-    duration: timedelta | None,
-    reason: Reason | None,
-    ground: str = Ground.INCOMPATIBLE_CONTENT,
-    legal_ground: str = "",
-    cases: int = 1,
-    about_members: int = 0,
-) -> tuple[timedelta | None, dict[str, list[str]]]:
-    """What is wrong with a decision's terms for `cases` cases of a category, and its duration.
-
-    `about_members` counts those cases that are about a member rather than a piece of content.
-    A single decision and a bulk one are checked here alike.
-    """
-    errors: dict[str, list[str]] = {}
-    if action not in DecisionAction.values:
-        errors["action"] = [_("Choose one of the decisions.")]
-    elif action in TIMED_ACTIONS:
-        if duration is None or duration <= timedelta(0):
-            errors["duration"] = [_("Say how long this lasts.")]
-        elif duration > MAX_DURATION:
-            errors["duration"] = [_("At most 365 days; for longer, ban.")]
-    else:
-        duration = None
-    if action == DecisionAction.REMOVE_CONTENT and about_members:
-        errors["action"] = [
-            _("This case is about a member, not a piece of content.")
-            if cases == 1
-            else _(
-                "Some of the selected cases are about a member, not content; choose another action."
-            )
-        ]
-    if reason is not None and reason.category_id != category_id:
-        errors["reason"] = [_("Choose a reason of this case's category.")]
-    if ground not in Ground.values:
-        errors["ground"] = [_("Choose a ground.")]
-    elif ground == Ground.ILLEGAL_CONTENT and not legal_ground.strip():
-        errors["legal_ground"] = [_("Name the law the content breaks.")]
-    return duration, errors
-
-
-def media_type(content: Content | None) -> str:
-    if content is None:
-        return MediaType.TEXT
-    if content.kind in AUDIO_KINDS:
-        return MediaType.AUDIO
-    if content.kind == ContentKind.LIVE_STREAM:
-        return MediaType.VIDEO
-    if content.media or content.kind == ContentKind.PROFILE_PHOTO:
-        return MediaType.IMAGE
-    return MediaType.TEXT
-
-
 def lock_case(case_id: int) -> Case:
     return (
         Case.objects.select_for_update(of=("self",))
-        .select_related("category", "content", "subject", "claimed_by")
+        .select_related("category", "content", "subject", "claimed_by", "reason")
         .get(pk=case_id)
     )
 
@@ -211,6 +138,7 @@ def record_decision(
     proposal_removes_content: bool = True,
     proposal_reason_chosen: bool = False,
     confirmed_by: User | None = None,
+    justification: str = "",
 ) -> Decision:
     ends_at = now + duration if duration else None
     sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
@@ -222,7 +150,13 @@ def record_decision(
         duration=duration,
         reason=reason,
         statement_of_reasons=statement_as_decided(
-            case, action=action, duration=duration, facts=facts, now=now, sources=sources
+            case,
+            action=action,
+            duration=duration,
+            facts=facts,
+            now=now,
+            sources=sources,
+            reason=reason,
         ),
         facts=facts.strip(),
         ground=ground,
@@ -246,6 +180,7 @@ def record_decision(
         proposal_reason_chosen=proposal_reason_chosen,
         confirmed_by=confirmed_by,
         confirmed_at=now if confirmed_by else None,
+        justification=justification.strip(),
     )
 
 
@@ -273,7 +208,7 @@ def apply_decision(
     on_member = apply_to_member(decision, case, member, actor=actor, now=now)
     if on_member is not None:
         enforcements.append(on_member)
-    if decision.action != DecisionAction.NO_VIOLATION:
+    if gives_strike(decision, case):
         add_strike(decision, member, now=now)
     refresh_member(member, now=now)
     for enforcement in enforcements:
@@ -294,9 +229,11 @@ def apply_decision(
             "ends_at": decision.ends_at,
             "reason": decision.reason_id,
             "enforcements": [e.pk for e in enforcements],
+            "justification": decision.justification,
         },
         message=decision.facts,
     )
+    reach_out(decision, case, member, actor=actor, now=now)
     for other in others:
         decide_companion(
             other,
@@ -334,7 +271,7 @@ def lock_companions(
         # it could deadlock with them taking this one as their companion.
         other = (
             Case.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("category", "content", "subject", "claimed_by")
+            .select_related("category", "content", "subject", "claimed_by", "reason")
             .filter(pk=other_id)
             .first()
         )
@@ -380,6 +317,7 @@ def decide_companion(
         now=now,
         primary=primary,
         confirmed_by=primary.confirmed_by,
+        justification=primary.justification,
     )
     for enforcement in decide_content(
         decision, case, remove_content=remove_content, actor=actor, now=now

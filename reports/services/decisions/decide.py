@@ -21,9 +21,9 @@ from reports.services.decisions.core import (
     needs_second_moderator,
     record_decision,
     refuse_if_proposed,
-    term_errors,
 )
 from reports.services.decisions.four_eyes import propose_ban
+from reports.services.decisions.terms import term_errors
 
 
 @transaction.atomic
@@ -40,6 +40,7 @@ def decide(
     remove_content: bool = True,
     also_case_ids: Iterable[int] = (),
     expected_version: int | None = None,
+    justification: str = "",
 ) -> Decision:
     """Decide a case and apply everything the decision implies, or nothing at all.
 
@@ -52,6 +53,9 @@ def decide(
     outside the moderator's categories.
 
     A ban in a category with four eyes for bans is only proposed: see `confirm_ban`.
+
+    `justification` says why, where the case's reasons ask for one: a sanction on a member who
+    may be at risk, or less than a reason's minimum action (services/decisions/welfare.py).
     """
     now = timezone.now()
     case = lock_case(case_id)
@@ -61,6 +65,14 @@ def decide(
         raise CaseUnavailable(
             _("This case changed since you opened it; look at it again before deciding."), case=case
         )
+    proposing = needs_second_moderator(case.category_id, action)
+    # A proposal takes its companions along to the confirmation, where the second moderator
+    # sees them; a ban applied at once leaves out companions that want a second moderator.
+    others = lock_companions(
+        case, also_case_ids, moderator=moderator, now=now, action=None if proposing else action
+    )
+    # Checked with the companions in hand: closing a case along with another must not step
+    # around its reason's minimum action.
     duration, errors = term_errors(
         category_id=case.category_id,
         action=action,
@@ -69,15 +81,12 @@ def decide(
         ground=ground,
         legal_ground=legal_ground,
         about_members=0 if case.content_id else 1,
+        case_reasons=[case.reason, *(other.reason for other in others)],
+        justification=justification,
+        companions=len(others),
     )
     if errors:
         raise ValidationError(errors)
-    proposing = needs_second_moderator(case.category_id, action)
-    # A proposal takes its companions along to the confirmation, where the second moderator
-    # sees them; a ban applied at once leaves out companions that want a second moderator.
-    others = lock_companions(
-        case, also_case_ids, moderator=moderator, now=now, action=None if proposing else action
-    )
     if proposing:
         return propose_ban(
             case,
@@ -89,6 +98,7 @@ def decide(
             remove_content=remove_content,
             others=others,
             now=now,
+            justification=justification,
         )
     member = User.objects.select_for_update().get(pk=case.subject_id)
     decision = record_decision(
@@ -101,6 +111,7 @@ def decide(
         ground=ground,
         legal_ground=legal_ground,
         now=now,
+        justification=justification,
     )
     apply_decision(
         decision,

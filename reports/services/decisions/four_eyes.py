@@ -45,6 +45,7 @@ def propose_ban(
     remove_content: bool,
     others: Sequence[Case],
     now: datetime,
+    justification: str = "",
 ) -> Decision:
     """Record a ban that waits for a second moderator, and send the case to them.
 
@@ -65,6 +66,7 @@ def propose_ban(
         awaiting_confirmation=True,
         proposal_removes_content=remove_content,
         proposal_reason_chosen=reason is not None,
+        justification=justification,
     )
     Decision.proposal_companions.through.objects.bulk_create(
         Decision.proposal_companions.through(decision=decision, case=other) for other in others
@@ -84,6 +86,7 @@ def propose_ban(
             "chosen_reason": reason.pk if reason else None,
             "remove_content": remove_content,
             "also_cases": [other.pk for other in others],
+            "justification": decision.justification,
         },
         message=decision.facts,
     )

@@ -35,7 +35,9 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
     Enforcements are lifted, content visibility and the member's status restored, the strike
     revoked and the reports reopened; nobody was told yet, so nobody is told now. A confirmed
     ban is undone by its confirmer, to whom the case returns; a proposal that still waits, or
-    was rejected, applied nothing and has nothing to undo.
+    was rejected, applied nothing and has nothing to undo. Care goes out at once: undoing
+    support reopens the case but the member keeps the message, and a welfare check cannot be
+    undone at all, since the platform may already be on its way.
     """
     decision = (
         Decision.objects.select_for_update(of=("self",)).select_related("case").get(pk=decision_id)
@@ -47,6 +49,13 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
         )
     if decision.awaiting_confirmation:
         raise ValidationError(_("This ban was never applied; there is nothing to undo."))
+    if decision.action == DecisionAction.WELFARE_CHECK:
+        raise ValidationError(
+            _(
+                "A welfare check cannot be undone: the platform and the people on call were "
+                "told at once. If it was a mistake, tell them."
+            )
+        )
     if decision.primary_id is not None:
         raise ValidationError(_("Undo the decision this one was taken with."))
     if decision.is_reversed:

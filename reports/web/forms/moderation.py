@@ -7,22 +7,44 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Case, DecisionAction, Reason
 from reports.models.categories import ACTION_ORDER
-from reports.models.choices import TIMED_ACTIONS, Ground
+from reports.models.choices import TIMED_ACTIONS, WELFARE_ACTIONS, Ground
+from reports.selectors.welfare import is_welfare
+from reports.services.decisions.welfare import MAX_JUSTIFICATION, justification_prompt
 
-# The number keys of the case page: 1 for the mildest decision, 6 for a ban.
-DECISION_KEYS = {action: str(n) for n, action in enumerate(ACTION_ORDER, start=1)}
+# The number keys of the case page, the same on every case: 1 for "no violation" up to 6 for a
+# ban, then 7 and 8 for support and a welfare check. A welfare case shows its care first, but a
+# key never changes meaning from one case to the next.
+DECISION_KEYS = {
+    action: str(n) for n, action in enumerate((*ACTION_ORDER, *WELFARE_ACTIONS), start=1)
+}
 
 
 class _DecisionRadios(forms.RadioSelect):
-    """Radio buttons that tell the case page's script each decision's key, and which decisions
-    last a number of days, so the script holds no list of its own."""
+    """Radio buttons that tell the case page's script each decision's key, which decisions last
+    a number of days, and which need a written "why" on this case, so the script holds no list
+    of its own."""
+
+    # action → what the "why" field asks for it on this case
+    why_prompts: dict[str, str] = {}
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
         option["attrs"]["data-key"] = DECISION_KEYS[str(value)]
         if value in TIMED_ACTIONS:
             option["attrs"]["data-timed"] = True
+        if value in self.why_prompts:
+            option["attrs"]["data-why"] = self.why_prompts[value]
+        if value in _REMOVE_ALONG:
+            option["attrs"]["data-removal"] = True
+        if value in WELFARE_ACTIONS:
+            option["attrs"]["data-care"] = True
         return option
+
+
+# The decisions that "also remove the reported content" goes with (services/enforcement.py).
+_REMOVE_ALONG = frozenset(
+    {DecisionAction.WARN, DecisionAction.RESTRICT, DecisionAction.SUSPEND, DecisionAction.BAN}
+)
 
 
 def _case_label(case: Case) -> str:
@@ -85,6 +107,16 @@ class DecisionForm(_DecisionFields):
         max_length=500,
         help_text=_("Only for illegal content: name the law."),
     )
+    justification = forms.CharField(
+        label=_("Why this decision"),
+        required=False,
+        max_length=MAX_JUSTIFICATION,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed for a sanction on a member who may be at risk, and for less than the "
+            "reason's minimum action. Kept on the case's record; the member does not read it."
+        ),
+    )
     remove_content = forms.BooleanField(
         label=_("Also remove the reported content"), required=False, initial=True
     )
@@ -99,14 +131,41 @@ class DecisionForm(_DecisionFields):
     def __init__(self, *args, case: Case, other_cases=(), **kwargs):
         super().__init__(*args, category=case.category, **kwargs)
         self.case = case
+        self.welfare = is_welfare(case.reason)
         self.fields["also_cases"].choices = [
             (other.pk, _case_label(other)) for other in other_cases
         ]
+        order = _CARE_FIRST if self.welfare else _SANCTIONS_FIRST
         if not case.content_id:
-            self.fields["action"].choices = [
-                c for c in DecisionAction.choices if c[0] != DecisionAction.REMOVE_CONTENT
-            ]
+            order = [a for a in order if a != DecisionAction.REMOVE_CONTENT]
             del self.fields["remove_content"]
+        self.fields["action"].choices = [(a.value, a.label) for a in order]
+        prompts = {a: justification_prompt(a, [case.reason]) for a in order}
+        self.fields["action"].widget.why_prompts = {a: p for a, p in prompts.items() if p}
+
+    def action_groups(self) -> list[tuple[str, list]]:
+        """The decision's radios in the groups the panel shows, in order: for a member who may
+        be at risk, care first and everything else after, each needing a why; otherwise the
+        sanctions, then what to do for a member who may be at risk."""
+        radios = {radio.data["value"]: radio for radio in self["action"]}
+        if self.welfare:
+            groups = [
+                (_("Care for the member"), _CARE),
+                (_("Other decisions: each needs a written why here"), _OTHERS),
+            ]
+        else:
+            groups = [
+                (_("Decision"), ACTION_ORDER),
+                (_("If the member may be at risk"), WELFARE_ACTIONS),
+            ]
+        return [(legend, [radios[a] for a in actions if a in radios]) for legend, actions in groups]
+
+
+# A welfare case offers care first; removing graphic content is care too (it gives no strike).
+_CARE = (*WELFARE_ACTIONS, DecisionAction.REMOVE_CONTENT)
+_OTHERS = tuple(a for a in ACTION_ORDER if a not in _CARE)
+_CARE_FIRST = [DecisionAction(a) for a in (*_CARE, *_OTHERS)]
+_SANCTIONS_FIRST = [DecisionAction(a) for a in (*ACTION_ORDER, *WELFARE_ACTIONS)]
 
 
 class StatementPreviewForm(forms.Form):

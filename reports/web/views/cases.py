@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.models import Case, Tier
+from reports.models import Case, DecisionAction, Tier
 from reports.permissions import (
     get_case_for_moderator,
     get_content_for_moderator,
@@ -84,7 +84,13 @@ def case_context(request: HttpRequest, case: Case, form: DecisionForm | None = N
         "reject_note": "",
         "reject_errors": [],
         "can_escalate": case.is_open and Tier(case.tier) in NEXT_TIER,
-        "undoable": [d for d in file.decisions if d.can_be_undone_by(request.user, now=now)],
+        # A welfare check went to the platform at once: there is nothing to take back.
+        "undoable": [
+            d
+            for d in file.decisions
+            if d.can_be_undone_by(request.user, now=now)
+            and d.action != DecisionAction.WELFARE_CHECK
+        ],
         "params": queue_params(request),
         "decision_keys": DECISION_KEYS,
         "now": now,

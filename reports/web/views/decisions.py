@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reports.models import Case, Decision
+from reports.models import Case, Decision, DecisionAction
 from reports.permissions import get_case_for_moderator, works_escalated
 from reports.selectors.case_file import case_for_page, member_history
 from reports.services.decisions.core import CaseUnavailable
@@ -71,6 +72,7 @@ def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
                 remove_content=data.get("remove_content", False),
                 also_case_ids=data["also_cases"],
                 expected_version=data["version"],
+                justification=data["justification"],
             )
         except CaseUnavailable as error:
             return _unavailable(request, error)
@@ -92,11 +94,28 @@ def decide_case(request: HttpRequest, case_id: int) -> HttpResponse:
                 if request.POST.get("then") == "next" and not works_escalated(request.user):
                     return take_next(request, case.category, params)
                 return redirect(queue_url(case.category, params))
-            request.session["undo_decision"] = decision.pk
+            care = _CARE_SENT.get(decision.action)
+            if care is None:
+                request.session["undo_decision"] = decision.pk
+            else:
+                # Care reaches the member at once: no "members hear of it at …" offer.
+                messages.success(request, str(care) % {"case": case.pk})
             if request.POST.get("then") == "next":
                 return take_next(request, case.category, params)
             return redirect(queue_url(case.category, params))
     return render(request, "moderation/case.html", case_context(request, case, form), status=400)
+
+
+_CARE_SENT = {
+    DecisionAction.SUPPORT: gettext_lazy(
+        "Case #%(case)s: the member was sent support resources. Undoing it from the case page "
+        "reopens the case; the member keeps the message."
+    ),
+    DecisionAction.WELFARE_CHECK: gettext_lazy(
+        "Case #%(case)s: the platform was asked to check on the member now, and the people on "
+        "call were told. Note on the case what happens next."
+    ),
+}
 
 
 def _proposal_for_moderator(request: HttpRequest, decision_id: int) -> tuple[Decision, Case]:

@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.models import User, clean_public_id
 from reports.models import Category, Content, Report, ReportSource
 from reports.ratelimit import RateLimited
+from reports.selectors.welfare import crisis_lines_for, needs_care
 from reports.services.intake import check_can_report, submit_report
+from reports.texts.welfare import EMERGENCY_NUMBERS
 from reports.web.forms.member import ReportForm
 
 # The service names fields after the domain; the form after what the member sees.
@@ -99,7 +101,14 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
         reference=reference,
         reporter=request.user,
     )
-    return render(request, "reports/receipt.html", {"report": report})
+    context = {"report": report}
+    if needs_care(report.reason):
+        # A life may be at risk: the page opens with what the reporter can do right now.
+        context["right_now"] = {
+            "emergency_number": EMERGENCY_NUMBERS.get(request.user.country.upper(), ""),
+            "lines": crisis_lines_for(request.user),
+        }
+    return render(request, "reports/receipt.html", context)
 
 
 @login_required
