@@ -243,7 +243,13 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # A publish that cannot reach the broker gives up at once: the outbox sweep sends it later.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-outbox": {"task": "reports.tasks.dispatch_outbox", "schedule": 15.0},
+    # On the urgent lane: the sweep that sends a lost emergency again must not wait behind a
+    # backlog of ordinary work (a few statements when nothing is lost).
+    "dispatch-outbox": {
+        "task": "reports.tasks.dispatch_outbox",
+        "schedule": 15.0,
+        "options": {"queue": OUTBOX_URGENT_QUEUE},
+    },
     "escalate-overdue": {"task": "reports.tasks.escalate_overdue_cases", "schedule": 60.0},
     "release-leases": {"task": "reports.tasks.release_expired_leases", "schedule": 60.0},
     "lift-expired": {"task": "reports.tasks.lift_expired_enforcements", "schedule": 60.0},

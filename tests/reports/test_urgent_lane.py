@@ -308,6 +308,14 @@ def test_the_sweep_passes_over_a_message_being_run(sent, monkeypatch):
     assert outbox.dispatch_pending() == 1  # once the run let go without finishing it
 
 
+def test_the_beat_runs_the_sweep_on_the_urgent_lane():
+    """A lost emergency is sent again within a sweep, not once the ordinary backlog is done."""
+    entry = settings.CELERY_BEAT_SCHEDULE["dispatch-outbox"]
+    route = outbox.celery_app.amqp.router.route(dict(entry["options"]), entry["task"])
+
+    assert route["queue"].name == settings.OUTBOX_URGENT_QUEUE
+
+
 # --- settings -----------------------------------------------------------------------------------
 
 
