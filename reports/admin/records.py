@@ -426,4 +426,3 @@ class OutboxMessageAdmin(RecordAdmin):
     list_filter = ("status",)
     search_fields = ("pk__exact", "idempotency_key__startswith")
     search_help_text = _("Message number, or the beginning of its idempotency key.")
-
