@@ -607,6 +607,29 @@ def test_a_bulk_decision_leaves_cases_with_a_minimum_to_be_decided_one_by_one(
     assert "decide them one at a time" in refused.value.message_dict["action"][0]
 
 
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        ("support", "Support and welfare checks are decided one case at a time."),
+        ("warn", "or their reason asks for more than this; decide them one at a time."),
+    ],
+)
+def test_the_queue_s_bulk_decision_says_so_before_its_confirmation_page(
+    client, hate, threat, moderator, action, message
+):
+    cases = [threatening(hate, threat), threatening(hate, threat)]
+    client.force_login(moderator)
+
+    response = client.post(
+        reverse("moderation:bulk", args=[hate.slug]),
+        {"cases": [c.pk for c in cases], "action": action},
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert response.context["counts"] is None
+
+
 def test_no_critical_reason_pre_selects_a_warning(client, hate, threat, moderator):
     Reason.objects.filter(pk=threat.pk).update(minimum_action="")  # an admin took the floor away
     case = threatening(hate, threat)

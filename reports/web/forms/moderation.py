@@ -9,7 +9,11 @@ from reports.models import Case, DecisionAction, Reason
 from reports.models.categories import ACTION_ORDER
 from reports.models.choices import TIMED_ACTIONS, WELFARE_ACTIONS, Ground
 from reports.selectors.welfare import is_welfare
-from reports.services.decisions.welfare import MAX_JUSTIFICATION, justification_prompt
+from reports.services.decisions.welfare import (
+    MAX_JUSTIFICATION,
+    justification_errors,
+    justification_prompt,
+)
 
 # The number keys of the case page, the same on every case: 1 for "no violation" up to 6 for a
 # ban, then 7 and 8 for support and a welfare check. A welfare case shows its care first, but a
@@ -204,3 +208,17 @@ class BulkDecisionForm(_DecisionFields):
         super().__init__(*args, category=category, **kwargs)
         self.fields["cases"].queryset = cases
         self.fields["cases"].error_messages["required"] = _("Select at least one case.")
+
+    def clean(self):
+        # Said on the first step, before the confirmation page counts what would be touched:
+        # care, and cases whose reason asks for a why, are decided one at a time.
+        data = super().clean()
+        action, cases = data.get("action"), data.get("cases")
+        if action and cases:
+            reasons = [case.reason for case in cases.select_related("reason")]
+            problems = justification_errors(
+                action=action, reasons=reasons, justification="", bulk=True
+            )
+            for errors in problems.values():
+                self.add_error("action", errors)
+        return data
