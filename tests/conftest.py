@@ -116,6 +116,9 @@ def _shipped_data(request):
         importlib.import_module("accounts.migrations.0006_webhook_roles").grant_webhook_roles(apps)
         importlib.import_module("accounts.migrations.0007_records_role").narrow_staff_roles(apps)
         importlib.import_module("accounts.migrations.0008_sign_in_roles").grant_sign_in_roles(apps)
+        importlib.import_module(
+            "accounts.migrations.0009_lives_at_risk_roles"
+        ).grant_lives_at_risk_roles(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,7 @@ roles = importlib.import_module("accounts.migrations.0003_roles")
 configuration = importlib.import_module("accounts.migrations.0005_configuration_roles")
 
 
-def forwards(apps, schema_editor):
-    configuration.create_all_permissions(apps)
+def grant_lives_at_risk_roles(apps):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
@@ -34,6 +33,11 @@ def forwards(apps, schema_editor):
         "change_crisisresource",
         "delete_crisisresource",
     )
+
+
+def forwards(apps, schema_editor):
+    configuration.create_all_permissions(apps)
+    grant_lives_at_risk_roles(apps)
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,6 @@
 """An evidence bundle built by the real worker, downloaded by a T&S admin and no one else."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -27,23 +24,6 @@ def _media_root(settings):
     yield settings.MEDIA_ROOT
     for path in {p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()} - before:
         path.unlink()
-
-
-@pytest.fixture(autouse=True)
-def _lives_at_risk_roles(transactional_db):
-    """Tests that commit start from the roles of the earlier migrations (tests/conftest.py);
-    these are the referral, hold and bundle permissions of accounts 0009.
-
-    The migration creates permissions by marking each app as having models and then as having
-    none, meant for a migration's own registry: on the project's, it is put back as it was, or
-    the flush after the test would recreate no permissions for any app.
-    """
-    modules = {config.label: config.models_module for config in apps.get_app_configs()}
-    try:
-        importlib.import_module("accounts.migrations.0009_lives_at_risk_roles").forwards(apps, None)
-    finally:
-        for config in apps.get_app_configs():
-            config.models_module = modules[config.label]
 
 
 def test_the_worker_builds_the_bundle_and_only_a_trust_and_safety_admin_downloads_it(
