@@ -249,6 +249,21 @@ def test_the_reporter_hears_the_member_was_offered_support_and_the_member_nothin
     assert Notification.objects.filter(recipient=case.subject).count() == 2  # the support only
 
 
+def test_my_reports_says_the_member_was_offered_support_not_that_they_broke_a_rule(
+    client, hate, self_harm, moderator
+):
+    reporter = make_member()
+    case = at_risk(hate, self_harm, reporter=reporter)
+    decide(case_id=case.pk, moderator=moderator, action=DecisionAction.SUPPORT)
+    client.force_login(reporter)
+
+    with time_machine.travel(timezone.now() + settings.DECISION_UNDO_WINDOW):
+        page = client.get(reverse("reports:mine")).content.decode()
+
+    assert "We reached out to the member with support." in page
+    assert "broke our guidelines" not in page
+
+
 def test_undoing_support_reopens_the_case_and_the_member_keeps_the_message(
     hate, self_harm, moderator
 ):

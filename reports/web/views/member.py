@@ -3,12 +3,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User, clean_public_id
-from reports.models import Category, Content, Report, ReportSource
+from reports.models import Category, Content, Decision, Report, ReportSource
+from reports.models.choices import WELFARE_ACTIONS
 from reports.ratelimit import RateLimited
 from reports.selectors.welfare import crisis_lines_for, needs_care
 from reports.services.intake import check_can_report, submit_report
@@ -117,6 +119,14 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     reports = (
         Report.objects.filter(reporter=request.user)
         .select_related("category", "reason", "subject", "content")
+        # A member offered care is not an offender: the page says so in its outcome.
+        .annotate(
+            cared_for=Exists(
+                Decision.objects.filter(
+                    case=OuterRef("case"), action__in=WELFARE_ACTIONS, reversed_at__isnull=True
+                )
+            )
+        )
         .order_by("-created_at", "-id")
     )
     page = Paginator(reports, 25).get_page(request.GET.get("page"))
