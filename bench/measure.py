@@ -236,8 +236,9 @@ def _claimer(moderator_id, category_id, naive, think, counter, target, barrier, 
 
 
 def _give_back_claims() -> int:
+    # On-call seniors among the fifty are handed emergencies first: those go back escalated.
     return Case.objects.filter(status=CaseStatus.CLAIMED).update(
-        status=CaseStatus.OPEN, claimed_by=None, lease_expires_at=None
+        status=Case.unclaimed_status_in_sql(), claimed_by=None, lease_expires_at=None
     )
 
 

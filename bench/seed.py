@@ -219,7 +219,7 @@ DECISION_COLUMNS = [
     "terms_ground", "restriction", "media_type", "content_language", "source",
     "automated_detection", "automated_decision", "starts_at", "created_at", "reversal_reason",
     "case_id", "moderator_id", "awaiting_confirmation", "proposal_removes_content",
-    "proposal_reason_chosen",
+    "proposal_reason_chosen", "justification",
 ]  # fmt: skip
 REPORT_COLUMNS = [
     "id", "reference", "description", "source", "status", "also_blocked", "created_at",
@@ -349,7 +349,7 @@ def seed(
                     first_decision + len(decisions), str(uuid.UUID(int=rng.getrandbits(128))),
                     action, "", "", "incompatible", "", "", restriction, "text", language,
                     "notice", False, False, resolved, resolved, "", case_id,
-                    rng.choice(result.moderators), False, True, False,
+                    rng.choice(result.moderators), False, True, False, "",
                 )
             )  # fmt: skip
         priority = min(100, rng.randint(0, 40) + 5 * min(size, 10))
