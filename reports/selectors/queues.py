@@ -6,19 +6,39 @@ tests pin those numbers.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import models
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Func,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.languages import LANGUAGE_NAMES
-from accounts.models import Team, User
+from accounts.models import Team, TeamMembership, User
 from reports.models import Case, Category, Tier
-from reports.models.choices import OPEN_CASE_STATUSES, CaseStatus, ContentKind
+from reports.models.choices import (
+    OPEN_CASE_STATUSES,
+    WAITING_CASE_STATUSES,
+    CaseStatus,
+    ContentKind,
+)
 from reports.permissions import moderated_categories, works_escalated
 from reports.selectors import keyset
 from reports.texts.durations import due_in
@@ -117,9 +137,8 @@ def queue_summaries(moderator: User) -> list[QueueSummary]:
         summaries.append(QueueSummary(category, _("All languages")))
         for code in sorted(languages.get(category.pk) or ()):
             summaries.append(QueueSummary(category, LANGUAGE_NAMES.get(code, code), language=code))
-        if seniors:
+        if seniors:  # emergencies have one lane across categories (emergency_summary)
             summaries.append(QueueSummary(category, _("Escalated"), tiers=ESCALATED_TIERS))
-            summaries.append(QueueSummary(category, _("Emergency"), tiers=(Tier.EMERGENCY,)))
     by_category: dict[int, list[QueueSummary]] = {}
     for summary in summaries:
         by_category.setdefault(summary.category.pk, []).append(summary)
@@ -149,8 +168,50 @@ def queue_health(category_ids: list[int]) -> dict[int, CategoryHealth]:
     return health
 
 
-# The queue's order, over the queue index; pages are keyset pages over it.
-QUEUE_ORDER = ("-tier", "-priority", "due_at", "pk")
+# Each point of priority brings a case's turn forward by this much: 100 points are an hour.
+# The whole score (0 to 1000) is worth 10 hours, so a case due 10 hours sooner than another
+# always comes first, whatever their scores; between cases due close together the score decides.
+PRIORITY_CREDIT = timedelta(seconds=36)
+
+
+class InUTC(Func):
+    """A moment as UTC wall-clock time.
+
+    In PostgreSQL, timestamptz − interval depends on the session's time zone, so it cannot be
+    indexed; UTC wall-clock time minus an interval can. SQLite keeps moments in UTC already.
+    """
+
+    template = "%(expressions)s"
+    output_field = DateTimeField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "(%(expressions)s AT TIME ZONE 'UTC')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def serve_by(tier: Expression, priority: Expression, due_at: Expression) -> Expression:
+    """When a case should be served: its due time, brought forward by its priority.
+
+    Read as urgency, priority − 100 × hours left: it rises as the due time nears, at the same
+    rate for every case. So two cases never swap places as time passes; the order a page shows
+    is the order "next case" serves, and a page's cursor stays good. In the emergency tier the
+    score is not counted (every case there is a life at risk): the one due first is served first.
+
+    Built from a row's columns for the queue, or from a cursor's values to compare with them.
+    """
+    due = InUTC(due_at)
+    return models.Case(
+        models.When(Exact(tier, Tier.EMERGENCY), then=due),
+        # Typed, so that SQLite (the quick start's) does the date arithmetic too.
+        default=due - ExpressionWrapper(priority * PRIORITY_CREDIT, DurationField()),
+        output_field=DateTimeField(),
+    )
+
+
+SERVE_BY = serve_by(F("tier"), F("priority"), F("due_at"))
+# The queue's order, written once for the queue pages, their cursors and "next case": the
+# higher tiers first (the emergency tier on top), then by serve-by time, ties broken by id.
+QUEUE_ORDER = ("-tier", SERVE_BY.asc(), "pk")
 QueueCursor = tuple[int, int, datetime, int]
 
 
@@ -165,16 +226,19 @@ def decode_cursor(value: str) -> QueueCursor | None:
 def after_cursor(cases: QuerySet[Case], cursor: QueueCursor) -> QuerySet:
     """The cases of the cursor's tier that come after it in the queue's order.
 
-    Written so that PostgreSQL starts the index scan at the cursor: `priority <= p` is a bound
-    on the index's next column once the tier is fixed. An OR over every column instead would
-    be read from the top of the queue, and a page deep in it would cost what the rows above
-    it cost. The lower tiers, which come after every case of this one, are read separately.
+    The cursor's serve-by time is computed by the database from its tier, priority and due
+    time, with the expression the order uses, so that the comparison is exact. `serve_by >=`
+    is a bound an index on the order can start its scan at; an OR alone would be read from the
+    top of the tier. The lower tiers, which come after every case of this one, are read
+    separately.
     """
     tier, priority, due_at, pk = cursor
-    return cases.filter(tier=tier, priority__lte=priority).filter(
-        Q(priority__lt=priority)
-        | Q(priority=priority, due_at__gt=due_at)
-        | Q(priority=priority, due_at=due_at, pk__gt=pk)
+    key = serve_by(Value(tier), Value(priority), Value(due_at))
+    return (
+        cases.filter(tier=tier)
+        .alias(serve_by=SERVE_BY)
+        .filter(serve_by__gte=key)
+        .filter(Q(serve_by__gt=key) | Q(serve_by=key, pk__gt=pk))
     )
 
 
@@ -183,12 +247,22 @@ class QueuePage:
     cases: list[Case]
     next_cursor: str | None
     first: bool
+    across_categories: bool = False
     now: datetime = field(default_factory=timezone.now)
 
 
-def queue_page(cases: QuerySet[Case], *, cursor: str = "", size: int = PAGE_SIZE) -> QueuePage:
+def queue_page(
+    cases: QuerySet[Case],
+    *,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    across_categories: bool = False,
+) -> QueuePage:
+    """A keyset page of cases in the queue's order; `across_categories` names each row's."""
     position = decode_cursor(cursor) if cursor else None
     columns = ("subject", "content", "reason", "claimed_by")
+    if across_categories:
+        columns += ("category",)
     if position is None:
         rows = list(cases.select_related(*columns).order_by(*QUEUE_ORDER)[: size + 1])
     else:
@@ -206,6 +280,7 @@ def queue_page(cases: QuerySet[Case], *, cursor: str = "", size: int = PAGE_SIZE
         cases=rows,
         next_cursor=encode_cursor(rows[-1]) if more else None,
         first=position is None,
+        across_categories=across_categories,
     )
 
 
@@ -231,6 +306,7 @@ class QueueRow:
     snippet: str
     status: str
     held: bool
+    category: str = ""
 
 
 def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str]) -> list[QueueRow]:
@@ -266,6 +342,7 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
                 snippet=content.snippet if content else "",
                 status=status,
                 held=holder is not None,
+                category=case.category.name if page.across_categories else "",
             )
         )
     return rows
@@ -278,3 +355,58 @@ def cases_held_by(moderator: User, *, size: int = 10) -> list[Case]:
         .select_related("category")
         .order_by("lease_expires_at")[:size]
     )
+
+
+def emergency_cases(viewer: User) -> QuerySet[Case]:
+    """The open emergencies of every category this person works; none for frontline moderators.
+
+    The same cases visible_cases(viewer) holds at the emergency tier.
+    """
+    if not works_escalated(viewer):
+        return Case.objects.none()
+    return Case.objects.filter(
+        tier=Tier.EMERGENCY,
+        status__in=OPEN_CASE_STATUSES,
+        category__in=moderated_categories(viewer),
+    )
+
+
+def on_call(user: User) -> QuerySet[TeamMembership]:
+    """This person's memberships of teams in which they are on call: none, or some."""
+    return TeamMembership.objects.filter(user=user, is_on_call=True)
+
+
+@dataclass(kw_only=True)
+class EmergencySummary:
+    """The emergency lane at a glance: how many wait for someone, since when, how many are late.
+
+    The cases a moderator holds are only counted: they already have someone.
+    """
+
+    waiting: int
+    overdue: int  # of those waiting
+    oldest: datetime | None  # when the longest-waiting one reached the emergency tier
+    first_due: datetime | None
+    in_hand: int
+    on_call: bool
+    now: datetime
+
+
+def emergency_summary(viewer: User) -> EmergencySummary | None:
+    """The emergencies this person may work, or None if they may work none.
+
+    Counted afresh on each request, not from the home's shared counts: an emergency must show
+    the moment it arrives, and the lane is small.
+    """
+    if not works_escalated(viewer):
+        return None
+    now = timezone.now()
+    waiting = Q(status__in=WAITING_CASE_STATUSES)
+    figures = emergency_cases(viewer).aggregate(
+        waiting=Count("id", filter=waiting),
+        overdue=Count("id", filter=waiting & Q(due_at__lt=now)),
+        oldest=Min(Coalesce("escalated_at", "opened_at"), filter=waiting),
+        first_due=Min("due_at", filter=waiting),
+        in_hand=Count("id", filter=~waiting),
+    )
+    return EmergencySummary(**figures, on_call=on_call(viewer).exists(), now=now)

@@ -3,12 +3,14 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from reports.models import AuditAction, Case, CaseStatus, Category, Decision, Tier
 from reports.models.choices import WAITING_CASE_STATUSES
-from reports.permissions import can_view_case, moderated_categories
+from reports.permissions import can_view_case, moderated_categories, works_escalated
+from reports.selectors.queues import QUEUE_ORDER, emergency_cases, on_call
 from reports.services.audit import record_event
 
 
@@ -17,6 +19,37 @@ def workable_tiers(moderator: User) -> list[int]:
     if moderator.has_perm("reports.work_escalated"):
         return list(Tier.values)
     return [Tier.FRONTLINE]
+
+
+def _first_waiting(cases: QuerySet[Case], *, moderator: User) -> Case | None:
+    """Lock the first of these cases, in the queue's order, that nobody holds or is locking.
+
+    SKIP LOCKED lets any number of moderators ask at once: each gets a different case, and
+    nobody waits for another's transaction.
+    """
+    # A ban this moderator proposed waits for someone else's second look.
+    own_proposals = Decision.objects.filter(
+        awaiting_confirmation=True,
+        moderator=moderator,
+        reversed_at__isnull=True,
+        confirmed_at__isnull=True,
+    )
+    return (
+        cases.filter(status__in=WAITING_CASE_STATUSES)
+        .exclude(pk__in=own_proposals.values("case_id"))
+        .select_for_update(skip_locked=True)
+        .order_by(*QUEUE_ORDER)
+        .first()
+    )
+
+
+def _on_call_emergency(moderator: User) -> Case | None:
+    """The waiting emergency due first, if this moderator is on call in any of their teams.
+
+    One query: whether they are on call is a condition of it, not a query of its own.
+    """
+    lane = emergency_cases(moderator).filter(Exists(on_call(moderator)))
+    return _first_waiting(lane, moderator=moderator)
 
 
 @transaction.atomic
@@ -29,33 +62,33 @@ def claim_next_case(
 ) -> Case | None:
     """Lease the most urgent waiting case of a queue to this moderator, or None if it is empty.
 
-    The queue is a category, optionally narrowed to one content language and to some tiers.
-
-    SKIP LOCKED lets any number of moderators ask at once: each gets a different case, and
-    nobody waits for another's transaction.
+    The queue is a category, optionally narrowed to one content language and to some tiers,
+    in the queue's order (selectors.queues.QUEUE_ORDER). A moderator on call is handed the
+    emergencies of every category they work first, whichever queue they asked.
     """
     if not moderated_categories(moderator).filter(pk=category.pk).exists():
         raise PermissionDenied("This queue belongs to another team.")
+    now = timezone.now()
+    if works_escalated(moderator) and (case := _on_call_emergency(moderator)) is not None:
+        return _lease(case, moderator=moderator, now=now)
     waiting = Case.objects.filter(
         category=category,
-        status__in=WAITING_CASE_STATUSES,
         tier__in=[t for t in workable_tiers(moderator) if tiers is None or t in tiers],
     )
     if language:
         waiting = waiting.filter(language=language)
-    # A ban this moderator proposed waits for someone else's second look.
-    own_proposals = Decision.objects.filter(
-        awaiting_confirmation=True,
-        moderator=moderator,
-        reversed_at__isnull=True,
-        confirmed_at__isnull=True,
-    )
-    waiting = waiting.exclude(pk__in=own_proposals.values("case_id"))
-    case = (
-        waiting.select_for_update(skip_locked=True)
-        .order_by("-tier", "-priority", "due_at", "pk")
-        .first()
-    )
+    case = _first_waiting(waiting, moderator=moderator)
+    if case is None:
+        return None
+    return _lease(case, moderator=moderator, now=now)
+
+
+@transaction.atomic
+def claim_next_emergency(*, moderator: User) -> Case | None:
+    """Lease the waiting emergency due first, in any category this moderator works, or None."""
+    if not works_escalated(moderator):
+        raise PermissionDenied("Emergencies are worked by senior moderators.")
+    case = _first_waiting(emergency_cases(moderator), moderator=moderator)
     if case is None:
         return None
     return _lease(case, moderator=moderator, now=timezone.now())

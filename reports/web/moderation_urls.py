@@ -6,6 +6,8 @@ app_name = "moderation"
 
 urlpatterns = [
     path("", queues.home, name="home"),
+    path("emergencies/", queues.emergencies, name="emergencies"),
+    path("emergencies/next/", queues.next_emergency, name="next-emergency"),
     path("queues/<slug:slug>/", queues.queue, name="queue"),
     path("queues/<slug:slug>/next/", queues.next_case, name="next"),
     path("queues/<slug:slug>/bulk/", queues.bulk, name="bulk"),

@@ -66,15 +66,16 @@ def test_home_lists_the_queues_of_the_moderators_teams_with_counts(client, spam,
     assert all(not s.is_escalated for s in response.context["summaries"])
 
 
-def test_seniors_also_see_escalated_and_emergency_queues(client, spam, senior):
-    case = content_case(spam)
-    Case.objects.filter(pk=case.pk).update(status=CaseStatus.ESCALATED, tier=Tier.EMERGENCY)
+def test_seniors_also_see_escalated_queues_and_the_emergencies(client, spam, senior):
+    escalated, emergency = content_case(spam), content_case(spam)
+    Case.objects.filter(pk=escalated.pk).update(status=CaseStatus.ESCALATED, tier=Tier.SENIOR)
+    Case.objects.filter(pk=emergency.pk).update(status=CaseStatus.ESCALATED, tier=Tier.EMERGENCY)
     client.force_login(senior)
 
-    summaries = client.get(reverse("moderation:home")).context["summaries"]
+    context = client.get(reverse("moderation:home")).context
 
-    emergency = [s for s in summaries if s.tiers == (Tier.EMERGENCY,)]
-    assert emergency[0].open == 1
+    assert [s.open for s in context["summaries"] if s.is_escalated] == [1]
+    assert context["emergencies"].waiting == 1  # one lane across categories, above the table
 
 
 def test_language_teams_get_a_queue_per_language(client, spam, spam_moderator):
@@ -86,9 +87,10 @@ def test_language_teams_get_a_queue_per_language(client, spam, spam_moderator):
     assert labels == ["All languages", "Japanese", "Chinese"]
 
 
-def test_the_queue_lists_open_cases_most_urgent_first(client, spam, spam_moderator):
+def test_the_queue_lists_open_cases_in_the_order_they_are_served(client, spam, spam_moderator):
     low, high, soon = (content_case(spam) for _ in range(3))
     Case.objects.filter(pk=high.pk).update(priority=900)
+    # Due in 5 minutes: before a case due in two days, however high its score.
     Case.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(minutes=5))
     decided = content_case(spam)
     decide(case_id=decided.pk, moderator=spam_moderator, action="no_violation")
@@ -96,7 +98,7 @@ def test_the_queue_lists_open_cases_most_urgent_first(client, spam, spam_moderat
 
     response = client.get(reverse("moderation:queue", args=[spam.slug]))
 
-    assert [c.pk for c in response.context["page"].cases] == [high.pk, soon.pk, low.pk]
+    assert [c.pk for c in response.context["page"].cases] == [soon.pk, high.pk, low.pk]
 
 
 def test_queue_filters_narrow_the_list(client, spam, spam_moderator):
@@ -127,13 +129,16 @@ def test_a_bad_filter_value_is_a_clear_400(client, spam, spam_moderator):
 
 
 def test_keyset_pages_walk_the_whole_queue_once_in_order(client, spam, senior, monkeypatch):
-    """Pages of 3 over tiers, tied priorities and tied due times: every case once, in order."""
+    """Pages of 3 over tiers and tied serve-by times: every case once, in order.
+
+    (7, 0) and (12, 3) tie: 5 more points (3 minutes) make up for being due 3 minutes later.
+    """
     cases = [content_case(spam) for _ in range(12)]
     due = timezone.now() + timedelta(hours=2)
     shapes = [
         (Tier.SENIOR, 9, 0), (Tier.SENIOR, 9, 0), (Tier.SENIOR, 3, 1), (Tier.SENIOR, 3, 2),
         (Tier.FRONTLINE, 7, 0), (Tier.FRONTLINE, 7, 0), (Tier.FRONTLINE, 7, 0),
-        (Tier.FRONTLINE, 7, 5), (Tier.FRONTLINE, 2, 0), (Tier.FRONTLINE, 2, 0),
+        (Tier.FRONTLINE, 12, 3), (Tier.FRONTLINE, 2, 0), (Tier.FRONTLINE, 2, 0),
         (Tier.FRONTLINE, 0, 3), (Tier.FRONTLINE, 0, 3),
     ]  # fmt: skip
     for case, (tier, priority, minutes) in zip(cases, shapes, strict=True):
@@ -143,12 +148,13 @@ def test_keyset_pages_walk_the_whole_queue_once_in_order(client, spam, senior, m
             priority=priority,
             due_at=due + timedelta(minutes=minutes),
         )
+    from reports.selectors import queues as selectors
+
     expected = list(
         Case.objects.filter(pk__in=[c.pk for c in cases])
-        .order_by("-tier", "-priority", "due_at", "pk")
+        .order_by(*selectors.QUEUE_ORDER)
         .values_list("pk", flat=True)
     )
-    from reports.selectors import queues as selectors
 
     real_page = selectors.queue_page
     monkeypatch.setattr(

@@ -1,28 +1,39 @@
-"""The moderator's queues: the home page, one queue, the next case, and bulk decisions."""
+"""The moderator's queues: the home page, one queue, the emergencies, next case, bulk decisions."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.models import BulkDecision, DecisionAction
+from reports.models import BulkDecision, DecisionAction, Tier
 from reports.models.choices import OPEN_CASE_STATUSES
 from reports.permissions import (
     get_category_for_moderator,
     is_policy_admin,
     queue_cases,
     visible_cases,
+    works_escalated,
 )
 from reports.selectors.decisions import counts_touched
 from reports.selectors.filters import CaseFilter, filter_fields
-from reports.selectors.queues import cases_held_by, queue_page, queue_rows, queue_summaries
+from reports.selectors.queues import (
+    cases_held_by,
+    emergency_cases,
+    emergency_summary,
+    queue_page,
+    queue_rows,
+    queue_summaries,
+)
 from reports.services.bulk import start_bulk_decision
-from reports.services.claims import release_case
+from reports.services.claims import claim_next_emergency, release_case
 from reports.web.forms.moderation import BulkDecisionForm
 from reports.web.views.moderation import (
+    case_url,
     in_queue,
     moderator_required,
     queue_params,
@@ -38,8 +49,46 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/home.html",
-        {"summaries": summaries, "now": timezone.now(), "mine": cases_held_by(request.user)},
+        {
+            "emergencies": emergency_summary(request.user),
+            "summaries": summaries,
+            "now": timezone.now(),
+            "mine": cases_held_by(request.user),
+        },
     )
+
+
+@moderator_required
+@require_GET
+def emergencies(request: HttpRequest) -> HttpResponse:
+    """Every open emergency the moderator may work, across categories, the one due first on top."""
+    if not works_escalated(request.user):
+        raise Http404("Emergencies are worked by senior moderators.")
+    page = queue_page(
+        emergency_cases(request.user),
+        cursor=request.GET.get("after", ""),
+        across_categories=True,
+    )
+    params = {"tiers": [Tier.EMERGENCY], "language": ""}
+    rows = queue_rows(
+        page,
+        viewer=request.user,
+        case_url=lambda pk: in_queue(reverse("moderation:case", args=[pk]), params),
+    )
+    return render(request, "moderation/emergencies.html", {"page": page, "rows": rows})
+
+
+@moderator_required
+@require_POST
+def next_emergency(request: HttpRequest) -> HttpResponse:
+    """Lease the waiting emergency due first and open it."""
+    if not works_escalated(request.user):
+        raise Http404("Emergencies are worked by senior moderators.")
+    case = claim_next_emergency(moderator=request.user)
+    if case is None:
+        messages.info(request, _("No emergency is waiting."))
+        return redirect("moderation:emergencies")
+    return redirect(case_url(case, {"tiers": [Tier.EMERGENCY], "language": ""}))
 
 
 @moderator_required
