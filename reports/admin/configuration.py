@@ -125,6 +125,7 @@ class ReasonInline(DurationHintMixin, admin.StackedInline):
     fields = (
         ("position", "slug", "name"),
         ("severity", "sla", "is_critical", "is_active"),
+        ("handling", "minimum_action"),
         "description",
         "translations",
     )

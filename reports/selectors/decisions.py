@@ -10,7 +10,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from reports.models import AuditEvent, Case, Decision, DecisionAction, LadderStep, Strike
+from reports.models import (
+    AuditAction,
+    AuditEvent,
+    Case,
+    Decision,
+    DecisionAction,
+    LadderStep,
+    Strike,
+)
 from reports.models.categories import ACTION_ORDER
 from reports.models.choices import TIMED_ACTIONS
 from reports.selectors.welfare import Floor, floor_of, is_welfare
@@ -41,13 +49,26 @@ class Suggestion:
         return DecisionAction(self.floor.action).label if self.floor else ""
 
 
+# Recorded on the case without changing what a decision about it rests on.
+BESIDE_THE_DECISION = (
+    AuditAction.CASE_REFERRED,
+    AuditAction.LEGAL_HOLD_PLACED,
+    AuditAction.LEGAL_HOLD_LIFTED,
+    AuditAction.BUNDLE_REQUESTED,
+    AuditAction.BUNDLE_BUILT,
+    AuditAction.BUNDLE_DOWNLOADED,
+)
+
+
 def case_version(case: Case) -> int:
     """A number that grows with every recorded change to the case (its latest audit event).
 
     The decision form carries it, so a decision made on a page that no longer shows the case
-    as it is (a new report came in, someone escalated it) is refused instead of applied.
+    as it is (a new report came in, someone escalated it) is refused instead of applied. A
+    referral, a hold or a bundle leaves the case as it was: a colleague's open form stays good.
     """
-    return AuditEvent.objects.filter(case=case).aggregate(latest=Max("id"))["latest"] or 0
+    events = AuditEvent.objects.filter(case=case).exclude(action__in=BESIDE_THE_DECISION)
+    return events.aggregate(latest=Max("id"))["latest"] or 0
 
 
 def strikes_in_force(member: User, *, category_id: int | None = None, now=None) -> int:

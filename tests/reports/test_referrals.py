@@ -421,3 +421,24 @@ def test_the_case_page_reads_referrals_holds_and_bundles_in_a_fixed_number_of_qu
     refer_case(case=other, actor=hate_senior, countries=["FR"], authority="PHAROS", sent="It.")
 
     assert count() == before
+
+
+def test_a_referral_leaves_a_colleagues_open_decision_form_good(hate, hate_senior, hate_moderator):
+    """Referring and holding change nothing a decision rests on: the open page stays current."""
+    from reports.selectors.decisions import case_version
+    from reports.services.decisions.decide import decide
+
+    case = threat_case(hate, make_member())
+    version = case_version(case)
+    refer_case(case=case, actor=hate_senior, countries=["DE"], authority="Polizei", sent="It.")
+    assert case_version(case) == version
+
+    decision = decide(
+        case_id=case.pk,
+        moderator=hate_moderator,
+        action="suspend",
+        duration=timedelta(days=7),
+        facts="Threatened to kill another member.",
+        expected_version=version,
+    )
+    assert decision.case_id == case.pk
