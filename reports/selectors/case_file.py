@@ -26,7 +26,7 @@ from reports.models import (
     Report,
     Strike,
 )
-from reports.models.choices import OPEN_CASE_STATUSES, DecisionAction, Severity
+from reports.models.choices import OPEN_CASE_STATUSES, DecisionAction, Handling, Severity
 from reports.permissions import visible_cases
 from reports.selectors.referrals import trail_for
 from reports.texts.durations import describe_duration
@@ -116,6 +116,8 @@ class ReasonLine:
     own_sla: bool
     critical: bool
     active: bool
+    welfare: bool
+    minimum: str
 
 
 @dataclass
@@ -189,6 +191,8 @@ def policy_panel(category: Category) -> PolicyPanel:
             own_sla=reason.sla is not None,
             critical=reason.is_critical,
             active=reason.is_active,
+            welfare=reason.handling == Handling.WELFARE,
+            minimum=reason.get_minimum_action_display() if reason.minimum_action else "",
         )
         for reason in Reason.objects.filter(category=category).order_by("position", "name")
     ]

@@ -712,3 +712,14 @@ def test_support_is_not_a_statement_of_reasons_and_says_nothing_of_automation(
 
     assert "automated" not in decision.statement_of_reasons
     assert "appeal" not in decision.statement_of_reasons
+
+
+def test_the_policy_panel_says_how_each_reason_is_handled(client, hate):
+    moderator = make_moderator(team=make_team(hate, name="Policy readers"), username="reader")
+    case = make_report(reporter=make_member(), subject=make_member(), category=hate).case
+    client.force_login(moderator)
+
+    page = client.get(reverse("moderation:case", args=[case.pk])).content.decode()
+
+    assert "welfare: support first" in page  # self-harm
+    assert "at least Suspend" in page  # a threat of violence
