@@ -12,11 +12,12 @@ from reports.models.choices import (
     EscalationCause,
     Tier,
 )
+from reports.models.queue_order import SERVE_BY
 
 IS_OPEN = Q(status__in=OPEN_CASE_STATUSES)
 IS_WAITING = Q(status__in=WAITING_CASE_STATUSES)
-# One category's cases in the queue's order (selectors.QUEUE_ORDER), ties broken by id.
-QUEUE_INDEX = ("category", F("tier").desc(), F("priority").desc(), "due_at", "id")
+# One category's cases in the queue's order (selectors.queues.QUEUE_ORDER), ties broken by id.
+QUEUE_INDEX = ("category", F("tier").desc(), SERVE_BY, "id")
 
 
 class Case(models.Model):
@@ -133,20 +134,15 @@ class Case(models.Model):
         indexes = [
             # Any status of one category in the queue's order: the queue page's "decided" filter.
             models.Index(
-                "category",
-                "status",
-                F("tier").desc(),
-                F("priority").desc(),
-                "due_at",
-                name="case_queue_order",
+                "category", "status", F("tier").desc(), SERVE_BY, name="case_status_serve_order"
             ),
             # The queue page: one category's open cases in the queue's order (QUEUE_ORDER).
             # Partial, so that it holds only open work, and in the exact order of the page:
             # a page is the next 50 entries, however many cases there are.
-            models.Index(*QUEUE_INDEX, condition=IS_OPEN, name="case_open_queue"),
+            models.Index(*QUEUE_INDEX, condition=IS_OPEN, name="case_open_serve_order"),
             # "Next case": the cases nobody holds. A claimed case leaves this index, so fifty
             # moderators asking at once never read past each other's cases.
-            models.Index(*QUEUE_INDEX, condition=IS_WAITING, name="case_waiting_queue"),
+            models.Index(*QUEUE_INDEX, condition=IS_WAITING, name="case_waiting_serve_order"),
             # The overdue sweep only looks at open work.
             models.Index(fields=["due_at"], condition=IS_OPEN, name="case_open_due"),
             models.Index(
