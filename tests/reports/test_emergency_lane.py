@@ -338,3 +338,12 @@ def test_a_senior_s_home_has_a_fixed_query_count(
     # held, unread alerts; and the lane's figures and whether they are on call, read afresh.
     with django_assert_max_num_queries(11):
         assert client.get(reverse("moderation:home")).status_code == 200
+
+
+def test_every_moderation_page_links_to_the_emergencies_for_those_who_work_them(
+    client, spam, senior, spam_moderator
+):
+    client.force_login(senior)
+    assert 'class="emergencies-link"' in client.get(reverse("moderation:home")).content.decode()
+    client.force_login(spam_moderator)
+    assert "emergencies-link" not in client.get(reverse("moderation:home")).content.decode()
