@@ -15,7 +15,7 @@ from tests.e2e.test_sign_in_and_admin import sign_in
 from tests.reports.test_bundles import verified_bundle
 
 # The worker reads the evidence this test stores; the referral permissions of accounts 0009.
-from tests.reports.test_bundles_with_worker import _lives_at_risk_roles, _media_root  # noqa: F401
+from tests.reports.test_bundles_with_worker import _media_root  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
