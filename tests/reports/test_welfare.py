@@ -189,7 +189,12 @@ def test_a_sanction_case_offers_the_welfare_actions_after_the_sanctions(
     ("language", "country", "lines", "not_offered"),
     [
         ("en", "GB", ["Samaritans: call 116 123", "Find A Helpline"], "988"),
-        ("zh-hans", "US", ["call or text 988", "华语关怀热线: call 1 800 000 0000"], "116 123"),
+        (
+            "zh-hans",
+            "US",
+            ["拨打电话或发短信至 988", "华语关怀热线: 拨打电话 1 800 000 0000"],
+            "116 123",
+        ),
     ],
 )
 def test_support_sends_the_member_the_crisis_lines_of_their_country_in_their_language(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import Case, DecisionAction, Reason
 from reports.models.categories import ACTION_ORDER
-from reports.models.choices import SANCTIONS, TIMED_ACTIONS, WELFARE_ACTIONS, Ground
+from reports.models.choices import TIMED_ACTIONS, WELFARE_ACTIONS, Ground
 from reports.selectors.welfare import is_welfare
 from reports.services.decisions.welfare import (
     MAX_JUSTIFICATION,
@@ -206,8 +206,6 @@ class BulkDecisionForm(_DecisionFields):
 
     def __init__(self, *args, category, cases, **kwargs):
         super().__init__(*args, category=category, **kwargs)
-        # Care is given one member at a time: the welfare actions are not offered in bulk.
-        self.fields["action"].choices = [(a.value, a.label) for a in SANCTIONS]
         self.fields["cases"].queryset = cases
         self.fields["cases"].error_messages["required"] = _("Select at least one case.")
 

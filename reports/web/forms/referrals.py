@@ -42,7 +42,7 @@ class ReferralForm(forms.Form):
         label=_("Sent at (UTC)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Leave empty for now."),
+        help_text=_("Leave empty to use the current time."),
     )
     reference = forms.CharField(
         label=_("Reference received"),

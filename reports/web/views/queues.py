@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from reports.models import BulkDecision, DecisionAction, Tier
-from reports.models.choices import OPEN_CASE_STATUSES
+from reports.models.choices import OPEN_CASE_STATUSES, SANCTIONS
 from reports.permissions import (
     get_category_for_moderator,
     is_policy_admin,
@@ -127,7 +127,8 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "params": params,
-            "actions": DecisionAction.choices,
+            # Care is given one member at a time: the bulk form offers the sanctions only.
+            "actions": [(a.value, a.label) for a in SANCTIONS],
         },
     )
 
