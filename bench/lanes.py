@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from bench.measure import ROOT, Progress, _environment, _wait_for, summary
+from bench.measure import ROOT, Progress, _environment, _wait_for, queue_emails, summary
 from bench.seed import Seeded
 from reports.effects import outbox
 from reports.effects.notifications import notify
@@ -92,23 +92,15 @@ def count_runs(*logs: str) -> tuple[int, int]:
 def _backlog(seeded: Seeded, count: int, progress: Progress) -> list[int]:
     """`count` e-mails to members, each its own task on the ordinary queue, as a flood of
     single messages (the sweep's re-sends that issue 15 found) leaves them."""
-    recipients = list(User.objects.filter(pk__gte=seeded.first_member).order_by("pk")[:count])
-    keys = []
-    for start in range(0, len(recipients), 500):
-        with transaction.atomic():
-            for member in recipients[start : start + 500]:
-                keys += [
-                    f"deliver_notification:{row.pk}"
-                    for row in notify(
-                        recipient=member,
-                        event="bench_backlog",
-                        key=f"backlog:{member.pk}",
-                        subject="Your weekly practice summary",
-                        body="You practised 4 times this week.",
-                        channels=["email"],
-                    )
-                ]
-        progress("backlog queued", min(start + 500, len(recipients)), len(recipients))
+    keys = queue_emails(
+        seeded,
+        count,
+        progress,
+        event="bench_backlog",
+        subject="Your weekly practice summary",
+        body="You practised 4 times this week.",
+        together=False,
+    )
     return list(OutboxMessage.objects.filter(idempotency_key__in=keys).values_list("pk", flat=True))
 
 

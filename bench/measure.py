@@ -1,5 +1,6 @@
 """The measurements: each hot path, timed beside its anchor in the same run."""
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -513,6 +514,41 @@ def sweep(*, overdue: int) -> dict:
 # 6. Delivery --------------------------------------------------------------------------------
 
 
+def queue_emails(
+    seeded: Seeded,
+    count: int,
+    progress: Progress,
+    *,
+    event: str,
+    subject: str,
+    body: str,
+    together: bool,
+) -> list[str]:
+    """One e-mail to each of `count` members, 500 to a transaction; returns the outbox keys.
+
+    `together` publishes each transaction's messages in batches, as a sweep or a decision with
+    many reporters does; otherwise each is its own task.
+    """
+    recipients = list(User.objects.filter(pk__gte=seeded.first_member).order_by("pk")[:count])
+    keys = []
+    for start in range(0, len(recipients), 500):
+        with transaction.atomic(), batched() if together else contextlib.nullcontext():
+            for member in recipients[start : start + 500]:
+                keys += [
+                    f"deliver_notification:{row.pk}"
+                    for row in notify(
+                        recipient=member,
+                        event=event,
+                        key=f"{event}:{member.pk}",
+                        subject=subject,
+                        body=body,
+                        channels=["email"],
+                    )
+                ]
+        progress(f"{event} queued", min(start + 500, len(recipients)), len(recipients))
+    return keys
+
+
 def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: Progress) -> dict:
     """Notifications through the outbox, a Celery worker on Redis and the e-mail backend.
 
@@ -523,25 +559,15 @@ def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: 
 
     app.control.purge()  # what intake queued for triage is not this measurement's work
     mail_dir = Path(tempfile.mkdtemp(prefix="bench-mail-"))
-    recipients = list(
-        User.objects.filter(pk__gte=seeded.first_member).order_by("pk")[:notifications]
+    keys = queue_emails(
+        seeded,
+        notifications,
+        progress,
+        event="decision_taken",
+        subject="We reviewed a report about your account",
+        body="We removed a message that broke the community rules on spam.",
+        together=True,
     )
-    keys = []
-    for start in range(0, len(recipients), 500):
-        with transaction.atomic(), batched():
-            for member in recipients[start : start + 500]:
-                keys += [
-                    f"deliver_notification:{row.pk}"
-                    for row in notify(
-                        recipient=member,
-                        event="decision_taken",
-                        key=f"bench:{member.pk}",
-                        subject="We reviewed a report about your account",
-                        body="We removed a message that broke the community rules on spam.",
-                        channels=["email"],
-                    )
-                ]
-        progress("notifications queued", min(start + 500, len(recipients)), len(recipients))
     ours = OutboxMessage.objects.filter(idempotency_key__in=keys)
     total = ours.count()
     log = Path(tempfile.mkstemp(prefix="bench-worker-", suffix=".log")[1])
