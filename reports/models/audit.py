@@ -157,3 +157,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = (self.actor_id and f"user {self.actor_id}") or self.actor_label or "system"
         return f"{self.action} by {who}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words, in the reader's language; the code itself for an unknown one."""
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action

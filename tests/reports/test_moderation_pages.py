@@ -735,3 +735,22 @@ def test_a_statement_preview_of_a_decision_that_cannot_be_is_a_400(
 
     assert response.status_code == 400
     assert response.json()["errors"]
+
+
+def test_the_case_history_names_each_action_in_the_moderator_s_language(
+    client, spam, spam_moderator, reporter
+):
+    case = content_case(spam, reporter=reporter, description="He sent this to 40 people")
+    client.force_login(spam_moderator)
+
+    page = client.get(reverse("moderation:case", args=[case.pk])).content.decode()
+    assert "Case opened" in page
+    assert "Report submitted" in page
+
+    spam_moderator.preferred_language = "zh-hans"
+    spam_moderator.save(update_fields=["preferred_language"])
+    page = client.get(
+        reverse("moderation:case", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "案件已创建" in page
+    assert "case.opened" in page  # the code stays beside it, for searching the trail
