@@ -54,6 +54,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_url(name: str, default: str) -> str:
+    """An http(s) address without a trailing slash; empty stays empty."""
+    value = os.environ.get(name, default).strip().rstrip("/")
+    if value and not value.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{name} must be an http(s) address, not {value!r}")
+    return value
+
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -492,8 +500,21 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_REPLAY_WINDOW = timedelta(seconds=env_int("WEBHOOK_REPLAY_WINDOW_SECONDS", 300, minimum=1))
 
-# Where the member reads how to appeal; the statement of reasons links to it.
-APPEAL_URL = os.environ.get("APPEAL_URL", "https://hellotalk.example/appeal")
+
+
+
+# The address members reach hellomod at: links in e-mails (a statement's appeal link) start here.
+SITE_URL = env_url("SITE_URL", "http://localhost:8000")
+# Members appeal in hellomod ("Decisions about me"); a platform that hosts appeals itself sets
+# this, and statements of reasons link there instead.
+APPEAL_URL = env_url("APPEAL_URL", "")
+# Appeals (DSA Art. 20) are open this long after the decision was notified: six months.
+APPEAL_WINDOW = timedelta(days=env_int("APPEAL_WINDOW_DAYS", 183, minimum=183))
+# Where an appeal's answer points a member who still disagrees (DSA Art. 21).
+DISPUTE_SETTLEMENT_URL = env_url(
+    "DISPUTE_SETTLEMENT_URL",
+    "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-of-court-dispute-settlement",
+)
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,9 @@ from reports.services.intake import submit_report
 # beside one unless told this is intended.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The platform's webhook receiver (`platform`, `endpoint`), for any test that needs one.
+pytest_plugins = ["tests.platform"]
+
 _sequence = itertools.count(1)
 
 
@@ -119,6 +122,7 @@ def _shipped_data(request):
         importlib.import_module(
             "accounts.migrations.0009_lives_at_risk_roles"
         ).grant_lives_at_risk_roles(apps)
+        importlib.import_module("accounts.migrations.0010_appeal_roles").grant_appeal_roles(apps)
 
 
 @pytest.fixture(autouse=True)

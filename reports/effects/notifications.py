@@ -47,6 +47,7 @@ def notify(
     case: Case | None = None,
     channels: Iterable[str] = (Channel.IN_APP, Channel.EMAIL),
     urgent: bool = False,
+    decision: Decision | None = None,
 ) -> list[Notification]:
     created_rows = []
     for channel in channels:
@@ -62,6 +63,7 @@ def notify(
                 "subject": subject[:200],
                 "body": body,
                 "case": case,
+                "decision": decision,
                 # The inbox shows a message as soon as it exists; e-mail waits for delivery.
                 "status": (
                     DeliveryStatus.DONE if channel == Channel.IN_APP else DeliveryStatus.PENDING
@@ -142,6 +144,7 @@ def _tell_reporter(
     event: str,
     templates: dict | None = None,
     right_now_first: bool = False,
+    key: str = "",
 ) -> None:
     """Tell the reporter, in their language, what became of their report.
 
@@ -163,7 +166,7 @@ def _tell_reporter(
         with translation.override(language):
             first = right_now(country=reporter.country, lines=crisis_lines_for(reporter))
         body = f"{first}\n\n{body}"
-    notify(recipient=reporter, event=event, key=str(report.pk), subject=subject, body=body)
+    notify(recipient=reporter, event=event, key=key or str(report.pk), subject=subject, body=body)
 
 
 @handles("notify_report_received")
@@ -328,7 +331,15 @@ def decision_taken(*, decision_id: int) -> None:
     cases = [decision.case_id, *decision.companions.values_list("case_id", flat=True)]
     reports = Report.objects.filter(case_id__in=cases).exclude(reporter=None)
     for report in reports.select_related("reporter", "category"):
-        _tell_reporter(report, outcome, event="report_outcome", templates=templates)
+        # Keyed by the decision too: a case reopened on a reporter's review is decided again,
+        # and the reporter hears that outcome as well.
+        _tell_reporter(
+            report,
+            outcome,
+            event="report_outcome",
+            templates=templates,
+            key=f"{report.pk}:{decision.pk}",
+        )
     if upheld and not welfare:
         member = decision.case.subject
         language = texts.supported_language(member.preferred_language)
@@ -348,6 +359,7 @@ def decision_taken(*, decision_id: int) -> None:
             # The statement of reasons is the decision's own, composed when it was taken.
             body=decision.statement_of_reasons,
             case=decision.case,
+            decision=decision,
         )
 
 

@@ -1,7 +1,9 @@
 """Signed webhooks: every enforcement is posted to the platform's endpoints, at least once.
 
 Events: hide, remove, restrict, suspend, ban (an enforcement applied), lift (it ended on
-schedule) and reversal (its decision was undone); and member.welfare_check, a moderator asking
+schedule), reversal (its decision was undone), member.restriction_lifted and content.restored
+(an appeal reversed or replaced its decision; the body names the appeal in `appeal` and the
+member's standing after it in `member_status`); and member.welfare_check, a moderator asking
 the platform to check at once on a member whose life may be at risk (no enforcement: the
 platform knows how to reach the member and the emergency services of their country). The body
 is JSON and names the member by their public id, the content by its kind and platform id, and
@@ -63,8 +65,21 @@ TOPIC = "deliver_webhook"
 
 HIDE, REMOVE, RESTRICT, SUSPEND, BAN = "hide", "remove", "restrict", "suspend", "ban"
 LIFT, REVERSAL = "lift", "reversal"
+# An appeal reversed or replaced the decision: the member's restriction, or the content's
+# removal, ends now. The body names the appeal and the member's standing after it.
+RESTRICTION_LIFTED, CONTENT_RESTORED = "member.restriction_lifted", "content.restored"
 WELFARE_CHECK = "member.welfare_check"
-EVENTS = (HIDE, REMOVE, RESTRICT, SUSPEND, BAN, LIFT, REVERSAL)
+EVENTS = (
+    HIDE,
+    REMOVE,
+    RESTRICT,
+    SUSPEND,
+    BAN,
+    LIFT,
+    REVERSAL,
+    RESTRICTION_LIFTED,
+    CONTENT_RESTORED,
+)
 
 _APPLIED = {
     EnforcementKind.HIDE_CONTENT: HIDE,
@@ -115,10 +130,12 @@ def announce(
     enforcement: Enforcement,
     decision: Decision | None = None,
     now: datetime | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> list[WebhookDelivery]:
     """Queue `event` about `enforcement` for every active endpoint, in the caller's transaction.
 
-    `decision` defaults to the enforcement's own (none for content hidden before review).
+    `decision` defaults to the enforcement's own (none for content hidden before review);
+    `extra` adds to the body (an appeal's reference, the member's standing after it).
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
@@ -126,7 +143,8 @@ def announce(
     if not endpoints:
         return []
     decision = decision or enforcement.decision
-    return _queue(endpoints, event, _payload(event, enforcement, decision, now or timezone.now()))
+    payload = _payload(event, enforcement, decision, now or timezone.now())
+    return _queue(endpoints, event, {**payload, **(extra or {})})
 
 
 def announce_welfare_check(

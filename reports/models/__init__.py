@@ -1,3 +1,10 @@
+from reports.models.appeals import (
+    Appeal,
+    AppealEvidence,
+    AppealKind,
+    AppealOutcome,
+    AppealStatus,
+)
 from reports.models.audit import AuditAction, AuditEvent
 from reports.models.cases import Case, Note
 from reports.models.categories import (
@@ -36,6 +43,11 @@ from reports.models.welfare import (
 )
 
 __all__ = [
+    "Appeal",
+    "AppealEvidence",
+    "AppealKind",
+    "AppealOutcome",
+    "AppealStatus",
     "AuditAction",
     "AuditEvent",
     "BulkDecision",

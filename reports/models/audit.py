@@ -36,6 +36,13 @@ class AuditAction(models.TextChoices):
     BULK_DECISION_STARTED = "bulk_decision.started", _("Bulk decision started")
     ENFORCEMENT_APPLIED = "enforcement.applied", _("Enforcement applied")
     ENFORCEMENT_LIFTED = "enforcement.lifted", _("Enforcement lifted")
+    # Appeals
+    APPEAL_RECEIVED = "appeal.received", _("Appeal received")
+    APPEAL_CLAIMED = "appeal.claimed", _("Appeal claimed")
+    APPEAL_RELEASED = "appeal.released", _("Appeal released")
+    APPEAL_DECIDED = "appeal.decided", _("Appeal decided")
+    DECISION_REVERSED = "decision.reversed", _("Decision reversed on appeal")
+    DECISION_REPLACED = "decision.replaced", _("Decision replaced on appeal")
     # Configuration
     CATEGORY_CREATED = "category.created", _("Category created")
     CATEGORY_CHANGED = "category.changed", _("Category changed")

@@ -69,6 +69,17 @@ class Case(models.Model):
     )
     lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
 
+    not_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("not to be decided by"),
+        help_text=_(
+            "The moderator whose decision a reporter's review reopened: someone else decides again."
+        ),
+    )
     escalation_cause = models.CharField(
         _("escalation cause"), max_length=12, choices=EscalationCause.choices, blank=True
     )
@@ -176,6 +187,9 @@ class Case(models.Model):
             models.When(tier=Tier.FRONTLINE, then=models.Value(CaseStatus.OPEN)),
             default=models.Value(CaseStatus.ESCALATED),
         )
+
+    def may_be_decided_by(self, person_id: int) -> bool:
+        return self.not_for_id != person_id
 
     def is_held_by_someone_else(self, *people_ids: int | None, now) -> bool:
         """Whether a moderator other than these people holds the case, their lease still running.

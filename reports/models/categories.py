@@ -86,6 +86,11 @@ class Category(Translated, models.Model):
     sla = models.DurationField(
         _("SLA"), default=timedelta(hours=24), help_text=_("Time to a first decision.")
     )
+    appeal_sla = models.DurationField(
+        _("appeal SLA"),
+        default=timedelta(days=3),
+        help_text=_("Time a senior has to decide an appeal or a reporter's review."),
+    )
     details_required = models.BooleanField(
         _("details required"),
         default=False,
@@ -100,6 +105,9 @@ class Category(Translated, models.Model):
         constraints = [
             models.CheckConstraint(condition=POSITIVE_DURATION, name="category_sla_positive"),
             models.CheckConstraint(
+                condition=Q(appeal_sla__gt=timedelta(0)), name="category_appeal_sla_positive"
+            ),
+            models.CheckConstraint(
                 condition=Q(severity__in=Severity.values), name="category_severity_known"
             ),
         ]
@@ -110,6 +118,7 @@ class Category(Translated, models.Model):
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         check_range(errors, "sla", self.sla, SLA_RANGE)
+        check_range(errors, "appeal_sla", self.appeal_sla, SLA_RANGE)
         _check_translations(errors, self.translations)
         if errors:
             raise ValidationError(errors)

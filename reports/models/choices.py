@@ -146,6 +146,7 @@ class LiftCause(models.TextChoices):
     REVERSED = "reversed", _("Decision reversed")
     UNDONE = "undone", _("Decision undone by its moderator")
     REVIEWED = "reviewed", _("Replaced by a moderator's decision")
+    APPEAL = "appeal", _("Reversed or replaced on appeal")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -170,6 +171,13 @@ class NotificationEvent(models.TextChoices):
     CASE_ESCALATED = "case_escalated", _("Moderator alert: case escalated")
     CASE_EMERGENCY = "case_emergency", _("Moderator alert: emergency")
     CASES_OVERDUE = "cases_overdue", _("Moderator alert: cases overdue")
+    APPEAL_RECEIVED = "appeal_received", _("Receipt to the appellant")
+    APPEAL_UPHELD = "appeal_upheld", _("Appeal answered: the decision stands")
+    APPEAL_REVERSED = "appeal_reversed", _("Appeal answered: the decision is reversed")
+    APPEAL_REPLACED = "appeal_replaced", _("Appeal answered: a milder decision")
+    REVIEW_UPHELD = "review_upheld", _("Review answered: no violation stands")
+    REVIEW_REOPENED = "review_reopened", _("Review answered: the case is looked at again")
+    OUTCOME_REVERSED = "outcome_reversed", _("Outcome to the reporter: reversed on appeal")
 
 
 class JobKind(models.TextChoices):

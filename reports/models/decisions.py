@@ -124,6 +124,15 @@ class Decision(models.Model):
         related_name="+",
         verbose_name=_("other cases the proposal closes"),
     )
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        null=True,
+        blank=True,
+        verbose_name=_("replaces"),
+        help_text=_("The decision this milder one replaced on appeal."),
+    )
     primary = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -196,6 +205,16 @@ class Decision(models.Model):
         # From the decision's own clock, which also times its messages: they become due exactly
         # when undoing stops being possible. A confirmed ban starts when it is confirmed.
         return self.starts_at + settings.DECISION_UNDO_WINDOW
+
+    @property
+    def notified_at(self):
+        """When the member and the reporters are told: as soon as undoing is no longer possible."""
+        return self.undo_deadline
+
+    @property
+    def deciders(self) -> set[int]:
+        """The people who took the decision, and who may therefore never decide its appeal."""
+        return {pk for pk in (self.moderator_id, self.confirmed_by_id) if pk is not None}
 
     def can_be_undone_by(self, user, *, now=None) -> bool:
         return (

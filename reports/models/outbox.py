@@ -82,6 +82,15 @@ class Notification(models.Model):
         null=True,
         blank=True,
     )
+    decision = models.ForeignKey(
+        "reports.Decision",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_index=False,
+        help_text=_("The decision a statement of reasons is about: its message offers the appeal."),
+    )
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

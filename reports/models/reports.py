@@ -11,10 +11,14 @@ from reports.models.choices import ReportSource, ReportStatus
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
-def new_report_reference() -> str:
+def new_reference(prefix: str) -> str:
     """A reference number a member can quote to support, e.g. R-7KQ2-M9XD."""
     chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"R-{chars[:4]}-{chars[4:]}"
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
+
+
+def new_report_reference() -> str:
+    return new_reference("R")
 
 
 class Report(models.Model):
@@ -117,10 +121,9 @@ class Report(models.Model):
         return ReportStatus(self.status_for_reporter).label
 
 
-class Evidence(models.Model):
-    """A screenshot attached to a report, re-encoded on upload with its metadata stripped."""
+class Screenshot(models.Model):
+    """An image a member attached, re-encoded on upload with its metadata stripped."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     image = models.ImageField(_("image"), upload_to="evidence/%Y/%m/", blank=True)
     thumbnail = models.ImageField(_("thumbnail"), upload_to="evidence/thumbs/%Y/%m/", blank=True)
     content_type = models.CharField(_("content type"), max_length=20, default="image/jpeg")
@@ -128,11 +131,20 @@ class Evidence(models.Model):
     height = models.PositiveIntegerField()
     size_bytes = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Evidence(Screenshot):
+    """A screenshot attached to a report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     legal_hold = models.BooleanField(
         _("legal hold"), default=False, help_text=_("Kept past the retention period.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
 
     class Meta:
         verbose_name_plural = _("evidence")

@@ -60,7 +60,7 @@ class WebhookDelivery(models.Model):
         related_name="deliveries",
         verbose_name=_("endpoint"),
     )
-    event_type = models.CharField(_("event"), max_length=20)
+    event_type = models.CharField(_("event"), max_length=40)
     payload = models.JSONField(_("payload"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

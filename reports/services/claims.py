@@ -37,6 +37,8 @@ def _first_waiting(cases: QuerySet[Case], *, moderator: User) -> Case | None:
     return (
         cases.filter(status__in=WAITING_CASE_STATUSES)
         .exclude(pk__in=own_proposals.values("case_id"))
+        # A case reopened on a reporter's review goes to anyone but the moderator who decided it.
+        .exclude(not_for=moderator)
         .select_for_update(skip_locked=True)
         .order_by(*QUEUE_ORDER)
         .first()
@@ -164,6 +166,8 @@ def claim_case(*, case_id: int, moderator: User) -> Case:
         raise PermissionDenied("This case belongs to another team or tier.")
     now = timezone.now()
     if case.status == CaseStatus.CLAIMED and case.claimed_by_id == moderator.pk:
+        return case
+    if not case.may_be_decided_by(moderator.pk):
         return case
     free = case.status in (CaseStatus.OPEN, CaseStatus.ESCALATED) or (
         case.status == CaseStatus.CLAIMED and case.lease_expires_at <= now

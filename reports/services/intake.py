@@ -5,7 +5,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import MemberStatus, User
 from reports import ratelimit
 from reports.effects.outbox import batched, enqueue
-from reports.evidence import CleanImage, random_name
+from reports.evidence import CleanImage
 from reports.models import (
     AuditAction,
     Case,
@@ -29,6 +28,7 @@ from reports.models import (
 )
 from reports.models.choices import OPEN_CASE_STATUSES
 from reports.services.audit import record_event
+from reports.services.screenshots import store_screenshot
 from reports.storable import storable_text, unstorable_message
 
 MAX_DESCRIPTION_LENGTH = 4000
@@ -230,26 +230,7 @@ def submit_report(
 
 
 def _attach(report: Report, image: CleanImage, stored: list[str]) -> Evidence:
-    today = timezone.now()
-    name = default_storage.save(
-        f"evidence/{today:%Y/%m}/{random_name(image.extension)}", ContentFile(image.data)
-    )
-    stored.append(name)
-    thumb = default_storage.save(
-        f"evidence/thumbs/{today:%Y/%m}/{random_name(image.extension)}",
-        ContentFile(image.thumbnail),
-    )
-    stored.append(thumb)
-    return Evidence.objects.create(
-        report=report,
-        image=name,
-        thumbnail=thumb,
-        content_type=image.content_type,
-        width=image.width,
-        height=image.height,
-        size_bytes=len(image.data),
-        sha256=image.sha256,
-    )
+    return Evidence.objects.create(report=report, **store_screenshot(image, stored))
 
 
 def _save(

@@ -30,12 +30,30 @@ from reports.texts.placeholders import (
     WELFARE_CHECK_REQUESTED,
     fill_placeholders,
 )
+from reports.texts.statements import appeal_link
 
 Event = NotificationEvent
 
 # A sample case, for previews. Labels stay lazy so that a preview reads in the template's
 # language where the product has a translation.
 _SAMPLE_REPORT = {"reference": "R-7KQ2-M9XD", "category": "Spam, advertising or solicitation"}
+_SAMPLE_APPEAL = {
+    "reference": "A-3HW9-T4PA",
+    "category": "Spam, advertising or solicitation",
+    "decision": DecisionAction.SUSPEND.label,
+}
+_SAMPLE_ANSWER = {
+    **_SAMPLE_APPEAL,
+    "answer": "The links you sent were to your own language school, sent to forty members.",
+    "dispute_url": "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-of-court-dispute-settlement",
+}
+_SAMPLE_REVIEW = {
+    "reference": "A-3HW9-T4PA",
+    "report": "R-7KQ2-M9XD",
+    "category": "Spam, advertising or solicitation",
+    "answer": "The messages you reported offer a paid course to members who did not ask.",
+    "dispute_url": "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-of-court-dispute-settlement",
+}
 SAMPLES: dict[str, dict[str, str]] = {
     Event.REPORT_RECEIVED: _SAMPLE_REPORT,
     Event.OUTCOME_ACTIONED: _SAMPLE_REPORT,
@@ -65,6 +83,13 @@ SAMPLES: dict[str, dict[str, str]] = {
         "tier": Tier.SENIOR.label,
         "cases": "1042, 1057, 1061",
     },
+    Event.APPEAL_RECEIVED: _SAMPLE_APPEAL,
+    Event.APPEAL_UPHELD: _SAMPLE_ANSWER,
+    Event.APPEAL_REVERSED: _SAMPLE_ANSWER,
+    Event.APPEAL_REPLACED: {**_SAMPLE_ANSWER, "new_decision": "Suspend, 3 days"},
+    Event.REVIEW_UPHELD: _SAMPLE_REVIEW,
+    Event.REVIEW_REOPENED: _SAMPLE_REVIEW,
+    Event.OUTCOME_REVERSED: _SAMPLE_REPORT,
     SUPPORT_RESOURCES: {},
     OUTCOME_WELFARE: {
         "reference": "R-7KQ2-M9XD",
@@ -86,7 +111,7 @@ STATEMENT_SAMPLES: dict[str, str] = {
     "facts": "Sent the same link to a paid course to 40 members within an hour.",
     "crisis_lines": "• Samaritans: call 116 123 · https://www.samaritans.org · 24/7",
     "emergency_number": "999",
-}  # and appeal_url, the real one from the settings
+}  # and appeal_url, where members appeal (statements.appeal_link)
 
 # The built-in texts, as gettext message ids with %(name)s. These are the very strings the
 # product wrote before admins could change them, so the existing translations still apply.
@@ -135,6 +160,72 @@ DEFAULTS: dict[str, tuple[Promise, Promise | None]] = {
         _(
             "%(count)s case(s) in %(category)s passed their due time and now wait at the "
             "%(tier)s tier: %(cases)s."
+        ),
+    ),
+    Event.APPEAL_RECEIVED: (
+        _("We received your appeal %(reference)s"),
+        _(
+            'Thank you. We received your appeal %(reference)s about the decision "%(decision)s" '
+            'under "%(category)s". A senior moderator who had no part in that decision will look '
+            "at it again with what you told us, and we will tell you what they decide. Appealing "
+            "is free."
+        ),
+    ),
+    Event.APPEAL_UPHELD: (
+        _("About your appeal %(reference)s"),
+        _(
+            "A senior moderator who had no part in the decision looked at your appeal "
+            '%(reference)s and decided that the decision "%(decision)s" under "%(category)s" '
+            "stands.\n\nWhy: %(answer)s\n\nIf you still disagree, you can turn to a certified "
+            "out-of-court dispute settlement body: %(dispute_url)s"
+        ),
+    ),
+    Event.APPEAL_REVERSED: (
+        _("About your appeal %(reference)s"),
+        _(
+            "A senior moderator who had no part in the decision looked at your appeal "
+            '%(reference)s and reversed the decision "%(decision)s" under "%(category)s". '
+            "Nothing of it applies any more: any restriction on your account has ended, what we "
+            "removed is back unless something else keeps it down, and it no longer counts on "
+            "your record.\n\nWhy: %(answer)s\n\nIf you disagree with this answer, you can turn "
+            "to a certified out-of-court dispute settlement body: %(dispute_url)s"
+        ),
+    ),
+    Event.APPEAL_REPLACED: (
+        _("About your appeal %(reference)s"),
+        _(
+            "A senior moderator who had no part in the decision looked at your appeal "
+            '%(reference)s and replaced the decision "%(decision)s" under "%(category)s" with a '
+            "milder one: %(new_decision)s. It counts from the day of the first decision, so the "
+            "time already passed counts towards it. The new statement of reasons follows this "
+            "answer.\n\nWhy: %(answer)s\n\nIf you still disagree, you can turn to a certified "
+            "out-of-court dispute settlement body: %(dispute_url)s"
+        ),
+    ),
+    Event.REVIEW_UPHELD: (
+        _("About your request for a review %(reference)s"),
+        _(
+            "A senior moderator who had no part in the decision reviewed your report %(report)s "
+            'under "%(category)s" again and found, as before, no violation of the community '
+            "guidelines.\n\nWhy: %(answer)s\n\nIf you still disagree, you can turn to a "
+            "certified out-of-court dispute settlement body: %(dispute_url)s"
+        ),
+    ),
+    Event.REVIEW_REOPENED: (
+        _("About your request for a review %(reference)s"),
+        _(
+            'A senior moderator reviewed your report %(report)s under "%(category)s" again and '
+            "set the earlier decision aside. Another moderator will decide it again, and we "
+            "will tell you what they decide.\n\nWhy: %(answer)s"
+        ),
+    ),
+    Event.OUTCOME_REVERSED: (
+        _("About your report %(reference)s"),
+        _(
+            'The action we took on your report %(reference)s under "%(category)s" was reversed '
+            "on appeal: a senior moderator looked at it again and found that what you reported "
+            "does not break the community guidelines after all. Thank you for telling us all "
+            "the same."
         ),
     ),
     # Built in only, for now (see placeholders.SUPPORT_RESOURCES).
@@ -239,7 +330,7 @@ def builtin_text(event: str, language: str) -> tuple[str, str]:
 
 def statement_sample_values(*, action: str, language: str, category=None) -> dict[str, str]:
     """The statement placeholders as the sample case fills them, as compose_statement would."""
-    values = dict(STATEMENT_SAMPLES, appeal_url=settings.APPEAL_URL)
+    values = dict(STATEMENT_SAMPLES, appeal_url=appeal_link())
     if category is not None:
         values["category"] = category.translated("name", supported_language(language))
     if action not in TIMED_ACTIONS:

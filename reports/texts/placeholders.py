@@ -66,6 +66,24 @@ _CASE_ALERT = {
     "due": "when it is due at that tier",
 }
 
+_APPEAL = {
+    "reference": "the appeal's reference, e.g. A-7KQ2-M9XD",
+    "category": "the category of the decision, in the reader's language",
+    "decision": "the decision appealed, e.g. Suspend",
+}
+_APPEAL_ANSWER = {
+    **_APPEAL,
+    "answer": "the senior moderator's answer, in their own words",
+    "dispute_url": "where to find an out-of-court dispute settlement body",
+}
+_REVIEW_ANSWER = {
+    "reference": "the review's reference, e.g. A-7KQ2-M9XD",
+    "report": "the report's reference, e.g. R-7KQ2-M9XD",
+    "category": "the category the reporter chose, in the reader's language",
+    "answer": "the senior moderator's answer, in their own words",
+    "dispute_url": "where to find an out-of-court dispute settlement body",
+}
+
 # What each message may name. Members' messages never get a reporter's identity (nor the
 # reported member's, for a reporter) or a moderator's name: those are simply not offered.
 PLACEHOLDERS: dict[str, dict[str, str]] = {
@@ -85,6 +103,16 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "tier": "the tier they now wait at",
         "cases": "their numbers (the first 20, then how many more)",
     },
+    NotificationEvent.APPEAL_RECEIVED: _APPEAL,
+    NotificationEvent.APPEAL_UPHELD: _APPEAL_ANSWER,
+    NotificationEvent.APPEAL_REVERSED: _APPEAL_ANSWER,
+    NotificationEvent.APPEAL_REPLACED: {
+        **_APPEAL_ANSWER,
+        "new_decision": "the milder decision, e.g. Suspend, 3 days",
+    },
+    NotificationEvent.REVIEW_UPHELD: _REVIEW_ANSWER,
+    NotificationEvent.REVIEW_REOPENED: _REVIEW_ANSWER,
+    NotificationEvent.OUTCOME_REVERSED: _REPORT,
 }
 
 # Messages with built-in texts only, for now: a NotificationTemplate's event takes the values of

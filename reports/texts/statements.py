@@ -6,8 +6,10 @@ case a statement that says it is no punishment and where to find help.
 """
 
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,6 +58,7 @@ def compose_statement(
     language: str | None = None,
     automated_detection: bool = False,
     welfare: bool = False,
+    appeal_url: str = "",
 ) -> str:
     """The statement of reasons as the member will read it, in their language.
 
@@ -63,6 +66,7 @@ def compose_statement(
     a statement of reasons (Art. 17(3)(c)). A welfare action's support message restricts
     nothing and is no statement of reasons: it has no such ending. `welfare` says the case is
     about a member who may be at risk, whose removed content is explained with care.
+    `appeal_url` is where {appeal_url} points (see `appeal_link`).
     """
     language = language or case.subject.preferred_language or "en"
     body = None
@@ -73,7 +77,7 @@ def compose_statement(
     with translation.override(language):
         if body is None:
             body = str(_builtin_body(action, welfare=welfare))
-        values = fixed_values(case, language, body=body)
+        values = fixed_values(case, language, body=body, appeal_url=appeal_url)
         values.update(
             duration=describe_duration(duration),
             ends_at=datetime_for_reader(ends_at) if ends_at else "",
@@ -126,7 +130,20 @@ def care_values(person: User) -> dict[str, str]:
     )
 
 
-def fixed_values(case: Case, language: str, *, body: str = "") -> dict[str, str]:
+def appeal_link(decision_uuid: UUID | None = None) -> str:
+    """Where a statement sends a member who disagrees: the platform's own appeal page when it
+    hosts appeals (APPEAL_URL), otherwise the decision's page in hellomod, or for a preview the
+    member's "Decisions about me"."""
+    if settings.APPEAL_URL:
+        return settings.APPEAL_URL
+    if decision_uuid is None:
+        return settings.SITE_URL + reverse("reports:decisions")
+    return settings.SITE_URL + reverse("reports:decision", args=[decision_uuid])
+
+
+def fixed_values(
+    case: Case, language: str, *, body: str = "", appeal_url: str = ""
+) -> dict[str, str]:
     """The placeholders known before the moderator chooses (call inside the member's language).
 
     The crisis lines are read only for a `body` that names them.
@@ -134,7 +151,7 @@ def fixed_values(case: Case, language: str, *, body: str = "") -> dict[str, str]
     values = dict(
         category=case.category.translated("name", language),
         content_kind=(case.content.get_kind_display() if case.content_id else _("account")).lower(),
-        appeal_url=settings.APPEAL_URL,
+        appeal_url=appeal_url or appeal_link(),
     )
     if any(name in body for name in _CARE_PLACEHOLDERS):
         values.update(care_values(case.subject))
@@ -155,11 +172,13 @@ def statement_as_decided(
     now: datetime,
     sources: set[str] | None = None,
     reason: Reason | None = None,
+    decision_uuid: UUID | None = None,
 ) -> str:
     """The statement a decision taken at `now` sends, word for word (the case page shows it).
 
     `sources` are those of the case's reports, when the caller has read them already; `reason`
-    the one the moderator chose, if any.
+    the one the moderator chose, if any; `decision_uuid` the decision's public id, for its
+    appeal link.
     """
     if sources is None:
         sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
@@ -171,6 +190,7 @@ def statement_as_decided(
         facts=facts,
         automated_detection=ReportSource.AUTOMATIC in sources,
         welfare=is_welfare_case(case, reason),
+        appeal_url=appeal_link(decision_uuid) if decision_uuid else "",
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.web.views import cases, decisions, preferences, queues, referrals
+from reports.web.views import appeals, cases, decisions, preferences, queues, referrals
 
 app_name = "moderation"
 
@@ -32,4 +32,19 @@ urlpatterns = [
     path("members/<slug:public_id>/", cases.member, name="member"),
     path("content/<int:content_id>/image/", cases.content_media, name="content-image"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path("appeals/", appeals.overview, name="appeals"),
+    path("appeals/<slug:slug>/", appeals.queue, name="appeal-queue"),
+    path("appeals/<slug:slug>/next/", appeals.next_appeal, name="next-appeal"),
+    path("appeal/<int:appeal_id>/", appeals.appeal_detail, name="appeal"),
+    path("appeal/<int:appeal_id>/decide/", appeals.decide, name="decide-appeal"),
+    path("appeal/<int:appeal_id>/take/", appeals.take, name="take-appeal"),
+    path("appeal/<int:appeal_id>/release/", appeals.release, name="release-appeal"),
+    path("appeal/<int:appeal_id>/lease/", appeals.lease, name="appeal-lease"),
+    path("appeal-evidence/<int:evidence_id>/", appeals.evidence_image, name="appeal-evidence"),
+    path(
+        "appeal-evidence/<int:evidence_id>/thumbnail/",
+        appeals.evidence_image,
+        {"size": "thumb"},
+        name="appeal-evidence-thumbnail",
+    ),
 ]

@@ -22,6 +22,7 @@ from reports.models import (
 from reports.selectors.decisions import case_version
 from reports.services.decisions.decide import decide
 from reports.services.intake import submit_report
+from reports.texts.statements import appeal_link
 from tests.conftest import make_content, make_member, upload
 
 pytestmark = pytest.mark.django_db
@@ -706,8 +707,11 @@ def test_the_statement_preview_is_the_statement_the_member_gets(
     )
 
     assert preview.status_code == 200
-    sent = case.decisions.get().statement_of_reasons
+    decision = case.decisions.get()
+    # Word for word, but for the appeal link: the decision's own page exists once it is taken.
+    sent = decision.statement_of_reasons.replace(appeal_link(decision.uuid), appeal_link())
     shown = preview.json()["statement"].replace("{facts}", "Sold followers to twelve members.")
+    assert appeal_link(decision.uuid) in decision.statement_of_reasons
     assert shown == sent
     assert "2026年12月8日" in shown  # the end, in the member's own format
     assert "UTC" not in shown

@@ -29,6 +29,7 @@ from reports.models import (
 from reports.models.choices import EscalationCause, NotificationEvent
 from reports.services.decisions.decide import decide
 from reports.texts import messages as texts
+from reports.texts.statements import appeal_link
 from tests.conftest import make_member, make_report
 
 pytestmark = pytest.mark.django_db
@@ -485,7 +486,7 @@ def test_preview_of_a_statement_template_fills_the_sample_case(client, ts_admin,
     assert response.context["preview"], response.context["adminform"].form.errors
     assert response.context["preview"]["body"] == (
         f"Suspended for 7 days under {SPAM_EN}: "
-        f"{texts.STATEMENT_SAMPLES['facts']} Appeal: {settings.APPEAL_URL}"
+        f"{texts.STATEMENT_SAMPLES['facts']} Appeal: {appeal_link()}"
     )
     shipped.refresh_from_db()
     assert shipped.body == before

@@ -306,7 +306,8 @@ def test_removing_a_welfare_case_s_content_gives_no_strike_and_says_so_with_care
     assert "The photo shows fresh cuts." in statement
     assert "TelefonSeelsorge: call 0800 111 0 111" in statement
     assert "call 112 now" in statement
-    assert settings.APPEAL_URL in statement  # still a statement of reasons: the member may appeal
+    # Still a statement of reasons: the member may appeal, on the decision's own page.
+    assert f"http://localhost:8000/decisions/{decision.uuid}/" in statement
     assert "breaks the community guidelines" not in statement
 
 

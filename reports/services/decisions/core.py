@@ -2,6 +2,7 @@
 effect (`apply_decision`), for `decide` and for a confirmed ban alike.
 """
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,6 +76,14 @@ def check_workable(case: Case, *, moderator: User, now: datetime) -> None:
         )
     if case.is_held_by_someone_else(moderator.pk, now=now):
         raise CaseUnavailable(_("Another moderator is working on this case."), case=case)
+    if not case.may_be_decided_by(moderator.pk):
+        raise CaseUnavailable(
+            _(
+                "A reporter's review set your earlier decision on this case aside; another "
+                "moderator decides it again."
+            ),
+            case=case,
+        )
 
 
 def refuse_if_proposed(case: Case) -> None:
@@ -143,7 +152,9 @@ def record_decision(
     ends_at = now + duration if duration else None
     sources = set(Report.objects.filter(case=case).values_list("source", flat=True))
     reason = reason or case.reason
+    public_id = uuid.uuid4()  # known before the row: the statement links to its appeal page
     return Decision.objects.create(
+        uuid=public_id,
         case=case,
         moderator=moderator,
         action=action,
@@ -157,6 +168,7 @@ def record_decision(
             now=now,
             sources=sources,
             reason=reason,
+            decision_uuid=public_id,
         ),
         facts=facts.strip(),
         ground=ground,

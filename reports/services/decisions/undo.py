@@ -21,10 +21,15 @@ from reports.models import (
     Enforcement,
     Report,
     ReportStatus,
-    Strike,
 )
 from reports.models.choices import EnforcementKind, LiftCause
 from reports.services.audit import record_event
+from reports.services.decisions.reversal import (
+    lift_enforcements,
+    mark_reversed,
+    revoke_strikes,
+    undo_reason,
+)
 from reports.services.enforcement import audit_visibility, member_state, refresh_member
 
 
@@ -71,37 +76,20 @@ def undo_decision(*, decision_id: int, moderator: User) -> Case:
     member = User.objects.select_for_update().get(pk=decision.case.subject_id)
     member_before = member_state(member)
     touched_content: set[int] = set()
-    for enforcement in (
-        Enforcement.objects.select_for_update(of=("self",))
-        .select_related("case")
-        .filter(decision__in=decisions, lifted_at__isnull=True)
+    for enforcement in lift_enforcements(
+        decisions, cause=LiftCause.UNDONE, actor=moderator, now=now
     ):
-        enforcement.lifted_at, enforcement.lift_cause = now, LiftCause.UNDONE
-        enforcement.save(update_fields=["lifted_at", "lift_cause"])
         if enforcement.content_id:
             touched_content.add(enforcement.content_id)
-        record_event(
-            action=AuditAction.ENFORCEMENT_LIFTED,
-            target=enforcement,
-            actor=moderator,
-            case=enforcement.case,
-            after={"cause": LiftCause.UNDONE, "kind": enforcement.kind},
-        )
         webhooks.announce(webhooks.REVERSAL, enforcement=enforcement, now=now)
     for each in decisions:
         touched_content |= _rehide_reviewed_content(each)
     for content in Content.objects.select_for_update().filter(pk__in=touched_content):
         audit_visibility(content, actor=moderator, case=decision.case, decision=decision, now=now)
-    Strike.objects.filter(decision=decision, revoked_at__isnull=True).update(revoked_at=now)
+    revoke_strikes([decision], now=now)
     refresh_member(member, now=now)
+    mark_reversed(decisions, by=moderator, why=undo_reason(decision), now=now)
     for each in decisions:
-        each.reversed_at, each.reversed_by = now, moderator
-        each.reversal_reason = (
-            _("Undone by the moderator who confirmed it.")
-            if decision.confirmed_by_id
-            else _("Undone by the moderator who decided.")
-        )
-        each.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
         try:
             with transaction.atomic():
                 _reopen(
