@@ -15,9 +15,10 @@ from functools import partial
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from reports.models import AuditAction, Case, CaseStatus, Evidence
+from reports.models import AppealEvidence, AppealStatus, AuditAction, Case, CaseStatus, Evidence
 from reports.models.choices import CLOSED_CASE_STATUSES
 from reports.services.audit import audit_event, record_events
 from reports.services.legal_holds import held_members, under_hold
@@ -60,32 +61,48 @@ def _delete_files(names: list[str]) -> None:
 
 
 def purge_old_evidence(*, now: datetime | None = None, batch_size: int = 500) -> int:
-    """Delete the files of evidence on cases closed longer than the retention period.
+    """Delete the files of evidence on cases closed, and appeals decided, longer than the
+    retention period; returns how many screenshots were purged.
 
-    Held evidence stays: the file's own legal_hold flag, or an active hold on the reported
-    member (a referral places one). Placing a hold locks the member's evidence first, so a hold
-    and this sweep never cross.
+    Held evidence stays: a report screenshot's own legal_hold flag, or an active hold on the
+    reported member (a referral places one). Placing a hold locks the member's evidence first,
+    so a hold and this sweep never cross.
     """
     now = now or timezone.now()
+    cutoff = now - settings.EVIDENCE_RETENTION
+    reports = Evidence.objects.filter(
+        legal_hold=False,
+        report__case__status__in=CLOSED_CASE_STATUSES,
+        report__case__resolved_at__lte=cutoff,
+    )
+    appeals = AppealEvidence.objects.filter(
+        appeal__status=AppealStatus.DECIDED, appeal__decided_at__lte=cutoff
+    )
+    purged = _purge(
+        reports, subject="report__subject", case="report__case", now=now, limit=batch_size
+    )
+    return purged + _purge(
+        appeals, subject="appeal__case__subject", case="appeal__case", now=now, limit=batch_size
+    )
+
+
+def _purge(screenshots: QuerySet, *, subject: str, case: str, now: datetime, limit: int) -> int:
     with transaction.atomic():
         old = list(
-            Evidence.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                purged_at__isnull=True,
-                legal_hold=False,
-                report__case__status__in=CLOSED_CASE_STATUSES,
-                report__case__resolved_at__lte=now - settings.EVIDENCE_RETENTION,
-            )
-            .exclude(under_hold("report__subject"))
-            .select_related("report")[:batch_size]
+            screenshots.select_for_update(skip_locked=True, of=("self",))
+            .filter(purged_at__isnull=True)
+            .exclude(under_hold(subject))
+            .annotate(member_id=F(f"{subject}_id"), case_id=F(f"{case}_id"))[:limit]
         )
         # Asked again now that the rows are locked: a hold committed while they were being
         # found is seen here, and one placed from now on waits for these locks.
-        held = held_members({evidence.report.subject_id for evidence in old})
-        old = [evidence for evidence in old if evidence.report.subject_id not in held]
-        for evidence in old:
-            names = [evidence.image.name, evidence.thumbnail.name]
-            Evidence.objects.filter(pk=evidence.pk).update(purged_at=now, image="", thumbnail="")
+        held = held_members({screenshot.member_id for screenshot in old})
+        old = [screenshot for screenshot in old if screenshot.member_id not in held]
+        for screenshot in old:
+            names = [screenshot.image.name, screenshot.thumbnail.name]
+            type(screenshot).objects.filter(pk=screenshot.pk).update(
+                purged_at=now, image="", thumbnail=""
+            )
             # Files go once the rows say so; a failed commit leaves both in place.
             transaction.on_commit(partial(_delete_files, names))
         record_events(
@@ -93,10 +110,10 @@ def purge_old_evidence(*, now: datetime | None = None, batch_size: int = 500) ->
                 audit_event(
                     action=AuditAction.EVIDENCE_PURGED,
                     actor_label="job:purge-evidence",
-                    case=evidence.report.case_id,
-                    target=evidence,
+                    case=screenshot.case_id,
+                    target=screenshot,
                 )
-                for evidence in old
+                for screenshot in old
             ]
         )
     return len(old)

@@ -442,3 +442,48 @@ def test_a_review_of_a_report_that_led_to_action_is_refused(member, reporter, sp
             report=Report.objects.get(case=decision.case),
             statement="Look again.",
         )
+
+
+def test_appeal_screenshots_are_purged_after_retention_unless_the_member_is_held(
+    member, reporter, spam, senior, second_senior, settings, django_capture_on_commit_callbacks
+):
+    from reports.evidence import clean_image
+    from reports.models import AppealEvidence, LegalHold
+    from reports.services.sweeps import purge_old_evidence
+    from tests.conftest import upload
+
+    decision = suspended_for_a_week(member, spam, senior, reporter)
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        appeal = appeal_decision(
+            appellant=member,
+            decision=decision,
+            statement="See the chat: they asked me.",
+            evidence=[clean_image(upload())],
+        )
+        decide_appeal(appeal_id=appeal.pk, moderator=second_senior, outcome="upheld", answer="No.")
+    [screenshot] = AppealEvidence.objects.filter(appeal=appeal)
+    stored = settings.MEDIA_ROOT / screenshot.image.name
+    assert stored.exists() and screenshot.width == 640
+
+    later = timezone.now() + settings.EVIDENCE_RETENTION + timedelta(days=1)
+    hold = LegalHold.objects.create(
+        member=member,
+        case=decision.case,
+        reason="Court order.",
+        placed_at=timezone.now(),
+        placed_by=second_senior,
+    )
+    with time_machine.travel(later):
+        assert purge_old_evidence() == 0  # the member's evidence is held
+        LegalHold.objects.filter(pk=hold.pk).update(
+            lifted_at=timezone.now(), lifted_by=second_senior, lift_reason="Case closed."
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            assert purge_old_evidence() == 1
+        assert purge_old_evidence() == 0
+    screenshot.refresh_from_db()
+    assert screenshot.purged_at is not None and not screenshot.image
+    assert not stored.exists()
+    assert AuditEvent.objects.filter(
+        action="evidence.purged", target_type="appealevidence", case=decision.case
+    ).exists()
