@@ -31,6 +31,8 @@ ALLOWED = {
     # The demo's clock: reports spread over past days, so that some cases are overdue. No
     # product path writes the past.
     ("reports/management/commands/seed_demo.py", "_backdate"),
+    # The same clock for the demo's decisions: taken yesterday, so that they can be appealed.
+    ("reports/management/commands/seed_demo.py", "_backdate_decision"),
     # Pillow writes a PNG into memory: not a row.
     ("reports/management/commands/seed_demo.py", "_avatar"),
 }

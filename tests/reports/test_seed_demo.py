@@ -85,7 +85,7 @@ def test_seed_demo_run_twice_changes_nothing_the_second_time(seeded):
 
     call_command("seed_demo", stdout=out)
 
-    assert "0 new reports" in out.getvalue()
+    assert "0 new reports" in out.getvalue() and "0 new appeals" in out.getvalue()
     assert fingerprint() == before
 
 
@@ -101,3 +101,20 @@ def test_every_admin_page_renders_for_the_seeded_data(seeded, client):
             continue
         change = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
         assert change.status_code == 200, model
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_appeals_for_the_senior_and_one_for_the_member_to_try(seeded):
+    from reports.models import Appeal, AppealKind
+    from reports.selectors.appeals import decisions_about, member_appeal_refusal
+
+    assert "3 new appeals" in seeded
+    assert sorted(Appeal.objects.values_list("kind", flat=True)) == sorted(
+        [AppealKind.MEMBER, AppealKind.MEMBER, AppealKind.NOTIFIER]
+    )
+    senior = User.objects.get(username="senior")
+    # Decided by the demo moderator, so the demo senior may take each one.
+    assert not Appeal.objects.filter(decision__moderator=senior).exists()
+    member = User.objects.get(username="member")
+    [warning] = decisions_about(member)
+    assert member_appeal_refusal(member, warning, now=timezone.now()) is None

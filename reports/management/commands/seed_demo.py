@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from PIL import Image
 
@@ -25,14 +25,20 @@ from reports.models import (
     Category,
     Content,
     ContentKind,
+    Decision,
+    DecisionAction,
+    Enforcement,
     EscalationTier,
     Report,
     ReportSource,
+    Strike,
     Tier,
 )
+from reports.services.appeals.filing import appeal_decision, ask_for_review
 from reports.services.categories import save_category_rows
 from reports.services.configuration import Edit, plain, save_configuration
 from reports.services.content import record_content
+from reports.services.decisions.decide import decide
 from reports.services.intake import submit_report
 from reports.services.people import save_person, save_team, set_password
 
@@ -220,10 +226,11 @@ class Command(BaseCommand):
             self.platform, _token, _created = platform_account()  # it sends the snapshots
             members = self._members(rng, admin)
         created = self._reports(rng, members)
+        appeals = self._appeals(members)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(members)} members, {created} new reports "
-                f"({Report.objects.count()} in all), {len(teams)} teams."
+                f"({Report.objects.count()} in all), {appeals} new appeals, {len(teams)} teams."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -430,6 +437,85 @@ class Command(BaseCommand):
             done.add((reporter.pk, subject.pk, slug, external_id))
             created += 1
         return created
+
+    def _appeals(self, members: list[User]) -> int:
+        """Decisions taken yesterday and appeals against them, once: the seniors' appeals queue
+        has work, and the demo member has a warning they may appeal themself."""
+        moderator = User.objects.get(username="moderator")
+        if Decision.objects.filter(moderator=moderator).exists():
+            return 0
+        spam = Category.objects.get(slug="spam-solicitation")
+        member = User.objects.get(username="member")
+        plan = [
+            # subject, reporter, action, days, who appeals and why
+            (member, members[20], DecisionAction.WARN, None, None, ""),
+            (
+                members[10],
+                members[21],
+                DecisionAction.SUSPEND,
+                7,
+                "member",
+                "I sent my course's link to learners who asked me for it in our chat.",
+            ),
+            (
+                members[11],
+                members[22],
+                DecisionAction.REMOVE_CONTENT,
+                None,
+                "member",
+                "That was a joke between two friends, not an advert.",
+            ),
+            (
+                members[12],
+                members[23],
+                DecisionAction.NO_VIOLATION,
+                None,
+                "reporter",
+                "They sent me the same link ten times after I said no.",
+            ),
+        ]
+        appeals = 0
+        for index, (subject, reporter, action, days, appellant, statement) in enumerate(plan):
+            content = self._content(subject, spam.slug, 90 + index, random.Random(index))
+            report = submit_report(
+                reporter=reporter,
+                subject=subject,
+                category=spam,
+                content=content,
+                description="They keep sending me this link.",
+                source=ReportSource.APP,
+            )
+            decision = decide(
+                case_id=report.case_id,
+                moderator=moderator,
+                action=action,
+                duration=timedelta(days=days) if days else None,
+                facts="Sent a link to a paid course to learners who had not asked for it.",
+            )
+            self._backdate_decision(decision, timedelta(days=1))
+            decision.refresh_from_db()
+            if appellant == "member":
+                appeal_decision(appellant=subject, decision=decision, statement=statement)
+                appeals += 1
+            elif appellant == "reporter":
+                ask_for_review(reporter=reporter, report=report, statement=statement)
+                appeals += 1
+        return appeals
+
+    @staticmethod
+    def _backdate_decision(decision: Decision, by: timedelta) -> None:
+        """Move a decision (and all it did) into the past, so that it can be appealed now."""
+        Decision.objects.filter(pk=decision.pk).update(
+            starts_at=F("starts_at") - by,
+            ends_at=F("ends_at") - by,
+            created_at=F("created_at") - by,
+        )
+        Enforcement.objects.filter(decision=decision).update(
+            starts_at=F("starts_at") - by, ends_at=F("ends_at") - by
+        )
+        Strike.objects.filter(decision=decision).update(expires_at=F("expires_at") - by)
+        Report.objects.filter(case_id=decision.case_id).update(resolved_at=F("resolved_at") - by)
+        Case.objects.filter(pk=decision.case_id).update(resolved_at=F("resolved_at") - by)
 
     @staticmethod
     def _backdate(report: Report, when) -> None:

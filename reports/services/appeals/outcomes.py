@@ -16,18 +16,14 @@ The decision's moderator, and the moderator who confirmed it, never decide its a
 go through the outbox once the transaction commits (effects/appeal_messages.py).
 """
 
-from collections import Counter
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from reports.effects import webhooks
 from reports.effects.outbox import enqueue
 from reports.models import (
     Appeal,
@@ -35,32 +31,16 @@ from reports.models import (
     AppealOutcome,
     AppealStatus,
     AuditAction,
-    Case,
-    Content,
     Decision,
     DecisionAction,
-    Enforcement,
-    Report,
-    ReportStatus,
-    Visibility,
 )
 from reports.models.categories import ACTION_ORDER
-from reports.models.choices import TIMED_ACTIONS, LiftCause
+from reports.models.choices import TIMED_ACTIONS
+from reports.services.appeals.reversals import replace_decision, reverse_decision
+from reports.services.appeals.reviews import reopen_for_review
 from reports.services.appeals.work import check_decides_appeals
 from reports.services.audit import record_event
-from reports.services.decisions.reversal import lift_enforcements, mark_reversed, revoke_strikes
-from reports.services.decisions.terms import MAX_DURATION, RESTRICTION
-from reports.services.decisions.welfare import gives_strike
-from reports.services.enforcement import (
-    add_strike,
-    apply_to_content,
-    apply_to_member,
-    audit_enforcement,
-    audit_visibility,
-    member_state,
-    refresh_member,
-)
-from reports.texts.statements import compose_statement, is_welfare_case
+from reports.services.decisions.terms import MAX_DURATION
 
 MAX_ANSWER_LENGTH = 4000
 # What a milder decision may be: a sanction short of the one appealed (never "no violation",
@@ -166,14 +146,15 @@ def decide_appeal(
         raise ValidationError(errors)
 
     appeal.answer = answer
+    others: list[Appeal] = []
     if decision.is_reversed:
         # Only a reporter's review meets a decision already set aside: another review of it
         # reopened the case a moment ago. This one is answered with the same outcome.
         outcome = AppealOutcome.REVERSED
     elif outcome == AppealOutcome.REVERSED and appeal.kind == AppealKind.MEMBER:
-        _reverse(appeal, decision, moderator=moderator, now=now)
+        reverse_decision(appeal, decision, moderator=moderator, now=now)
     elif outcome == AppealOutcome.REPLACED:
-        appeal.replacement = _replace(
+        appeal.replacement = replace_decision(
             appeal,
             decision,
             moderator=moderator,
@@ -183,8 +164,11 @@ def decide_appeal(
             now=now,
         )
     elif outcome == AppealOutcome.REVERSED:
-        _reopen_for_review(appeal, decision, moderator=moderator, now=now)
+        others = reopen_for_review(appeal, decision, moderator=moderator, now=now)
     _close(appeal, outcome=outcome, moderator=moderator, now=now)
+    for other in others:
+        other.answer = appeal.answer
+        _close(other, outcome=AppealOutcome.REVERSED, moderator=moderator, now=now)
     return appeal
 
 
@@ -225,261 +209,3 @@ def _close(appeal: Appeal, *, outcome: str, moderator: User, now: datetime) -> N
         key=f"notify_appeal_decided:{appeal.pk}",
         payload={"appeal_id": appeal.pk},
     )
-
-
-def _take_back(
-    decision: Decision, *, moderator: User, why: str, now: datetime
-) -> tuple[User, dict, list[Decision], list[Enforcement]]:
-    """Lift the decision's enforcements and those of the cases closed with it, revoke its strike
-    and mark them reversed; the member is locked and their standing not yet refreshed."""
-    decisions = [
-        decision,
-        *decision.companions.select_for_update(of=("self",)).select_related("case"),
-    ]
-    member = User.objects.select_for_update().get(pk=decision.case.subject_id)
-    before = member_state(member)
-    lifted = lift_enforcements(decisions, cause=LiftCause.APPEAL, actor=moderator, now=now)
-    revoke_strikes(decisions, now=now)
-    mark_reversed(decisions, by=moderator, why=why, now=now)
-    return member, before, decisions, lifted
-
-
-def _settle(
-    appeal: Appeal,
-    decision: Decision,
-    member: User,
-    lifted: list[Enforcement],
-    *,
-    moderator: User,
-    now: datetime,
-) -> None:
-    """Recompute the member's standing and the contents' visibility, and tell the platform what
-    the appeal ended: restrictions lifted, content visible again."""
-    refresh_member(member, now=now)
-    about_appeal = {"appeal": {"reference": appeal.reference, "outcome": appeal.outcome}}
-    restored: set[int] = set()
-    contents = {e.content_id for e in lifted if e.content_id}
-    for content in Content.objects.select_for_update().filter(pk__in=contents).order_by("pk"):
-        before = content.visibility
-        audit_visibility(content, actor=moderator, case=decision.case, decision=decision, now=now)
-        if content.visibility == Visibility.VISIBLE and before != Visibility.VISIBLE:
-            restored.add(content.pk)
-    standing = {
-        "member_status": member.status,
-        "suspended_until": member.suspended_until.isoformat() if member.suspended_until else None,
-        "restricted_until": (
-            member.restricted_until.isoformat() if member.restricted_until else None
-        ),
-    }
-    for enforcement in lifted:
-        if enforcement.member_id:
-            webhooks.announce(
-                webhooks.RESTRICTION_LIFTED,
-                enforcement=enforcement,
-                now=now,
-                extra={**about_appeal, **standing},
-            )
-        elif enforcement.content_id in restored:
-            webhooks.announce(
-                webhooks.CONTENT_RESTORED,
-                enforcement=enforcement,
-                now=now,
-                extra={**about_appeal, **standing},
-            )
-
-
-def _reports_not_upheld(decisions: list[Decision]) -> None:
-    """The reports the decisions upheld count as not upheld: the reporters' accuracy follows."""
-    reports = Report.objects.none()
-    for decision in decisions:
-        reports |= Report.objects.filter(
-            case_id=decision.case_id,
-            status=ReportStatus.ACTIONED,
-            resolved_at__gte=decision.starts_at,
-        )
-    reporters = Counter(reports.exclude(reporter=None).values_list("reporter_id", flat=True))
-    reports.update(status=ReportStatus.NO_VIOLATION)
-    by_count: dict[int, list[int]] = {}
-    for reporter_id, count in reporters.items():
-        by_count.setdefault(count, []).append(reporter_id)
-    for count, ids in by_count.items():
-        User.objects.filter(pk__in=ids, reports_upheld__gte=count).update(
-            reports_upheld=F("reports_upheld") - count,
-            reports_rejected=F("reports_rejected") + count,
-        )
-
-
-def _reverse(appeal: Appeal, decision: Decision, *, moderator: User, now: datetime) -> None:
-    appeal.outcome = AppealOutcome.REVERSED
-    member, before, decisions, lifted = _take_back(
-        decision,
-        moderator=moderator,
-        why=_("Reversed on appeal %(reference)s.") % {"reference": appeal.reference},
-        now=now,
-    )
-    _reports_not_upheld(decisions)
-    _settle(appeal, decision, member, lifted, moderator=moderator, now=now)
-    record_event(
-        action=AuditAction.DECISION_REVERSED,
-        target=decision,
-        actor=moderator,
-        case=decision.case,
-        before={"member": before},
-        after={
-            "member": member_state(member),
-            "appeal": appeal.reference,
-            "companions": [d.pk for d in decisions[1:]],
-            "enforcements": [e.pk for e in lifted],
-        },
-        message=appeal.answer,
-    )
-
-
-def _replace(
-    appeal: Appeal,
-    decision: Decision,
-    *,
-    moderator: User,
-    action: str,
-    duration: timedelta | None,
-    remove_content: bool,
-    now: datetime,
-) -> Decision:
-    appeal.outcome = AppealOutcome.REPLACED
-    member, before, _decisions, lifted = _take_back(
-        decision,
-        moderator=moderator,
-        why=_("Replaced on appeal %(reference)s with a milder decision.")
-        % {"reference": appeal.reference},
-        now=now,
-    )
-    case = decision.case
-    # Time already served counts: the milder decision runs from when the original started.
-    starts = decision.starts_at
-    ends = starts + duration if duration else None
-    replacement = Decision.objects.create(
-        case=case,
-        moderator=moderator,
-        action=action,
-        duration=duration,
-        reason=decision.reason,
-        statement_of_reasons=compose_statement(
-            case,
-            action=action,
-            duration=duration,
-            ends_at=ends,
-            facts=decision.facts,
-            automated_detection=decision.automated_detection,
-            welfare=is_welfare_case(case, decision.reason),
-            # Taken on appeal: what remains for a member who disagrees is a dispute body.
-            appeal_url=settings.DISPUTE_SETTLEMENT_URL,
-        ),
-        facts=decision.facts,
-        ground=decision.ground,
-        legal_ground=decision.legal_ground,
-        terms_ground=decision.terms_ground,
-        restriction=RESTRICTION[DecisionAction(action)],
-        media_type=decision.media_type,
-        content_language=decision.content_language,
-        source=decision.source,
-        automated_detection=decision.automated_detection,
-        starts_at=starts,
-        ends_at=ends,
-        replaces=decision,
-        justification=appeal.answer,
-    )
-    enforcements = []
-    removes = action == DecisionAction.REMOVE_CONTENT or (remove_content and bool(case.content_id))
-    if case.content_id and removes:
-        enforcements += apply_to_content(replacement, case, remove=True, actor=moderator, now=now)
-    if ends is None or ends > now:  # a period already over leaves nothing to enforce
-        on_member = apply_to_member(replacement, case, member, actor=moderator, now=now)
-        if on_member is not None:
-            enforcements.append(on_member)
-    for enforcement in enforcements:
-        audit_enforcement(enforcement, actor=moderator, case=case)
-    if gives_strike(replacement, case):
-        add_strike(replacement, member, now=starts)
-    _settle(appeal, decision, member, lifted, moderator=moderator, now=now)
-    record_event(
-        action=AuditAction.DECISION_REPLACED,
-        target=decision,
-        actor=moderator,
-        case=case,
-        before={"member": before},
-        after={
-            "member": member_state(member),
-            "appeal": appeal.reference,
-            "replacement": replacement.pk,
-            "action": action,
-            "duration": duration,
-            "ends_at": ends,
-            "enforcements": [e.pk for e in enforcements],
-        },
-        message=appeal.answer,
-    )
-    return replacement
-
-
-def _reopen_for_review(
-    appeal: Appeal, decision: Decision, *, moderator: User, now: datetime
-) -> None:
-    """A reporter's review succeeded: the case opens again, for anyone but its decider."""
-    mark_reversed(
-        [decision],
-        by=moderator,
-        why=_("Set aside on review %(reference)s; the case is decided again.")
-        % {"reference": appeal.reference},
-        now=now,
-    )
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("category", "reason")
-        .get(pk=decision.case_id)
-    )
-    reports = Report.objects.filter(
-        case=case, status=ReportStatus.NO_VIOLATION, resolved_at__gte=decision.starts_at
-    )
-    reporters = list(reports.exclude(reporter=None).values_list("reporter_id", flat=True))
-    reports.update(status=ReportStatus.OPEN, resolved_at=None)
-    User.objects.filter(pk__in=reporters, reports_rejected__gt=0).update(
-        reports_rejected=F("reports_rejected") - 1
-    )
-    before = {"status": case.status, "not_for": case.not_for_id}
-    case.status = Case.unclaimed_status(case.tier)
-    case.resolved_at = None
-    case.not_for_id = decision.moderator_id
-    case.due_at = now + (case.reason.effective_sla if case.reason else case.category.sla)
-    try:
-        with transaction.atomic():
-            case.save(update_fields=["status", "resolved_at", "not_for", "due_at"])
-    except IntegrityError:
-        # Another case on the same member (or content) opened since; only one may be open.
-        raise ValidationError(
-            {
-                "outcome": [
-                    _(
-                        "A newer case about the same member is open; decide it first, then "
-                        "come back to this review."
-                    )
-                ]
-            }
-        ) from None
-    record_event(
-        action=AuditAction.CASE_REOPENED,
-        target=case,
-        actor=moderator,
-        case=case,
-        before=before,
-        after={"status": case.status, "review": appeal.reference, "not_for": case.not_for_id},
-        message=appeal.answer,
-    )
-    # The other reporters who asked for a review of this decision get the same answer.
-    others = (
-        Appeal.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(decision=decision, status=AppealStatus.OPEN)
-        .exclude(pk=appeal.pk)
-    )
-    for other in others:
-        other.answer = appeal.answer
-        _close(other, outcome=AppealOutcome.REVERSED, moderator=moderator, now=now)
