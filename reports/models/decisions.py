@@ -207,6 +207,11 @@ class Decision(models.Model):
         return self.starts_at + settings.DECISION_UNDO_WINDOW
 
     @property
+    def was_undone(self) -> bool:
+        """Taken back by the moderator who decided it (or confirmed it), not on appeal."""
+        return self.is_reversed and self.reversed_by_id in self.deciders
+
+    @property
     def notified_at(self):
         """When the member and the reporters are told: as soon as undoing is no longer possible."""
         return self.undo_deadline

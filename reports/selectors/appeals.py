@@ -47,7 +47,7 @@ def decision_refusal(decision: Decision, *, now: datetime) -> str | None:
             "a certified out-of-court dispute settlement body: %(url)s"
         ) % {"url": settings.DISPUTE_SETTLEMENT_URL}
     if decision.is_reversed:
-        if decision.reversed_by_id is not None and decision.reversed_by_id in decision.deciders:
+        if decision.was_undone:
             return _("This decision was undone by its moderator; nothing of it applies.")
         return _("This decision was already reversed; nothing of it applies any more.")
     if now < decision.notified_at:

@@ -487,3 +487,20 @@ def test_appeal_screenshots_are_purged_after_retention_unless_the_member_is_held
     assert AuditEvent.objects.filter(
         action="evidence.purged", target_type="appealevidence", case=decision.case
     ).exists()
+
+
+def test_the_case_page_says_a_decision_was_reversed_on_appeal_not_undone(
+    client, member, reporter, spam, senior, second_senior
+):
+    from django.urls import reverse
+
+    decision = suspended_for_a_week(member, spam, senior, reporter)
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        appeal = appeal_decision(appellant=member, decision=decision, statement="Unfair.")
+        decide_appeal(
+            appeal_id=appeal.pk, moderator=second_senior, outcome="reversed", answer="Ok."
+        )
+    client.force_login(second_senior)
+    page = client.get(reverse("moderation:case", args=[decision.case_id])).content.decode()
+    assert "reversed on appeal" in page and ">undone<" not in page
+    assert appeal.reference in page  # the reason, on the tag
