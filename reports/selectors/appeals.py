@@ -76,6 +76,11 @@ def review_refusal(person: User, report: Report, decision: Decision | None, *, n
     """Why this reporter may not ask for a review of their report's outcome, or None."""
     if report.reporter_id != person.pk:
         return _("This report is not yours.")
+    if decision is not None and decision.is_reversed and not decision.was_undone:
+        return _(
+            "The action taken on your report was reversed on appeal by a senior moderator. If you "
+            "disagree, you can turn to a certified out-of-court dispute settlement body: %(url)s"
+        ) % {"url": settings.DISPUTE_SETTLEMENT_URL}
     if report.status != ReportStatus.NO_VIOLATION or decision is None:
         return _("Only a report that ended with no violation found can be reviewed.")
     if decision.action != DecisionAction.NO_VIOLATION:

@@ -504,3 +504,19 @@ def test_the_case_page_says_a_decision_was_reversed_on_appeal_not_undone(
     page = client.get(reverse("moderation:case", args=[decision.case_id])).content.decode()
     assert "reversed on appeal" in page and ">undone<" not in page
     assert appeal.reference in page  # the reason, on the tag
+
+
+def test_a_report_whose_action_was_reversed_on_appeal_points_to_dispute_settlement(
+    member, reporter, spam, senior, second_senior
+):
+    decision = suspended_for_a_week(member, spam, senior, reporter)
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        appeal = appeal_decision(appellant=member, decision=decision, statement="Unfair.")
+        decide_appeal(
+            appeal_id=appeal.pk, moderator=second_senior, outcome="reversed", answer="Ok."
+        )
+        report = Report.objects.get(case=decision.case)
+        assert report.status == ReportStatus.NO_VIOLATION
+        with pytest.raises(ValidationError, match="reversed on appeal") as refused:
+            ask_for_review(reporter=reporter, report=report, statement="It was spam!")
+    assert settings.DISPUTE_SETTLEMENT_URL in str(refused.value)
