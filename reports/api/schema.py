@@ -99,12 +99,26 @@ RESPONSE_HEADERS = [
 ]
 
 
-def errors(*statuses: int, fields: bool = False) -> dict[int, OpenApiResponse]:
-    """The documented error responses; `fields` when a 400 can name fields (request bodies)."""
+# Where appeals answer a status for their own reason.
+APPEAL_PHRASES = {
+    403: (
+        "A member's token acting for another member: only the platform files or lists "
+        "appeals for members."
+    ),
+    404: "No appeal with this reference among the caller's appeals (the platform: at all).",
+}
+
+
+def errors(
+    *statuses: int, fields: bool = False, phrases: dict[int, str] | None = None
+) -> dict[int, OpenApiResponse]:
+    """The documented error responses; `fields` when a 400 can name fields (request bodies),
+    `phrases` for the statuses an operation answers for a reason of its own."""
+    phrases = {**_PHRASES, **(phrases or {})}
     return {
         status: OpenApiResponse(
             response=_BAD_REQUEST if status == 400 and fields else ErrorSerializer,
-            description=_PHRASES[status],
+            description=phrases[status],
         )
         for status in statuses
     }
@@ -152,6 +166,34 @@ CONTENT_EXAMPLES = [
                 {"from": "R3P0RT3R22", "text": "Hi! Want to practise Spanish?"},
                 {"from": "7KQ2M9XD4P", "text": "Sure."},
             ],
+        },
+    ),
+]
+APPEAL_EXAMPLES = [
+    OpenApiExample(
+        "A member appeals a decision about them",
+        request_only=True,
+        value={
+            "decision": "3f0c2a9e-6b1d-4c8e-9a57-2d4b8e1f6c03",
+            "statement": "I teach at that school; the learners asked me for the link.",
+        },
+    ),
+    OpenApiExample(
+        "The platform files a member's appeal",
+        request_only=True,
+        value={
+            "member": "7KQ2M9XD4P",
+            "decision": "3f0c2a9e-6b1d-4c8e-9a57-2d4b8e1f6c03",
+            "statement": "The photo was of my own cat, not someone else's.",
+        },
+    ),
+    OpenApiExample(
+        "The platform asks for a review of a member's report",
+        request_only=True,
+        value={
+            "member": "R3P0RT3R22",
+            "report": "R-7KQ2-M9XD",
+            "statement": "He sent the same advert to six of my classmates; it is spam.",
         },
     ),
 ]

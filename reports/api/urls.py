@@ -1,11 +1,12 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from reports.api import views
+from reports.api import appeals, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("reports", views.ReportViewSet, basename="report")
 router.register("content", views.ContentViewSet, basename="content")
+router.register("appeals", appeals.AppealViewSet, basename="appeal")
 
 urlpatterns = [path("", include(router.urls))]
