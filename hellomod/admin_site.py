@@ -59,6 +59,8 @@ AUDIENCES: dict[str, Audience] = {
     "reports.outboxmessage": Audience.RECORDS,
     "reports.webhookendpoint": Audience.RECORDS,
     "reports.webhookdelivery": Audience.RECORDS,
+    "reports.appeal": Audience.RECORDS,
+    "reports.appealevidence": Audience.RECORDS,
     "accounts.user": Audience.RECORDS,
     # Staff sign-in: failed sign-ins (addresses, usernames) and staff members' second factors.
     "axes.accessattempt": Audience.RECORDS,

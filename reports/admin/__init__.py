@@ -5,6 +5,7 @@ the admin site (`hellomod.admin_site`).
 """
 
 from reports.admin import (
+    appeals,
     configuration,
     crisis_lines,
     legal,
@@ -16,6 +17,7 @@ from reports.admin import (
 )
 
 __all__ = [
+    "appeals",
     "configuration",
     "crisis_lines",
     "legal",

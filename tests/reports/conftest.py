@@ -10,6 +10,11 @@ from rest_framework.authtoken.models import Token
 
 from accounts.services import replace_recovery_codes
 from reports.models import (
+    Appeal,
+    AppealEvidence,
+    AppealKind,
+    AppealOutcome,
+    AppealStatus,
     BulkDecision,
     Case,
     CaseStatus,
@@ -76,6 +81,27 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
         )
         Enforcement.objects.create(
             kind=EnforcementKind.REMOVE_CONTENT, case=case, decision=decision, content=content
+        )
+        # Every other appeal is answered: the list's filters have both kinds of row to show.
+        decided = n % 2 == 1
+        appeal = Appeal.objects.create(
+            kind=AppealKind.MEMBER,
+            decision=decision,
+            case=case,
+            category=spam,
+            appellant=subject,
+            statement=f"It was not spam ({n}).",
+            notified_at=now,
+            received_at=now,
+            due_at=now + spam.appeal_sla,
+            status=AppealStatus.DECIDED if decided else AppealStatus.OPEN,
+            outcome=AppealOutcome.UPHELD if decided else "",
+            answer="The messages were adverts." if decided else "",
+            decided_by=moderator if decided else None,
+            decided_at=now if decided else None,
+        )
+        AppealEvidence.objects.create(
+            appeal=appeal, width=640, height=480, size_bytes=2048, sha256=f"{n + ROWS:064x}"
         )
         Strike.objects.create(
             member=subject, decision=decision, category=spam, expires_at=now + timedelta(days=365)

@@ -17,6 +17,8 @@ from django.urls import reverse
 from accounts.models import Team, User
 from reports.admin.scale import EstimatedCountPaginator
 from reports.models import (
+    Appeal,
+    AppealEvidence,
     AuditEvent,
     Case,
     Category,
@@ -52,6 +54,8 @@ LARGE_TABLES = [
     AuditEvent,
     Notification,
     OutboxMessage,
+    Appeal,
+    AppealEvidence,
 ]
 # Records that change only through the services: no add, change or delete in the admin.
 MODERATION_RECORDS = [m for m in LARGE_TABLES if m is not User]
@@ -146,6 +150,29 @@ def test_report_page_shows_its_evidence(admin_client, records):
     assert f"{0:064x}" in response.content.decode()
 
 
+def test_appeal_page_shows_the_statement_the_answer_and_the_screenshots(admin_client, records):
+    appeal = Appeal.objects.filter(status="decided").order_by("pk").first()
+
+    page = admin_client.get(admin_url(Appeal, "change", appeal.pk)).content.decode()
+
+    assert appeal.reference in page
+    assert appeal.statement in page
+    assert appeal.answer in page
+    assert appeal.evidence.get().sha256 in page
+    assert admin_url(AppealEvidence, "change", appeal.evidence.get().pk) in page
+
+
+def test_appeals_are_found_by_reference_and_filtered_by_status(admin_client, records):
+    appeal = Appeal.objects.order_by("pk").first()
+
+    found = admin_client.get(admin_url(Appeal, "changelist"), {"q": appeal.reference.lower()})
+    open_ones = admin_client.get(admin_url(Appeal, "changelist"), {"status__exact": "open"})
+
+    assert list(found.context["cl"].result_list) == [appeal]
+    assert {a.status for a in open_ones.context["cl"].result_list} == {"open"}
+    assert open_ones.context["cl"].result_count == Appeal.objects.filter(status="open").count()
+
+
 # No N+1, no full count --------------------------------------------------------------------------
 
 # Session and user, the page (count + rows), list filter choices, and a little slack.
@@ -163,6 +190,8 @@ CHANGELIST_QUERIES = {
     AuditEvent: 5,
     Notification: 5,
     OutboxMessage: 5,
+    Appeal: 6,
+    AppealEvidence: 5,
 }
 
 

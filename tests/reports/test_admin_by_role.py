@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from hellomod.admin_site import AUDIENCES
-from reports.models import Case, Category, Reason, Report
+from reports.models import Appeal, AppealEvidence, Case, Category, Reason, Report
 from tests.conftest import make_member, make_moderator, make_report, make_team
 from tests.reports.conftest import make_records
 
@@ -62,6 +62,8 @@ EXPECTED = {
     "reports.outboxmessage": RECORD,
     "reports.webhookendpoint": RECORD,
     "reports.webhookdelivery": RECORD,
+    "reports.appeal": RECORD,
+    "reports.appealevidence": RECORD,
     "accounts.user": RECORD,
     # Staff sign-in: the T&S admin role unlocks sign-ins and removes a lost authenticator.
     "axes.accessattempt": RECORD,
@@ -222,3 +224,38 @@ def test_a_permission_handed_out_by_hand_does_not_open_records(client, people, m
         url(type(member), "change", reporter.pk),
     ):
         assert client.get(address).status_code == 403, address
+
+
+def test_appeals_are_read_by_the_trust_and_safety_admin_not_by_those_who_decide_them(
+    client, people, spam, hate
+):
+    # Seniors decide appeals on their own pages, where the category and their part in the
+    # decision are checked; in the admin an appeal is a member's record like any other.
+    make_records(spam, hate, rows=1, dismissed=0)
+    appeal = Appeal.objects.get()
+    screenshot = AppealEvidence.objects.get()
+    pages = [
+        url(Appeal, "changelist"),
+        url(Appeal, "change", appeal.pk),
+        url(Appeal, "history", appeal.pk),
+        url(AppealEvidence, "changelist"),
+        url(AppealEvidence, "change", screenshot.pk),
+    ]
+    for role in ("moderator", "senior"):
+        client.force_login(people[role])
+        for page in pages:
+            response = client.get(page)
+            assert response.status_code in (403, 404), (role, page)
+            assert appeal.statement not in response.content.decode(), (role, page)
+        assert url(Appeal, "changelist") not in client.get(reverse("admin:index")).content.decode()
+
+    client.force_login(people["ts_admin"])
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    assert appeal.statement in client.get(url(Appeal, "change", appeal.pk)).content.decode()
+    # Read, never written: appeals change through the seniors' decisions only.
+    assert client.get(url(Appeal, "add")).status_code == 403
+    assert client.post(url(Appeal, "change", appeal.pk), {"answer": "Edited."}).status_code == 403
+    assert client.post(url(Appeal, "delete", appeal.pk), {"post": "yes"}).status_code == 403
+    appeal.refresh_from_db()
+    assert appeal.answer == ""
