@@ -200,7 +200,16 @@ class CategoryAdmin(AuditedConfigurationAdmin):
         (None, {"fields": ("name", "slug", "description", "translations")}),
         (
             _("Handling"),
-            {"fields": ("position", "is_active", "severity", "sla", "details_required")},
+            {
+                "fields": (
+                    "position",
+                    "is_active",
+                    "severity",
+                    "sla",
+                    "appeal_sla",
+                    "details_required",
+                )
+            },
         ),
         (_("History"), {"fields": ("created_at", "updated_at", "policy_history")}),
     )

@@ -379,6 +379,34 @@ def test_a_trust_and_safety_admin_can_change_a_category(client, ts_admin, spam):
     assert spam.sla == timedelta(hours=8)
 
 
+@pytest.mark.parametrize(
+    ("value", "saved"),
+    [
+        ("5 00:00:00", timedelta(days=5)),
+        ("0:04:00", None),
+        ("31 00:00:00", None),
+    ],
+)
+def test_a_category_has_its_own_time_for_appeals(client, ts_admin, spam, value, saved):
+    EscalationTier.objects.filter(category=spam).update(team=make_team(spam))
+    before = spam.appeal_sla
+    client.force_login(ts_admin)
+    url = admin_url(Category, "change", spam.pk)
+
+    response = client.post(url, {**posted_form(client.get(url)), "appeal_sla": value})
+
+    spam.refresh_from_db()
+    if saved:
+        assert response.status_code == 302
+        assert spam.appeal_sla == saved
+        assert spam.sla == timedelta(hours=48)  # the first decision's SLA is left as it was
+    else:
+        assert response.status_code == 200
+        errors = response.context["adminform"].form.errors["appeal_sla"]
+        assert "Must be between 5 minutes and 30 days." in str(errors)
+        assert spam.appeal_sla == before
+
+
 def test_a_moderator_can_read_a_category_but_not_change_it(client, spam):
     client.force_login(make_moderator())
     url = admin_url(Category, "change", spam.pk)
