@@ -125,6 +125,16 @@ def test_a_senior_replaces_a_suspension_with_a_milder_decision(page, live_server
     expect(rows.nth(2)).to_contain_text("Reporter's review")
     shot("senior-appeals-queue")
 
+    # Victor's appeal is of Sana's own decision: she may read it, not answer it.
+    rows.first.get_by_role("link", name=own.reference).click()
+    expect(page.locator("#appeal-form .refusal")).to_contain_text(
+        "You took part in this decision: another senior decides its appeal."
+    )
+    expect(page.get_by_role("button", name="Decide and send the answer")).to_be_disabled()
+    expect(page.get_by_role("button", name="Take this appeal")).to_have_count(0)
+    shot("senior-appeal-own-decision")
+    page.go_back()
+
     # Next appeal (the key n) skips Victor's appeal of Sana's own decision.
     page.keyboard.press("n")
     page.wait_for_url(f"**/moderation/appeal/{appeal.pk}/")

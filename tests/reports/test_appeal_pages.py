@@ -858,3 +858,16 @@ def test_the_pages_read_a_fixed_number_of_queries(
     for pk in (appeals[10].pk, appeals[4].pk, busy.pk):
         with django_assert_max_num_queries(18):
             assert client.get(reverse("moderation:appeal", args=[pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_moderation_pages_link_to_the_appeals_for_those_who_decide_them(
+    client, spam_moderator, senior
+):
+    appeals = reverse("moderation:appeals")
+
+    client.force_login(senior)
+    assert client.get(reverse("moderation:home")).content.decode().count(f'href="{appeals}"') == 2
+
+    client.force_login(spam_moderator)
+    assert f'href="{appeals}"' not in client.get(reverse("moderation:home")).content.decode()
