@@ -152,7 +152,7 @@ def test_a_senior_replaces_a_suspension_with_a_milder_decision(page, live_server
     form.get_by_label("Replace with a milder decision").check()
     form.get_by_label("Restrict", exact=True).check()
     form.get_by_label("Days", exact=True).fill("7")
-    form.get_by_label("Answer to the appellant").fill(ANSWER)
+    form.get_by_label("Answer to the member").fill(ANSWER)
     shot("senior-appeal-open-replacing")
     form.get_by_role("button", name="Decide and send the answer").click()
 
@@ -171,3 +171,9 @@ def test_a_senior_replaces_a_suspension_with_a_milder_decision(page, live_server
     expect(page.locator(".appeal-outcome")).to_contain_text("Senior Sana")
     expect(page.locator(".appeal-outcome")).to_contain_text("Restrict · 7 days")
     shot("senior-appeal-decided")
+
+    # The reporter's review: the report in question stands out, the outcomes are the review's.
+    page.goto(f"{live_server.url}/moderation/appeal/{review.pk}/")
+    expect(page.locator(".report.under-review")).to_contain_text(report.reference)
+    expect(page.locator("#appeal-form")).to_contain_text("Reopen the case for another moderator")
+    shot("senior-appeal-review")

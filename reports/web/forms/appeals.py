@@ -71,6 +71,9 @@ class AppealOutcomeForm(forms.Form):
         self.replacements = replacements
         review = appeal.kind == AppealKind.NOTIFIER
         self.fields["outcome"].choices = REVIEW_OUTCOMES if review else MEMBER_OUTCOMES
+        self.fields["answer"].label = (
+            _("Answer to the reporter") if review else _("Answer to the member")
+        )
         self.fields["action"].choices = [(r.action, r.label) for r in replacements]
         self.timed_actions = {r.action for r in replacements if r.timed}
         if review or not appeal.case.content_id:
