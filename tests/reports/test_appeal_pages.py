@@ -136,6 +136,12 @@ def hate_senior(hate) -> User:
 
 
 @pytest.fixture
+def teamless_senior(db) -> User:
+    """A senior moderator no team has taken in yet: no category, so no appeals."""
+    return make_moderator(role="Senior moderator", username="newcomer")
+
+
+@pytest.fixture
 def appeal(senior, member, spam) -> Appeal:
     """Rita appeals a 30-day suspension the senior decided; she attached a screenshot."""
     return appealed(senior, member, spam, screenshots=1)
@@ -196,6 +202,7 @@ A_SENIOR_OF_THE_TEAM = {
 EXPECTED = {
     "member": NOBODY,
     "spam_moderator": NOBODY,
+    "teamless_senior": NOBODY,
     "hate_senior": {**NOBODY, "overview": 200},
     # The deciding senior reads the appeal but is never handed it, so holds no lease, and may
     # not decide it: the empty form is not theirs to correct, they are sent back with why.
