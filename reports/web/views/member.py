@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User, clean_public_id
-from reports.models import Category, Content, Decision, Report, ReportSource
+from reports.models import Appeal, Category, Content, Decision, Report, ReportSource
 from reports.models.choices import WELFARE_ACTIONS
 from reports.ratelimit import RateLimited
 from reports.selectors.welfare import crisis_lines_for, needs_care
@@ -125,6 +125,16 @@ def my_reports(request: HttpRequest) -> HttpResponse:
                 Decision.objects.filter(
                     case=OuterRef("case"), action__in=WELFARE_ACTIONS, reversed_at__isnull=True
                 )
+            )
+        )
+        # The reporter's review requests, latest first: the row shows the latest or offers one.
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Appeal.objects.filter(appellant=request.user).order_by(
+                    "-received_at", "-id"
+                ),
+                to_attr="my_reviews",
             )
         )
         .order_by("-created_at", "-id")
