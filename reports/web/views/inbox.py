@@ -18,7 +18,11 @@ from reports.services import inbox as inbox_service
 def get_notification_for_reader(user, notification_id: int) -> Notification:
     """One of the reader's own in-app messages, or 404 (someone else's is not found, not 403)."""
     return get_object_or_404(
-        Notification, pk=notification_id, recipient=user, channel=Channel.IN_APP
+        # A statement of reasons names its decision: the message offers to appeal it.
+        Notification.objects.select_related("decision"),
+        pk=notification_id,
+        recipient=user,
+        channel=Channel.IN_APP,
     )
 
 
