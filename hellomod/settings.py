@@ -441,7 +441,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hellomod API",
-    "DESCRIPTION": "Reports and content snapshots from the community app and platform.",
+    "DESCRIPTION": "Reports, content snapshots and appeals from the community app and platform.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # The docs page's assets come from the installed sidecar package, never from a CDN.
@@ -451,6 +451,11 @@ SPECTACULAR_SETTINGS = {
     # No badge from an outside validator: it would send the schema's address away.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AppealStatusEnum": "reports.models.appeals.AppealStatus",
+        "AppealOutcomeEnum": "reports.models.appeals.AppealOutcome",
+        "AppealKindEnum": "reports.models.appeals.AppealKind",
+    },
 }
 
 # Moderation -------------------------------------------------------------------------------------
@@ -499,8 +504,6 @@ DECISION_UNDO_WINDOW = timedelta(minutes=env_int("DECISION_UNDO_MINUTES", 5, min
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_REPLAY_WINDOW = timedelta(seconds=env_int("WEBHOOK_REPLAY_WINDOW_SECONDS", 300, minimum=1))
-
-
 
 
 # The address members reach hellomod at: links in e-mails (a statement's appeal link) start here.

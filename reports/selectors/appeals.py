@@ -81,10 +81,14 @@ def review_refusal(person: User, report: Report, decision: Decision | None, *, n
             "The action taken on your report was reversed on appeal by a senior moderator. If you "
             "disagree, you can turn to a certified out-of-court dispute settlement body: %(url)s"
         ) % {"url": settings.DISPUTE_SETTLEMENT_URL}
-    if report.status != ReportStatus.NO_VIOLATION or decision is None:
-        return _("Only a report that ended with no violation found can be reviewed.")
-    if decision.action != DecisionAction.NO_VIOLATION:
+    if report.status == ReportStatus.ACTIONED:
         return _("This report led to action; there is nothing to review.")
+    if (
+        report.status != ReportStatus.NO_VIOLATION
+        or decision is None
+        or decision.action != DecisionAction.NO_VIOLATION
+    ):
+        return _("Only a report that ended with no violation found can be reviewed.")
     return decision_refusal(decision, now=now) or _already_appealed(person, decision)
 
 

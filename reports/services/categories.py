@@ -10,10 +10,13 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reports.models import (
+    Appeal,
+    AppealStatus,
     AuditAction,
     Category,
     ConfigurationJob,
@@ -50,6 +53,11 @@ def save_category(
     # The category first: new rows of a new category need its id.
     edits = [edit, *rows]
     save_configuration(edits=edits, deleted=deleted, actor=actor)
+    if "appeal_sla" in edit.before:
+        # Open appeals are few: their due times follow at once, from when each was received.
+        Appeal.objects.filter(category=category, status=AppealStatus.OPEN).update(
+            due_at=F("received_at") + category.appeal_sla
+        )
     return _reschedule_if_slas_changed(category, edits, actor=actor)
 
 

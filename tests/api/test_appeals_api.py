@@ -305,7 +305,7 @@ def test_a_review_of_a_report_that_led_to_action_is_refused(platform, reporter, 
 
     assert is_json_error(response, 400)
     assert response.json() == {
-        "report": ["Only a report that ended with no violation found can be reviewed."]
+        "report": ["This report led to action; there is nothing to review."]
     }
     assert nothing_filed()
 

@@ -311,6 +311,8 @@ def test_a_ban_replaced_with_three_days_ends_on_time(member, reporter, spam, sen
         appeal_decided(appeal_id=appeal.pk)
         [answer] = told(member, "appeal_decided")
         assert replacement.statement_of_reasons in answer.body
+        # Its link leads to its own page, which says it was decided on appeal and what is left.
+        assert f"/decisions/{replacement.uuid}/" in replacement.statement_of_reasons
         with pytest.raises(ValidationError, match="itself taken on appeal"):
             appeal_decision(appellant=member, decision=replacement, statement="Still unfair.")
 
@@ -435,7 +437,7 @@ def test_a_review_of_a_report_that_led_to_action_is_refused(member, reporter, sp
     decision = suspended_for_a_week(member, spam, senior, reporter)
     with (
         time_machine.travel(timezone.now() + AFTER_UNDO),
-        pytest.raises(ValidationError, match="no violation found"),
+        pytest.raises(ValidationError, match="led to action; there is nothing to review"),
     ):
         ask_for_review(
             reporter=reporter,
@@ -520,3 +522,53 @@ def test_a_report_whose_action_was_reversed_on_appeal_points_to_dispute_settleme
         with pytest.raises(ValidationError, match="reversed on appeal") as refused:
             ask_for_review(reporter=reporter, report=report, statement="It was spam!")
     assert settings.DISPUTE_SETTLEMENT_URL in str(refused.value)
+
+
+def test_only_the_platform_files_appeals_for_someone_else(member, reporter, spam, senior):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.services import platform_account
+
+    decision = suspended_for_a_week(member, spam, senior, reporter)
+    platform_user, _token, _created = platform_account()
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        with pytest.raises(PermissionDenied):
+            appeal_decision(appellant=member, decision=decision, statement="x", sent_by=reporter)
+        appeal = appeal_decision(
+            appellant=member,
+            decision=decision,
+            statement="Filed by the app.",
+            sent_by=platform_user,
+        )
+    event = AuditEvent.objects.get(action="appeal.received")
+    assert (event.actor, event.after["appellant"]) == (platform_user, member.public_id)
+    assert appeal.appellant == member
+
+
+def test_a_changed_appeal_sla_moves_the_due_time_of_open_appeals(
+    member, reporter, spam, senior, ts_admin
+):
+    from reports.services.categories import save_category
+    from reports.services.configuration import Edit
+
+    decision = suspended_for_a_week(member, spam, senior, reporter)
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        appeal = appeal_decision(appellant=member, decision=decision, statement="Unfair.")
+    spam.refresh_from_db()
+    save_category(edit=Edit.of(spam, appeal_sla=timedelta(hours=12)), actor=ts_admin)
+    appeal.refresh_from_db()
+    assert appeal.due_at == appeal.received_at + timedelta(hours=12)
+
+
+def test_the_moderators_home_counts_open_appeals_for_those_who_decide_them(
+    client, member, reporter, spam, senior, spam_moderator
+):
+    from django.urls import reverse
+
+    decision = suspended_for_a_week(member, spam, spam_moderator, reporter)
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        appeal_decision(appellant=member, decision=decision, statement="Unfair.")
+    client.force_login(senior)
+    assert "Appeals: 1 open" in client.get(reverse("moderation:home")).content.decode()
+    client.force_login(spam_moderator)
+    assert "Appeals:" not in client.get(reverse("moderation:home")).content.decode()

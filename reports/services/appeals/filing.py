@@ -4,7 +4,7 @@ ended with no violation found: saved with its screenshots in one transaction, wi
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +23,7 @@ from reports.models import (
 )
 from reports.selectors.appeals import deciding_decision, member_appeal_refusal, review_refusal
 from reports.services.audit import record_event
+from reports.services.intake_senders import sends_for_members
 from reports.services.screenshots import store_screenshot
 from reports.storable import storable_text, unstorable_message
 
@@ -109,6 +110,8 @@ def _file(
     evidence: Sequence[CleanImage],
     sent_by: User | None,
 ) -> Appeal:
+    if sent_by is not None and sent_by.pk != appellant.pk and not sends_for_members(sent_by):
+        raise PermissionDenied("Only the platform files appeals for members.")
     errors = _statement_errors(statement, evidence)
     if errors:
         raise ValidationError(errors)

@@ -41,6 +41,7 @@ from reports.services.appeals.reviews import reopen_for_review
 from reports.services.appeals.work import check_decides_appeals
 from reports.services.audit import record_event
 from reports.services.decisions.terms import MAX_DURATION
+from reports.storable import storable_text, unstorable_message
 
 MAX_ANSWER_LENGTH = 4000
 # What a milder decision may be: a sanction short of the one appealed (never "no violation",
@@ -130,6 +131,8 @@ def decide_appeal(
     answer = answer.strip()
     if not answer:
         errors["answer"] = [_("Write the answer the appellant reads: what you looked at and why.")]
+    elif not storable_text(answer):
+        errors["answer"] = [unstorable_message()]
     elif len(answer) > MAX_ANSWER_LENGTH:
         errors["answer"] = [_("Keep it under %(limit)d characters.") % {"limit": MAX_ANSWER_LENGTH}]
     allowed = (
@@ -149,8 +152,15 @@ def decide_appeal(
     others: list[Appeal] = []
     if decision.is_reversed:
         # Only a reporter's review meets a decision already set aside: another review of it
-        # reopened the case a moment ago. This one is answered with the same outcome.
-        outcome = AppealOutcome.REVERSED
+        # reopened the case a moment ago. It can only be answered as reopened.
+        if outcome != AppealOutcome.REVERSED:
+            raise AppealUnavailable(
+                _(
+                    "Another review of this decision reopened the case a moment ago; this "
+                    "review can only be answered as reopened."
+                ),
+                appeal=appeal,
+            )
     elif outcome == AppealOutcome.REVERSED and appeal.kind == AppealKind.MEMBER:
         reverse_decision(appeal, decision, moderator=moderator, now=now)
     elif outcome == AppealOutcome.REPLACED:

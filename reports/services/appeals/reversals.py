@@ -1,10 +1,10 @@
 """What an appeal that succeeds does to the decision: everything it did is taken back (reversed),
 or a milder decision takes its place, counted from when the original started (replaced)."""
 
+import uuid
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -36,7 +36,7 @@ from reports.services.enforcement import (
     member_state,
     refresh_member,
 )
-from reports.texts.statements import compose_statement, is_welfare_case
+from reports.texts.statements import appeal_link, compose_statement, is_welfare_case
 
 
 def _take_back(
@@ -169,7 +169,9 @@ def replace_decision(
     # Time already served counts: the milder decision runs from when the original started.
     starts = decision.starts_at
     ends = starts + duration if duration else None
+    public_id = uuid.uuid4()
     replacement = Decision.objects.create(
+        uuid=public_id,
         case=case,
         moderator=moderator,
         action=action,
@@ -183,8 +185,9 @@ def replace_decision(
             facts=decision.facts,
             automated_detection=decision.automated_detection,
             welfare=is_welfare_case(case, decision.reason),
-            # Taken on appeal: what remains for a member who disagrees is a dispute body.
-            appeal_url=settings.DISPUTE_SETTLEMENT_URL,
+            # Its page says it was taken on appeal, and where a member who still disagrees can
+            # turn: an out-of-court dispute settlement body.
+            appeal_url=appeal_link(public_id),
         ),
         facts=decision.facts,
         ground=decision.ground,
