@@ -7,6 +7,7 @@ cacheable) and its pages hold no inline code.
 """
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -15,10 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
+from django.utils import timezone
 
 from reports.effects.notifications import notify
 from reports.evidence import clean_image
-from reports.models import BulkDecision, Case, Channel, NotificationTemplate
+from reports.models import BulkDecision, Case, Channel, Decision, NotificationTemplate
+from reports.services.appeals.filing import appeal_decision
 from reports.services.decisions.decide import decide
 from tests.conftest import image_bytes, make_content, make_member, make_report, upload
 
@@ -117,6 +120,8 @@ def sample_path(route: str, samples: dict) -> str:
             model = apps.get_model(*admin_model.groups())
             row = model._default_manager.order_by("pk").first()
             return str(row.pk if row else 0)
+        if name == "reference" and "appeals/" in route:
+            name = "appeal_reference"  # an appeal's reference, A-…, not a report's R-…
         if name not in samples:
             raise AssertionError(f"No sample value for <{name}> of the new route {route!r}")
         return str(samples[name])
@@ -143,6 +148,10 @@ def world(spam, member, reporter, spam_moderator, ts_admin):
     )
     decided = make_report(reporter=make_member(), subject=make_member(), category=spam).case
     decision = decide(case_id=decided.pk, moderator=spam_moderator, action="warn")
+    # Told yesterday, and appealed.
+    Decision.objects.filter(pk=decision.pk).update(starts_at=timezone.now() - timedelta(days=1))
+    decision.refresh_from_db()
+    appeal = appeal_decision(appellant=decided.subject, decision=decision, statement="Unfair.")
     job = BulkDecision.objects.create(
         moderator=spam_moderator,
         category=spam,
@@ -166,6 +175,9 @@ def world(spam, member, reporter, spam_moderator, ts_admin):
         "category_id": spam.pk,
         "case_id": report.case_id,
         "decision_id": decision.pk,
+        "decision_uuid": decision.uuid,
+        "appeal_id": appeal.pk,
+        "appeal_reference": appeal.reference,
         "bulk_id": job.pk,
         "public_id": member.public_id,
         "content_id": content.pk,
@@ -199,6 +211,7 @@ SEEN = {
         "/report/",
         "/reports/mine/",
         "/reports/{reference}/",
+        "/decisions/",
         "/notifications/",
         "/notifications/{notification_id}/",
         "/members/{public_id}/avatar/",

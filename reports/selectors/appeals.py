@@ -76,6 +76,11 @@ def review_refusal(person: User, report: Report, decision: Decision | None, *, n
     """Why this reporter may not ask for a review of their report's outcome, or None."""
     if report.reporter_id != person.pk:
         return _("This report is not yours.")
+    if report.status == ReportStatus.OPEN:
+        return _(
+            "We are still looking at this report; once we tell you what we decided, you can ask "
+            "for a review if it ends with no violation found."
+        )
     if decision is not None and decision.is_reversed and not decision.was_undone:
         return _(
             "The action taken on your report was reversed on appeal by a senior moderator. If you "
@@ -93,7 +98,10 @@ def review_refusal(person: User, report: Report, decision: Decision | None, *, n
 
 
 def _already_appealed(person: User, decision: Decision) -> str | None:
-    earlier = Appeal.objects.filter(decision=decision, appellant=person).first()
+    if hasattr(decision, "my_appeals"):  # read with decisions_about: no query per decision
+        earlier = next((a for a in decision.my_appeals if a.appellant_id == person.pk), None)
+    else:
+        earlier = Appeal.objects.filter(decision=decision, appellant=person).first()
     if earlier is None:
         return None
     return _(

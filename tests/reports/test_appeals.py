@@ -35,6 +35,7 @@ from reports.models import (
     WebhookDelivery,
 )
 from reports.models.choices import LiftCause
+from reports.selectors.appeals import deciding_decision, review_refusal
 from reports.selectors.decisions import suggest
 from reports.services.appeals.filing import appeal_decision, ask_for_review
 from reports.services.appeals.outcomes import AppealUnavailable, decide_appeal
@@ -412,6 +413,11 @@ def test_a_reporters_review_reopens_the_case_for_another_moderator(
         second.refresh_from_db()  # the other reporter's review is answered with it
         assert (second.status, second.outcome) == (AppealStatus.DECIDED, "reversed")
 
+        # While the case is decided again, a new review of it waits for the new outcome.
+        report.refresh_from_db()
+        assert "still looking at this report" in review_refusal(
+            reporter, report, deciding_decision(report), now=timezone.now()
+        )
         # The moderator whose decision was set aside is not handed the case again.
         assert claim_next_case(moderator=spam_moderator, category=spam) is None
         with pytest.raises(CaseUnavailable, match="set your earlier decision"):

@@ -286,3 +286,16 @@ def test_a_suspended_member_is_told_before_any_upload_is_read(client, member, sp
     assert "cannot send reports while it is suspended" in page
     assert "megapixels" not in page  # the upload was never decoded
     assert nothing_written(_media_root)
+
+
+def test_details_that_fill_the_text_box_are_not_refused_for_their_line_breaks(
+    signed_in, member, spam
+):
+    # The box counts each line break once; the browser sends it as two characters.
+    lines = ["x" * 99] * 40  # 40 × 99 characters and 39 breaks: 3,999 in the box
+    response = signed_in.post(
+        reverse("reports:report"),
+        {"member": member.public_id, "category": spam.pk, "description": "\r\n".join(lines)},
+    )
+    assert response.status_code == 302
+    assert len(Report.objects.get().description) == 3999

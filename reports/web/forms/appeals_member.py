@@ -6,24 +6,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from reports.services.appeals.filing import MAX_STATEMENT_LENGTH
-from reports.web.forms.member import EvidenceField
-
-
-class StatementField(forms.CharField):
-    """Text whose line breaks count once, as the browser's maxlength counts them.
-
-    Browsers send each line break as CRLF, so without this a statement the text box accepted
-    could come back "too long" by one character per line.
-    """
-
-    def to_python(self, value) -> str:
-        return super().to_python(value).replace("\r\n", "\n")
+from reports.web.forms.member import EvidenceField, TextBoxField
 
 
 class AppealForm(forms.Form):
     """A member's appeal against a decision taken about them."""
 
-    statement = StatementField(
+    statement = TextBoxField(
         label=_("Why do you disagree with this decision?"),
         max_length=MAX_STATEMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_STATEMENT_LENGTH}),

@@ -44,6 +44,17 @@ class EvidenceField(forms.FileField):
         return cleaned
 
 
+class TextBoxField(forms.CharField):
+    """Text from a text box, whose line breaks count once, as the box's maxlength counts them.
+
+    Browsers send each line break as CRLF, so without this a text the box accepted could come
+    back "too long" by one character per line.
+    """
+
+    def to_python(self, value) -> str:
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class ReportForm(forms.Form):
     """What a member fills in to report a member or one piece of their content."""
 
@@ -69,7 +80,7 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    description = forms.CharField(
+    description = TextBoxField(
         label=_("What happened?"),
         required=False,
         max_length=MAX_DESCRIPTION_LENGTH,
