@@ -18,9 +18,9 @@ from reports.models import (
     Notification,
     OutboxMessage,
 )
-from reports.services.appeals.outcomes import decide_appeal
 from reports.services.decisions.decide import decide
 from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
+from tests.e2e.conftest import SCREENSHOTS as screenshot_dir
 from tests.e2e.test_sign_in_and_admin import sign_in
 from tests.workers import wait_for
 
@@ -77,7 +77,7 @@ def suspension(member, spam):
 
 
 def test_a_member_appeals_from_the_inbox_and_reads_the_answer(
-    page, live_server, photograph, told_at_once
+    browser, page, live_server, photograph, told_at_once
 ):
     from reports.models import Category
 
@@ -85,7 +85,11 @@ def test_a_member_appeals_from_the_inbox_and_reads_the_answer(
     member = make_member(username="rita", password="a-long-member-password")
     decision = suspension(member, spam)
     senior = make_moderator(
-        role="Senior moderator", team=make_team(spam), username="sana", display_name="Senior Sana"
+        role="Senior moderator",
+        team=make_team(spam),
+        username="sana",
+        display_name="Senior Sana",
+        password="a-long-senior-password",
     )
 
     sign_in(page, live_server, "rita", "a-long-member-password")
@@ -131,10 +135,27 @@ def test_a_member_appeals_from_the_inbox_and_reads_the_answer(
     assert appeal.evidence.count() == 1
     photograph("appeal-6-receipt")
 
-    # A senior who had no part in the decision answers.
-    decide_appeal(
-        appeal_id=appeal.pk, moderator=senior, outcome=AppealOutcome.REVERSED, answer=ANSWER
+    # A senior who had no part in the decision answers, in a browser of their own.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    senior_page = desk.new_page()
+    senior_page.set_default_timeout(10_000)
+    sign_in(senior_page, live_server, "sana", "a-long-senior-password")
+    senior_page.goto(f"{live_server.url}/moderation/appeals/{spam.slug}/")
+    senior_page.get_by_role("button", name="Next appeal").first.click()
+    senior_page.wait_for_url(f"**/moderation/appeal/{appeal.pk}/")
+    form = senior_page.locator("#appeal-form")
+    form.get_by_label("Reverse: take back everything").check()
+    form.get_by_label("Answer to the member").fill(ANSWER)
+    form.get_by_role("button", name="Decide and send the answer").click()
+    senior_page.wait_for_url(f"**/moderation/appeals/{spam.slug}/")
+    senior_page.screenshot(
+        path=str(screenshot_dir / "appeal-senior-reversed-1280.png"), full_page=True
     )
+    desk.close()
+    appeal.refresh_from_db()
+    assert (appeal.outcome, appeal.decided_by) == (AppealOutcome.REVERSED, senior)
+    member.refresh_from_db()
+    assert member.status == "active"
 
     page.get_by_role("link", name="Decisions about me", exact=True).click()
     row = page.locator(".decision-row", has_text="Account suspended")
