@@ -35,7 +35,7 @@ from reports.services.appeals.work import (
     renew_appeal_lease,
 )
 from reports.web.forms.appeals import AppealOutcomeForm
-from reports.web.views.files import _protected
+from reports.web.views.files import serve_screenshot
 from reports.web.views.moderation import wants_json
 
 # Field names of decide_appeal's ValidationError → the form's.
@@ -258,12 +258,4 @@ def evidence_image(request: HttpRequest, evidence_id: int, size: str = "full") -
     evidence = get_object_or_404(AppealEvidence, pk=evidence_id, purged_at__isnull=True)
     if get_appeal_for_senior(request.user, evidence.appeal_id) is None:
         raise Http404("No such evidence.")
-    field = evidence.thumbnail if size == "thumb" else evidence.image
-    if not field:
-        raise Http404("No such evidence.")
-    extension = "png" if evidence.content_type == "image/png" else "jpg"
-    return _protected(
-        field.open("rb"),
-        content_type=evidence.content_type,
-        filename=f"appeal-evidence-{evidence.pk}{'-thumb' if size == 'thumb' else ''}.{extension}",
-    )
+    return serve_screenshot(evidence, size=size, name="appeal-evidence")

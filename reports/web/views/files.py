@@ -26,19 +26,24 @@ def _protected(file, *, content_type: str, filename: str) -> FileResponse:
     return response
 
 
+def serve_screenshot(screenshot, *, size: str, name: str) -> FileResponse:
+    """A member's cleaned screenshot (or its thumbnail), once the caller has checked the viewer."""
+    field = screenshot.thumbnail if size == "thumb" else screenshot.image
+    if not field:
+        raise Http404("No such evidence.")
+    extension = "png" if screenshot.content_type == "image/png" else "jpg"
+    return _protected(
+        field.open("rb"),
+        content_type=screenshot.content_type,
+        filename=f"{name}-{screenshot.pk}{'-thumb' if size == 'thumb' else ''}.{extension}",
+    )
+
+
 @login_required
 @require_GET
 def evidence_image(request: HttpRequest, evidence_id: int, size: str = "full") -> FileResponse:
     evidence = get_evidence_for_viewer(request.user, evidence_id)
-    field = evidence.thumbnail if size == "thumb" else evidence.image
-    if not field:
-        raise Http404("No such evidence.")
-    extension = "png" if evidence.content_type == "image/png" else "jpg"
-    return _protected(
-        field.open("rb"),
-        content_type=evidence.content_type,
-        filename=f"evidence-{evidence.pk}{'-thumb' if size == 'thumb' else ''}.{extension}",
-    )
+    return serve_screenshot(evidence, size=size, name="evidence")
 
 
 def protected_image(field, *, name: str) -> FileResponse:

@@ -4,8 +4,10 @@ reporter's review request, and the receipt that later carries the answer.
 Members are not staff: these pages never name a moderator or a reporter.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -139,6 +141,20 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(FORM_FIELD.get(field), messages)
 
 
+def _filed(form: AppealForm, file: Callable[..., Appeal]) -> Appeal | None:
+    """The appeal (or review) the form's statement and screenshots file; None, with what was
+    refused marked on the form, when the form or the service refuses it."""
+    if not form.is_valid():
+        return None
+    try:
+        return file(
+            statement=form.cleaned_data["statement"], evidence=form.cleaned_data["evidence"]
+        )
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, decision_uuid) -> HttpResponse:
@@ -152,18 +168,11 @@ def decision(request: HttpRequest, decision_uuid) -> HttpResponse:
     if row.appeal is None and refusal is None:
         if request.method == "POST":
             form = AppealForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    appeal = filing.appeal_decision(
-                        appellant=request.user,
-                        decision=found,
-                        statement=form.cleaned_data["statement"],
-                        evidence=form.cleaned_data["evidence"],
-                    )
-                except ValidationError as error:
-                    _apply_errors(form, error)
-                else:
-                    return redirect("reports:appeal", reference=appeal.reference)
+            appeal = _filed(
+                form, partial(filing.appeal_decision, appellant=request.user, decision=found)
+            )
+            if appeal is not None:
+                return redirect("reports:appeal", reference=appeal.reference)
             status = 400
         else:
             form = AppealForm()
@@ -203,18 +212,11 @@ def ask_for_review(request: HttpRequest, reference: str) -> HttpResponse:
     if refusal is None:
         if request.method == "POST":
             form = ReviewForm(request.POST, request.FILES)
-            if form.is_valid():
-                try:
-                    review = filing.ask_for_review(
-                        reporter=request.user,
-                        report=report,
-                        statement=form.cleaned_data["statement"],
-                        evidence=form.cleaned_data["evidence"],
-                    )
-                except ValidationError as error:
-                    _apply_errors(form, error)
-                else:
-                    return redirect("reports:appeal", reference=review.reference)
+            review = _filed(
+                form, partial(filing.ask_for_review, reporter=request.user, report=report)
+            )
+            if review is not None:
+                return redirect("reports:appeal", reference=review.reference)
             status = 400
         else:
             form = ReviewForm()
