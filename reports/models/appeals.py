@@ -32,6 +32,12 @@ class AppealOutcome(models.TextChoices):
     REPLACED = "replaced", _("Replaced with a milder decision")
 
 
+_REVIEW_OUTCOMES = {
+    AppealOutcome.UPHELD: _("No violation confirmed"),
+    AppealOutcome.REVERSED: _("Case reopened"),
+}
+
+
 class Appeal(models.Model):
     """One person's complaint about one decision, worked like a case: leased, then decided.
 
@@ -172,6 +178,13 @@ class Appeal(models.Model):
             and self.claimed_by_id != person_id
             and self.lease_expires_at > now
         )
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome in words: a reporter's review reopens a case, it reverses no sanction."""
+        if self.kind == AppealKind.NOTIFIER and self.outcome in _REVIEW_OUTCOMES:
+            return str(_REVIEW_OUTCOMES[self.outcome])
+        return self.get_outcome_display()
 
     @property
     def time_to_decision(self):

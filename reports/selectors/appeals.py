@@ -105,7 +105,8 @@ def _already_appealed(person: User, decision: Decision) -> str | None:
     if earlier is None:
         return None
     return _(
-        "You already appealed this decision (%(reference)s); each decision is looked at once."
+        "You already asked us to look at this decision again (%(reference)s); we look at each "
+        "decision once."
     ) % {"reference": earlier.reference}
 
 

@@ -234,7 +234,9 @@ def test_a_second_appeal_of_the_same_decision_is_refused(platform, member, suspe
     assert first.status_code == 201
     assert is_json_error(second, 400)
     [message] = second.json()["decision"]
-    assert message.startswith(f"You already appealed this decision ({first.json()['reference']})")
+    assert message.startswith(
+        f"You already asked us to look at this decision again ({first.json()['reference']})"
+    )
     assert nothing_filed(appeals_before=1)
 
 
@@ -304,9 +306,7 @@ def test_a_review_of_a_report_that_led_to_action_is_refused(platform, reporter, 
         )
 
     assert is_json_error(response, 400)
-    assert response.json() == {
-        "report": ["This report led to action; there is nothing to review."]
-    }
+    assert response.json() == {"report": ["This report led to action; there is nothing to review."]}
     assert nothing_filed()
 
 

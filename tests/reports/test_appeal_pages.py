@@ -653,7 +653,7 @@ def test_reopening_a_review_opens_the_case_for_another_moderator(
 
     response = decide_on_page(client, second_senior, review, outcome="reversed", answer=ANSWER)
 
-    assert "Decision reversed" in response.content.decode()
+    assert "Case reopened" in response.content.decode()
     case = Case.objects.get(pk=review.case_id)
     assert case.status == CaseStatus.OPEN
     assert case.not_for == spam_moderator

@@ -138,7 +138,9 @@ def test_a_second_appeal_is_refused_with_the_reason(client, member, spam, spam_m
         # Sent from the form of a tab opened before the first appeal.
         again = client.post(page_of(decision), {"statement": "And once more."})
         assert again.status_code == 400
-        assert f"You already appealed this decision ({first.reference})" in text(again)
+        assert f"You already asked us to look at this decision again ({first.reference})" in text(
+            again
+        )
     assert list(Appeal.objects.all()) == [first]
 
 
@@ -389,7 +391,7 @@ def test_a_reporter_asks_for_a_review_from_my_reports(client, reporter, spam, sp
         assert review_url not in mine
 
         again = client.get(review_url)
-        assert "You already appealed this decision" in text(again)
+        assert "You already asked us to look at this decision again" in text(again)
         assert reverse("reports:appeal", args=[review.reference]) in text(again)
     assert Appeal.objects.count() == 1
 

@@ -9,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from reports.effects.outbox import enqueue
@@ -28,6 +29,9 @@ from reports.services.screenshots import store_screenshot
 from reports.storable import storable_text, unstorable_message
 
 MAX_STATEMENT_LENGTH = 4000
+ALREADY_FILED = gettext_lazy(
+    "You already asked us to look at this decision again; we look at each decision once."
+)
 
 
 def _statement_errors(statement: str, evidence: Sequence[CleanImage]) -> dict[str, list[str]]:
@@ -151,8 +155,7 @@ def _file(
                     )
             except IntegrityError:
                 # The same person, twice at once: the first one counts.
-                already = _("You already appealed this decision; each decision is looked at once.")
-                raise ValidationError({field: [already]}) from None
+                raise ValidationError({field: [str(ALREADY_FILED)]}) from None
             for image in evidence:
                 AppealEvidence.objects.create(appeal=appeal, **store_screenshot(image, stored))
             record_event(

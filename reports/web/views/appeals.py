@@ -198,7 +198,7 @@ def decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Appeal %(reference)s decided: %(outcome)s. The appellant is told.")
-                % {"reference": decided.reference, "outcome": decided.get_outcome_display()},
+                % {"reference": decided.reference, "outcome": decided.outcome_label},
             )
             return redirect(_queue_url(appeal))
     refusal = panel_refusal(appeal, request.user, now=timezone.now())
