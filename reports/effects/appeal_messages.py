@@ -64,9 +64,12 @@ def appeal_received(*, appeal_id: int) -> None:
     appeal = _appeal(appeal_id)
     person = appeal.appellant
     language = texts.supported_language(person.preferred_language)
-    subject, body = texts.render(
-        NotificationEvent.APPEAL_RECEIVED, language=language, values=_values(appeal, language)
+    event = (
+        NotificationEvent.APPEAL_RECEIVED
+        if appeal.kind == AppealKind.MEMBER
+        else NotificationEvent.REVIEW_RECEIVED
     )
+    subject, body = texts.render(event, language=language, values=_values(appeal, language))
     notify(
         recipient=person, event="appeal_received", key=str(appeal.pk), subject=subject, body=body
     )

@@ -175,6 +175,7 @@ class NotificationEvent(models.TextChoices):
     APPEAL_UPHELD = "appeal_upheld", _("Appeal answered: the decision stands")
     APPEAL_REVERSED = "appeal_reversed", _("Appeal answered: the decision is reversed")
     APPEAL_REPLACED = "appeal_replaced", _("Appeal answered: a milder decision")
+    REVIEW_RECEIVED = "review_received", _("Receipt to a reporter asking for a review")
     REVIEW_UPHELD = "review_upheld", _("Review answered: no violation stands")
     REVIEW_REOPENED = "review_reopened", _("Review answered: the case is looked at again")
     OUTCOME_REVERSED = "outcome_reversed", _("Outcome to the reporter: reversed on appeal")

@@ -47,10 +47,13 @@ _SAMPLE_ANSWER = {
     "answer": "The links you sent were to your own language school, sent to forty members.",
     "dispute_url": "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-of-court-dispute-settlement",
 }
-_SAMPLE_REVIEW = {
+_SAMPLE_REVIEW_RECEIPT = {
     "reference": "A-3HW9-T4PA",
     "report": "R-7KQ2-M9XD",
     "category": "Spam, advertising or solicitation",
+}
+_SAMPLE_REVIEW = {
+    **_SAMPLE_REVIEW_RECEIPT,
     "answer": "The messages you reported offer a paid course to members who did not ask.",
     "dispute_url": "https://digital-strategy.ec.europa.eu/en/policies/dsa-out-of-court-dispute-settlement",
 }
@@ -87,6 +90,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     Event.APPEAL_UPHELD: _SAMPLE_ANSWER,
     Event.APPEAL_REVERSED: _SAMPLE_ANSWER,
     Event.APPEAL_REPLACED: {**_SAMPLE_ANSWER, "new_decision": "Suspend, 3 days"},
+    Event.REVIEW_RECEIVED: _SAMPLE_REVIEW_RECEIPT,
     Event.REVIEW_UPHELD: _SAMPLE_REVIEW,
     Event.REVIEW_REOPENED: _SAMPLE_REVIEW,
     Event.OUTCOME_REVERSED: _SAMPLE_REPORT,
@@ -200,6 +204,15 @@ DEFAULTS: dict[str, tuple[Promise, Promise | None]] = {
             "time already passed counts towards it. The new statement of reasons follows this "
             "answer.\n\nWhy: %(answer)s\n\nIf you still disagree, you can turn to a certified "
             "out-of-court dispute settlement body: %(dispute_url)s"
+        ),
+    ),
+    Event.REVIEW_RECEIVED: (
+        _("We received your request for a review %(reference)s"),
+        _(
+            "Thank you. We received your request %(reference)s to look again at your report "
+            '%(report)s under "%(category)s". A senior moderator who had no part in the decision '
+            "will review it with what you told us, and we will tell you what they decide. The "
+            "member you reported will not learn who reported them."
         ),
     ),
     Event.REVIEW_UPHELD: (

@@ -76,10 +76,13 @@ _APPEAL_ANSWER = {
     "answer": "the senior moderator's answer, in their own words",
     "dispute_url": "where to find an out-of-court dispute settlement body",
 }
-_REVIEW_ANSWER = {
+_REVIEW = {
     "reference": "the review's reference, e.g. A-7KQ2-M9XD",
     "report": "the report's reference, e.g. R-7KQ2-M9XD",
     "category": "the category the reporter chose, in the reader's language",
+}
+_REVIEW_ANSWER = {
+    **_REVIEW,
     "answer": "the senior moderator's answer, in their own words",
     "dispute_url": "where to find an out-of-court dispute settlement body",
 }
@@ -110,6 +113,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         **_APPEAL_ANSWER,
         "new_decision": "the milder decision, e.g. Suspend, 3 days",
     },
+    NotificationEvent.REVIEW_RECEIVED: _REVIEW,
     NotificationEvent.REVIEW_UPHELD: _REVIEW_ANSWER,
     NotificationEvent.REVIEW_REOPENED: _REVIEW_ANSWER,
     NotificationEvent.OUTCOME_REVERSED: _REPORT,

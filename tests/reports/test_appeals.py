@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MemberStatus, User
-from reports.effects.appeal_messages import appeal_decided
+from reports.effects.appeal_messages import appeal_decided, appeal_received
 from reports.effects.notifications import decision_taken
 from reports.effects.outbox import run_message
 from reports.models import (
@@ -578,3 +578,17 @@ def test_the_moderators_home_counts_open_appeals_for_those_who_decide_them(
     assert "Appeals: 1 open" in client.get(reverse("moderation:home")).content.decode()
     client.force_login(spam_moderator)
     assert "Appeals:" not in client.get(reverse("moderation:home")).content.decode()
+
+
+def test_a_reporter_asking_for_a_review_gets_a_receipt_about_their_report(
+    member, reporter, spam, spam_moderator
+):
+    case = reported_message(member, spam, reporter)
+    decide(case_id=case.pk, moderator=spam_moderator, action="no_violation")
+    with time_machine.travel(timezone.now() + AFTER_UNDO):
+        report = Report.objects.get(case=case)
+        review = ask_for_review(reporter=reporter, report=report, statement="Look again.")
+        appeal_received(appeal_id=review.pk)
+    [receipt] = told(reporter, "appeal_received")
+    assert receipt.subject == f"We received your request for a review {review.reference}"
+    assert report.reference in receipt.body and "will not learn who reported them" in receipt.body
