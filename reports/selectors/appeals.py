@@ -179,6 +179,15 @@ def open_appeals_for(user: User) -> QuerySet[Appeal]:
     )
 
 
+def open_appeal_count(user: User) -> int | None:
+    """How many appeals wait in this senior's categories (one query); None for others."""
+    if not may_decide_appeals(user):
+        return None
+    return Appeal.objects.filter(
+        status=AppealStatus.OPEN, category__in=appeal_categories(user)
+    ).count()
+
+
 @dataclass
 class AppealQueue:
     category: Category

@@ -23,7 +23,9 @@ def sent_mails(mail_dir) -> list[email.message.EmailMessage]:
     for path in sorted(mail_dir.glob("*.log")):
         for chunk in path.read_text().split("-" * 79):
             if chunk.strip():
-                mails.append(email.message_from_string(chunk.strip() + "\n", policy=default))
+                # Parsed as bytes: a body sent as 8-bit UTF-8 then reads as the text it is.
+                raw = (chunk.strip() + "\n").encode()
+                mails.append(email.message_from_bytes(raw, policy=default))
     return mails
 
 

@@ -19,7 +19,7 @@ from reports.permissions import (
     visible_cases,
     works_escalated,
 )
-from reports.selectors.appeals import appeal_queues, may_decide_appeals
+from reports.selectors.appeals import open_appeal_count
 from reports.selectors.decisions import counts_touched
 from reports.selectors.filters import CaseFilter, filter_fields
 from reports.selectors.queues import (
@@ -55,11 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "summaries": summaries,
             "now": timezone.now(),
             "mine": cases_held_by(request.user),
-            "appeals_open": (
-                sum(queue.open for queue in appeal_queues(request.user))
-                if may_decide_appeals(request.user)
-                else None
-            ),
+            "appeals_open": open_appeal_count(request.user),
         },
     )
 
