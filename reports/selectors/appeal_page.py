@@ -20,13 +20,18 @@ from reports.models import (
     Category,
     Decision,
     DecisionAction,
-    Enforcement,
     Evidence,
     Report,
 )
 from reports.models.categories import ACTION_ORDER
-from reports.models.choices import TIMED_ACTIONS, EnforcementKind
-from reports.selectors.appeals import PAGE_SIZE, appeal_categories, appeal_list
+from reports.models.choices import TIMED_ACTIONS
+from reports.selectors.appeals import (
+    PAGE_SIZE,
+    appeal_categories,
+    appeal_list,
+    party_refusal,
+    removed_content,
+)
 from reports.selectors.case_file import MemberHistory, member_history
 from reports.services.appeals.outcomes import REPLACEMENTS
 
@@ -47,9 +52,10 @@ def appeals_held_by(user: User) -> list[Appeal]:
     )
 
 
-def took_part(appeal: Appeal, person: User) -> bool:
-    """Whether this person decided (or confirmed) the decision appealed, or is the appellant."""
-    return person.pk in appeal.decision.deciders or person.pk == appeal.appellant_id
+def took_part(appeal: Appeal, person: User, *, reported: bool | None = None) -> bool:
+    """Whether this person decided (or confirmed) the decision appealed, or is a party to its
+    case (the appellant, the member, a reporter): see `party_refusal`."""
+    return party_refusal(appeal, person, reported=reported) is not None
 
 
 @dataclass
@@ -80,10 +86,15 @@ def appeal_rows(
             start : start + PAGE_SIZE + 1
         ]
     )
+    reported = set(
+        Report.objects.filter(
+            case_id__in={appeal.case_id for appeal in appeals}, reporter=viewer
+        ).values_list("case_id", flat=True)
+    )
     rows = [
         AppealRow(
             appeal=appeal,
-            own=took_part(appeal, viewer),
+            own=took_part(appeal, viewer, reported=appeal.case_id in reported),
             held_by_other=appeal.is_held_by_someone_else(viewer.pk, now=now),
             held_by_me=(
                 appeal.is_open
@@ -110,7 +121,8 @@ class Replacement:
 
 def milder_actions(decision: Decision, *, has_content: bool) -> list[Replacement]:
     """The actions `replacement_errors` accepts in place of `decision`: every sanction short of
-    it, or the same timed one for fewer days."""
+    it, or the same timed one for fewer days. `has_content`: the decision removed the content,
+    so that removing it alone is milder (never when the decision left it up)."""
     if decision.action not in ACTION_ORDER:
         return []
     appealed = ACTION_ORDER.index(decision.action)
@@ -179,9 +191,7 @@ def appeal_file(appeal: Appeal, viewer: User) -> AppealFile:
         .order_by("received_at")
     )
     companions = list(decision.companions.select_related("case__category").order_by("pk"))
-    removed = Enforcement.objects.filter(
-        decision=decision, kind=EnforcementKind.REMOVE_CONTENT
-    ).exists()
+    removed = removed_content(decision)
     return AppealFile(
         appeal=appeal,
         decision=decision,
@@ -191,19 +201,25 @@ def appeal_file(appeal: Appeal, viewer: User) -> AppealFile:
         companions=companions,
         removed_content=removed,
         replacements=(
-            milder_actions(decision, has_content=bool(case.content_id))
+            milder_actions(decision, has_content=removed)
             if appeal.kind == AppealKind.MEMBER
             else []
         ),
     )
 
 
-def panel_refusal(appeal: Appeal, viewer: User, *, now: datetime) -> str | None:
-    """Why this senior cannot decide the appeal now, in a sentence, or None when they can."""
+def panel_refusal(
+    appeal: Appeal, viewer: User, *, now: datetime, reports: list[Report] | None = None
+) -> str | None:
+    """Why this senior cannot decide the appeal now, in a sentence, or None when they can.
+
+    `reports` are the case's reports when the page has read them already.
+    """
     if not appeal.is_open:
         return _("This appeal is decided.")
-    if took_part(appeal, viewer):
-        return _("You took part in this decision: another senior decides its appeal.")
+    reported = None if reports is None else any(r.reporter_id == viewer.pk for r in reports)
+    if refusal := party_refusal(appeal, viewer, reported=reported):
+        return refusal
     if appeal.is_held_by_someone_else(viewer.pk, now=now):
         who = appeal.claimed_by.display_name or appeal.claimed_by.username
         until = timezone.localtime(appeal.lease_expires_at)

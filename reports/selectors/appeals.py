@@ -22,7 +22,7 @@ from reports.models import (
     Report,
     ReportStatus,
 )
-from reports.models.choices import WELFARE_ACTIONS
+from reports.models.choices import WELFARE_ACTIONS, EnforcementKind
 from reports.permissions import moderated_categories
 
 # Decisions that act against the member; the others (no violation, care) restrict nothing.
@@ -76,7 +76,8 @@ def review_refusal(person: User, report: Report, decision: Decision | None, *, n
     """Why this reporter may not ask for a review of their report's outcome, or None."""
     if report.reporter_id != person.pk:
         return _("This report is not yours.")
-    if report.status == ReportStatus.OPEN:
+    # Until the outcome may be told (past the undo window), nothing here may hint at it.
+    if not report.outcome_settled:
         return _(
             "We are still looking at this report; once we tell you what we decided, you can ask "
             "for a review if it ends with no violation found."
@@ -108,6 +109,33 @@ def _already_appealed(person: User, decision: Decision) -> str | None:
         "You already asked us to look at this decision again (%(reference)s); we look at each "
         "decision once."
     ) % {"reference": earlier.reference}
+
+
+def removed_content(decision: Decision) -> bool:
+    """Whether the decision took the reported content down (alone, or with a sanction)."""
+    return (
+        decision.action == DecisionAction.REMOVE_CONTENT
+        or decision.enforcements.filter(kind=EnforcementKind.REMOVE_CONTENT).exists()
+    )
+
+
+def party_refusal(appeal: Appeal, person: User, *, reported: bool | None = None) -> str | None:
+    """Why this person may never decide this appeal, or None.
+
+    Who took the decision (or confirmed it), who appealed, the member the case is about and its
+    reporters are parties: another senior decides. `reported` says whether the person reported
+    the case, when the caller knows it already (a list reads it once for a whole page).
+    """
+    if person.pk in appeal.decision.deciders:
+        return _("You took part in this decision: another senior decides its appeal.")
+    if reported is None:
+        reported = Report.objects.filter(case_id=appeal.case_id, reporter=person).exists()
+    if person.pk == appeal.appellant_id or person.pk == appeal.case.subject_id or reported:
+        return _(
+            "You are a party to this case (its member, or one of its reporters): another senior "
+            "decides its appeal."
+        )
+    return None
 
 
 def deciding_decision(report: Report) -> Decision | None:
@@ -170,12 +198,16 @@ def appeal_categories(user: User) -> QuerySet[Category]:
 
 
 def open_appeals_for(user: User) -> QuerySet[Appeal]:
-    """Open appeals this senior may be handed: never those of their own decisions."""
+    """Open appeals this senior may be handed: never those of their own decisions, nor those of
+    a case they are a party to (see `party_refusal`)."""
     return (
         Appeal.objects.filter(status=AppealStatus.OPEN)
         .exclude(decision__moderator=user)
         .exclude(decision__confirmed_by=user)
         .exclude(appellant=user)
+        # Nor those of a case about them, or one they reported.
+        .exclude(case__subject=user)
+        .exclude(case__reports__reporter=user)
     )
 
 
@@ -232,7 +264,12 @@ def appeal_queues(user: User) -> list[AppealQueue]:
 def appeal_list(category: Category, *, decided: bool = False) -> QuerySet[Appeal]:
     """One category's appeals for the queue page: open ones by due time, or the latest decided."""
     appeals = Appeal.objects.filter(category=category).select_related(
-        "decision__moderator", "decision__confirmed_by", "claimed_by", "decided_by", "appellant"
+        "case",
+        "decision__moderator",
+        "decision__confirmed_by",
+        "claimed_by",
+        "decided_by",
+        "appellant",
     )
     if decided:
         return appeals.filter(status=AppealStatus.DECIDED).order_by("-decided_at", "-id")

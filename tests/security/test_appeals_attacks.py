@@ -1,7 +1,9 @@
 """Appeals (DSA Art. 20) as an attacker, and a careless user, would try them.
 
-Each test marked xfail(strict=True) shows a problem found in review and keeps failing until the
-product is fixed; the others pin defences the appeal tests do not check yet.
+Some tests show problems a review found, fixed since (a review's refusal hinting at an outcome
+still inside the undo window, a "milder" decision taking down content the appealed one left up,
+line breaks counted twice, a party to a case answering its appeal); the others pin defences the
+appeal tests do not check yet.
 """
 
 import contextlib
@@ -49,28 +51,6 @@ pytestmark = pytest.mark.django_db
 APPEALS_API = "/api/v1/appeals/"
 WEEK = timedelta(days=7)
 ANSWER = "We looked at the messages again and the rules of the room."
-
-# Why each xfail fails, until the product is fixed.
-LEAK_REASON = (
-    "review_refusal reads report.status, not the outcome the reporter may know yet: inside the "
-    "undo window the review page and POST /api/v1/appeals/ say 'led to action' / 'not final yet'"
-)
-REPLACE_REASON = (
-    "replacement_errors checks the action's rank only: a 'milder' decision may remove content the "
-    "appealed decision left up (and decide_appeal's remove_content defaults to True)"
-)
-CRLF_REASON = (
-    "AppealOutcomeForm.answer is a plain CharField: a browser's CRLF line breaks count twice, so "
-    "an answer that fits the text box is refused as longer than 4000 characters"
-)
-OWN_REVIEW_REASON = (
-    "reopen_for_review closes every other open review of the decision with the deciding senior, "
-    "even one that senior filed: they answer their own review"
-)
-PARTY_REASON = (
-    "open_appeals_for/took_part/decide_appeal exclude the deciders and the appellant only: the "
-    "member a review is about, or a reporter of the case, is handed its appeal and decides it"
-)
 
 
 # --- How decisions, appeals and reviews come about ------------------------------------------------
@@ -128,7 +108,6 @@ def second_senior(spam_team) -> User:
 # --- 1. A reporter learns the outcome before it is settled ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=LEAK_REASON)
 @pytest.mark.parametrize("action", [DecisionAction.SUSPEND, DecisionAction.NO_VIOLATION])
 def test_the_review_page_keeps_the_outcome_quiet_inside_the_undo_window(
     client, member, reporter, spam, spam_moderator, action
@@ -159,7 +138,6 @@ def test_the_review_page_keeps_the_outcome_quiet_inside_the_undo_window(
         assert "still looking at this report" in body
 
 
-@pytest.mark.xfail(strict=True, reason=LEAK_REASON)
 @pytest.mark.parametrize("action", [DecisionAction.SUSPEND, DecisionAction.NO_VIOLATION])
 def test_the_review_api_keeps_the_outcome_quiet_inside_the_undo_window(
     member, reporter, spam, spam_moderator, action
@@ -186,7 +164,6 @@ def test_the_review_api_keeps_the_outcome_quiet_inside_the_undo_window(
 # --- 2. A "milder" decision removes what the appealed one left up ---------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=REPLACE_REASON)
 def test_a_replacement_never_removes_content_the_appealed_decision_left_up(
     client, member, reporter, spam, senior, second_senior
 ):
@@ -213,7 +190,6 @@ def test_a_replacement_never_removes_content_the_appealed_decision_left_up(
     assert content.visibility == Visibility.VISIBLE
 
 
-@pytest.mark.xfail(strict=True, reason=REPLACE_REASON)
 def test_a_replacement_by_the_service_keeps_what_the_decision_left_up(
     member, reporter, spam, senior, second_senior
 ):
@@ -236,7 +212,6 @@ def test_a_replacement_by_the_service_keeps_what_the_decision_left_up(
 # --- 3. A full answer box is refused as too long --------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=CRLF_REASON)
 def test_an_answer_that_fills_the_box_with_line_breaks_is_accepted(
     client, member, reporter, spam, senior, second_senior
 ):
@@ -260,7 +235,6 @@ def test_an_answer_that_fills_the_box_with_line_breaks_is_accepted(
 # --- 4. A party to the case decides its appeal ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=OWN_REVIEW_REASON)
 def test_a_senior_never_answers_their_own_review_through_another_one(member, spam, spam_moderator):
     """A senior of the team reported the member too; their review is closed by their own hand."""
     senior_reporter = make_moderator(role="Senior moderator", team=spam_moderator.teams.first())
@@ -294,12 +268,11 @@ def test_a_senior_never_answers_their_own_review_through_another_one(member, spa
     assert not Appeal.objects.filter(decided_by=senior_reporter, appellant=senior_reporter)
 
 
-@pytest.mark.xfail(strict=True, reason=PARTY_REASON)
 def test_a_party_to_the_case_is_never_handed_its_appeal_nor_decides_it(
     spam, spam_moderator, reporter, member
 ):
     """Seniors are members too: one reported in their own name, or one who reported the member,
-    is handed the review or the appeal of that very case, and may decide it."""
+    is never handed the review or the appeal of that very case, nor decides it."""
     team = spam_moderator.teams.first()
     reported_senior = make_moderator(role="Senior moderator", team=team, username="sid")
     reporting_senior = make_moderator(role="Senior moderator", team=team, username="rae")
@@ -327,7 +300,8 @@ def test_a_party_to_the_case_is_never_handed_its_appeal_nor_decides_it(
     # senior who reported the member upholds the decision their own report led to.
     outcomes = {a.reference: (a.outcome, a.decided_by_id) for a in Appeal.objects.all()}
     assert outcomes == {review.reference: ("", None), appeal.reference: ("", None)}
-    assert handed == [None, None]
+    # Each may be handed the other's case, never the one they are a party to.
+    assert handed[0] != review and handed[1] != appeal
 
 
 # === Defences that hold ===========================================================================
@@ -599,8 +573,8 @@ def test_a_senior_appealing_a_decision_about_them_cannot_take_or_decide_it(
         assert claim_appeal(appeal_id=appeal.pk, moderator=appellant).claimed_by is None
 
     assert handed["Location"] == reverse("moderation:appeal-queue", args=[spam.slug])
-    assert "You took part in this decision" in text(taken)
-    assert "You took part in this decision" in text(decided)
+    assert "You are a party to this case" in text(taken)
+    assert "You are a party to this case" in text(decided)
     appeal.refresh_from_db()
     assert (appeal.status, appeal.claimed_by, appeal.decided_by) == (AppealStatus.OPEN, None, None)
     assert not Decision.objects.get(pk=decision.pk).is_reversed

@@ -36,6 +36,7 @@ from reports.models import (
 )
 from reports.models.categories import ACTION_ORDER
 from reports.models.choices import TIMED_ACTIONS
+from reports.selectors.appeals import party_refusal, removed_content
 from reports.services.appeals.reversals import replace_decision, reverse_decision
 from reports.services.appeals.reviews import reopen_for_review
 from reports.services.appeals.work import check_decides_appeals
@@ -63,13 +64,27 @@ class AppealUnavailable(Exception):
 
 
 def replacement_errors(
-    decision: Decision, *, action: str, duration: timedelta | None
+    decision: Decision, *, action: str, duration: timedelta | None, remove_content: bool = False
 ) -> tuple[timedelta | None, dict[str, list[str]]]:
-    """What is wrong with a milder decision in place of `decision`, and its duration."""
+    """What is wrong with a milder decision in place of `decision`, and its duration.
+
+    Milder on every point: it never takes down content the decision appealed left up.
+    """
     if action not in REPLACEMENTS:
         return None, {"action": [_("Choose the milder decision that replaces this one.")]}
     if action == DecisionAction.REMOVE_CONTENT and not decision.case.content_id:
         return None, {"action": [_("This case is about a member, not a piece of content.")]}
+    if (action == DecisionAction.REMOVE_CONTENT or remove_content) and not removed_content(
+        decision
+    ):
+        return None, {
+            "remove_content": [
+                _(
+                    "The decision appealed left the content up; a milder decision cannot take "
+                    "it down."
+                )
+            ]
+        }
     if action not in TIMED_ACTIONS:
         duration = None
     elif duration is None or duration <= timedelta(0):
@@ -98,7 +113,7 @@ def decide_appeal(
     answer: str,
     action: str = "",
     duration: timedelta | None = None,
-    remove_content: bool = True,
+    remove_content: bool = False,
 ) -> Appeal:
     """Decide an appeal with `outcome`, answering the appellant in `answer`.
 
@@ -121,10 +136,9 @@ def decide_appeal(
         .select_related("case__category", "case__content", "case__subject", "case__reason")
         .get(pk=appeal.decision_id)
     )
-    if moderator.pk in decision.deciders or moderator.pk == appeal.appellant_id:
-        raise AppealUnavailable(
-            _("You took part in this decision; another senior decides its appeal."), appeal=appeal
-        )
+    appeal.decision, appeal.case = decision, decision.case
+    if refusal := party_refusal(appeal, moderator):
+        raise AppealUnavailable(refusal, appeal=appeal)
     if appeal.is_held_by_someone_else(moderator.pk, now=now):
         raise AppealUnavailable(_("Another senior is working on this appeal."), appeal=appeal)
     errors: dict[str, list[str]] = {}
@@ -143,7 +157,9 @@ def decide_appeal(
     if outcome not in allowed:
         errors["outcome"] = [_("Choose an outcome.")]
     elif outcome == AppealOutcome.REPLACED:
-        duration, problems = replacement_errors(decision, action=action, duration=duration)
+        duration, problems = replacement_errors(
+            decision, action=action, duration=duration, remove_content=remove_content
+        )
         errors.update(problems)
     if errors:
         raise ValidationError(errors)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reports.models import Appeal, AppealStatus, AuditAction, Category
-from reports.selectors.appeals import appeal_categories, open_appeals_for
+from reports.selectors.appeals import appeal_categories, open_appeals_for, party_refusal
 from reports.services.audit import record_event
 
 
@@ -43,14 +43,15 @@ def claim_next_appeal(*, moderator: User, category: Category) -> Appeal | None:
 def claim_appeal(*, appeal_id: int, moderator: User) -> Appeal:
     """Take one appeal opened from the list, if it is free and not about one's own decision."""
     appeal = (
-        Appeal.objects.select_for_update(of=("self",)).select_related("decision").get(pk=appeal_id)
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("decision", "case")
+        .get(pk=appeal_id)
     )
     check_decides_appeals(moderator, appeal.category_id)
     now = timezone.now()
     if (
         not appeal.is_open
-        or moderator.pk in appeal.decision.deciders
-        or appeal.appellant_id == moderator.pk
+        or party_refusal(appeal, moderator) is not None
         or appeal.is_held_by_someone_else(moderator.pk, now=now)
         or appeal.claimed_by_id == moderator.pk
     ):

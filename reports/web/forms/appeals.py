@@ -11,6 +11,7 @@ from reports.models.choices import TIMED_ACTIONS
 from reports.selectors.appeal_page import Replacement
 from reports.services.appeals.outcomes import MAX_ANSWER_LENGTH
 from reports.services.decisions.terms import MAX_DURATION
+from reports.web.forms.member import TextBoxField
 
 MEMBER_OUTCOMES = [
     (AppealOutcome.UPHELD, _("Uphold: the decision stands")),
@@ -33,7 +34,7 @@ class AppealOutcomeForm(forms.Form):
             "invalid_choice": _("Choose an outcome."),
         },
     )
-    answer = forms.CharField(
+    answer = TextBoxField(
         label=_("Answer to the appellant"),
         max_length=MAX_ANSWER_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7}),
@@ -65,7 +66,14 @@ class AppealOutcomeForm(forms.Form):
         help_text=_("Ticked when the decision appealed removed it."),
     )
 
-    def __init__(self, *args, appeal: Appeal, replacements: list[Replacement], **kwargs):
+    def __init__(
+        self,
+        *args,
+        appeal: Appeal,
+        replacements: list[Replacement],
+        removed_content: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.appeal = appeal
         self.replacements = replacements
@@ -76,7 +84,9 @@ class AppealOutcomeForm(forms.Form):
         )
         self.fields["action"].choices = [(r.action, r.label) for r in replacements]
         self.timed_actions = {r.action for r in replacements if r.timed}
-        if review or not appeal.case.content_id:
+        # Offered only where the decision appealed took the content down: a milder decision
+        # may keep it down, never take down what was left up.
+        if review or not appeal.case.content_id or not removed_content:
             del self.fields["remove_content"]
 
     def clean(self) -> dict:

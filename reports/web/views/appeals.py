@@ -39,7 +39,13 @@ from reports.web.views.files import serve_screenshot
 from reports.web.views.moderation import wants_json
 
 # Field names of decide_appeal's ValidationError → the form's.
-_ERROR_FIELDS = {"answer": "answer", "outcome": "outcome", "action": "action", "duration": "days"}
+_ERROR_FIELDS = {
+    "answer": "answer",
+    "outcome": "outcome",
+    "action": "action",
+    "duration": "days",
+    "remove_content": None,
+}
 
 
 def senior_required(view: Callable) -> Callable:
@@ -137,6 +143,7 @@ def _page(
         form = AppealOutcomeForm(
             appeal=appeal,
             replacements=file.replacements,
+            removed_content=file.removed_content,
             initial={"remove_content": file.removed_content},
         )
     holding = (
@@ -151,7 +158,7 @@ def _page(
             "decision": file.decision,
             "case": appeal.case,
             "form": form,
-            "refusal": panel_refusal(appeal, request.user, now=now),
+            "refusal": panel_refusal(appeal, request.user, now=now, reports=file.reports),
             "holding": holding,
             "now": now,
             "blur": request.user.blur_media,
@@ -174,7 +181,12 @@ def appeal_detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
 def decide(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = _appeal_or_404(request, appeal_id)
     file = appeal_file(appeal, request.user)
-    form = AppealOutcomeForm(request.POST, appeal=appeal, replacements=file.replacements)
+    form = AppealOutcomeForm(
+        request.POST,
+        appeal=appeal,
+        replacements=file.replacements,
+        removed_content=file.removed_content,
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
