@@ -111,6 +111,9 @@ def _shipped_data(request):
         )
         # Self-harm met with care, a threat's minimum action, the shipped crisis lines.
         importlib.import_module("reports.migrations.0017_welfare_defaults").forwards(apps, None)
+        importlib.import_module("reports.migrations.0025_reporting_misuse").ship_misuse_category(
+            apps
+        )
     if not Group.objects.exists():
         importlib.import_module("accounts.migrations.0003_roles").grant_roles(apps)
         importlib.import_module(
@@ -123,6 +126,7 @@ def _shipped_data(request):
             "accounts.migrations.0009_lives_at_risk_roles"
         ).grant_lives_at_risk_roles(apps)
         importlib.import_module("accounts.migrations.0010_appeal_roles").grant_appeal_roles(apps)
+        importlib.import_module("accounts.migrations.0011_flagger_roles").grant_flagger_roles(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from reports.models.choices import (
 )
 from reports.models.content import Content
 from reports.models.decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, Strike
+from reports.models.flaggers import FlaggerMembership, FlaggerOrganisation, FlaggerStatus
 from reports.models.limits import RateLimit
 from reports.models.outbox import Notification, NotificationTemplate, OutboxMessage
 from reports.models.reports import Evidence, Report
@@ -67,6 +68,9 @@ __all__ = [
     "EscalationTier",
     "Evidence",
     "EvidenceBundle",
+    "FlaggerMembership",
+    "FlaggerOrganisation",
+    "FlaggerStatus",
     "Handling",
     "LadderStep",
     "LegalHold",

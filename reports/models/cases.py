@@ -8,8 +8,10 @@ from reports.models.choices import (
     CLOSED_CASE_STATUSES,
     OPEN_CASE_STATUSES,
     WAITING_CASE_STATUSES,
+    CaseKind,
     CaseStatus,
     EscalationCause,
+    MisuseKind,
     Tier,
 )
 from reports.models.queue_order import SERVE_BY
@@ -51,6 +53,30 @@ class Case(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CaseKind.choices, default=CaseKind.REPORTS
+    )
+    misuse = models.CharField(
+        _("misuse"),
+        max_length=20,
+        choices=MisuseKind.choices,
+        blank=True,
+        help_text=_("For a misuse case: unfounded reports, or illegal content."),
+    )
+    linked_reports = models.ManyToManyField(
+        "reports.Report",
+        blank=True,
+        related_name="linked_cases",
+        verbose_name=_("reports it looks at"),
+        help_text=_(
+            "For a misuse or pattern case: the reports, on other cases, that made hellomod open it."
+        ),
+    )
+    additional_reports = models.PositiveIntegerField(
+        _("reports after the decision"),
+        default=0,
+        help_text=_("Reports that joined the case after it was decided 'no violation'."),
     )
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices, default=Tier.FRONTLINE)
     priority = models.IntegerField(_("priority"), default=0)
@@ -136,6 +162,11 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=CaseStatus.ESCALATED) | Q(tier__gt=Tier.FRONTLINE),
                 name="case_escalated_above_frontline",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=CaseKind.MISUSE) & ~Q(misuse="")
+                | ~Q(kind=CaseKind.MISUSE) & Q(misuse=""),
+                name="case_misuse_matches_kind",
             ),
             models.CheckConstraint(
                 condition=Q(distinct_reporters__lte=F("report_count")),

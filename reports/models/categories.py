@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.models.choices import (
     SANCTIONS,
     TIMED_ACTIONS,
+    CategoryPurpose,
     DecisionAction,
     Handling,
     Severity,
@@ -23,6 +24,8 @@ SLA_RANGE = (timedelta(minutes=5), timedelta(days=30))
 WINDOW_RANGE = (timedelta(minutes=5), timedelta(days=30))
 STRIKE_LIFETIME_RANGE = (timedelta(days=1), timedelta(days=5 * 365))
 THRESHOLD_RANGE = (2, 1000)
+# The categories members report under (the report form's, the API's).
+REPORTABLE = Q(is_active=True, purpose=CategoryPurpose.REPORTS)
 # Sanctions from the mildest to the harshest (the welfare actions are not on this scale).
 ACTION_ORDER = tuple(a.value for a in SANCTIONS)
 
@@ -91,6 +94,15 @@ class Category(Translated, models.Model):
         default=timedelta(days=3),
         help_text=_("Time a senior has to decide an appeal or a reporter's review."),
     )
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=10,
+        choices=CategoryPurpose.choices,
+        default=CategoryPurpose.REPORTS,
+        help_text=_(
+            "Misuse categories hold the cases hellomod opens itself; members never see them."
+        ),
+    )
     details_required = models.BooleanField(
         _("details required"),
         default=False,
@@ -114,6 +126,11 @@ class Category(Translated, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def takes_reports(self) -> bool:
+        """Members may report under it: active, and not a category hellomod fills itself."""
+        return self.is_active and self.purpose == CategoryPurpose.REPORTS
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
@@ -242,6 +259,30 @@ class Policy(models.Model):
         _("strike lifetime"),
         default=timedelta(days=365),
         help_text=_("How long a strike counts towards the enforcement ladder."),
+    )
+    collapse_window = models.DurationField(
+        _("collapse window"),
+        default=timedelta(days=7),
+        help_text=_(
+            "New reports on content or a member decided 'no violation' this recently join the "
+            "decided case instead of opening a new one."
+        ),
+    )
+    collapse_reopen_reporters = models.PositiveIntegerField(
+        _("new reporters that reopen"),
+        default=500,
+        help_text=_(
+            "A decided case opens anew once this many more distinct reporters have reported it "
+            "after the decision."
+        ),
+    )
+    pattern_reporters = models.PositiveSmallIntegerField(
+        _("reporters that make a pattern"),
+        default=3,
+        help_text=_(
+            "Distinct reporters, across different conversations in 30 days, that make a "
+            "member-level pattern case."
+        ),
     )
     four_eyes_for_bans = models.BooleanField(
         _("second moderator for bans"),

@@ -85,14 +85,40 @@ class DecisionAction(models.TextChoices):
     # For a member at risk: care, not punishment (no strike, nothing restricted).
     SUPPORT = "support", _("Send support resources")
     WELFARE_CHECK = "welfare_check", _("Urgent welfare check")
+    # Misuse of reporting (DSA Art. 23(2)): no reports taken from the member for a while.
+    SUSPEND_REPORTING = "suspend_reporting", _("Suspend from reporting")
 
 
 # Actions that last for a while and therefore need a duration; the others must not have one.
-TIMED_ACTIONS = (DecisionAction.RESTRICT, DecisionAction.SUSPEND)
+TIMED_ACTIONS = (DecisionAction.RESTRICT, DecisionAction.SUSPEND, DecisionAction.SUSPEND_REPORTING)
 UNTIMED_ACTIONS = tuple(a for a in DecisionAction if a not in TIMED_ACTIONS)
 WELFARE_ACTIONS = (DecisionAction.SUPPORT, DecisionAction.WELFARE_CHECK)
+# Decided only on a misuse case, about how a member reports: never on the ladder, never in bulk.
+MISUSE_ACTIONS = (DecisionAction.SUSPEND_REPORTING,)
 # The sanctions from the mildest to the harshest, the order DecisionAction declares them in.
-SANCTIONS = tuple(a for a in DecisionAction if a not in WELFARE_ACTIONS)
+SANCTIONS = tuple(a for a in DecisionAction if a not in WELFARE_ACTIONS + MISUSE_ACTIONS)
+
+
+class CaseKind(models.TextChoices):
+    """What a case is about: reports on a subject, or something hellomod noticed across reports."""
+
+    REPORTS = "reports", _("Reports on a member or their content")
+    MISUSE = "misuse", _("Misuse: unfounded reports or illegal content, again and again")
+    PATTERN = "pattern", _("Pattern: many reporters across conversations")
+
+
+class MisuseKind(models.TextChoices):
+    """Why a member is suspended under DSA Art. 23, as the transparency report counts it."""
+
+    UNFOUNDED_NOTICES = "unfounded_notices", _("Manifestly unfounded reports")
+    ILLEGAL_CONTENT = "illegal_content", _("Manifestly illegal content")
+
+
+class CategoryPurpose(models.TextChoices):
+    """Who opens a category's cases: members reporting, or hellomod itself."""
+
+    REPORTS = "reports", _("Members report under it")
+    MISUSE = "misuse", _("Misuse cases hellomod opens; not on the report form")
 
 
 class Handling(models.TextChoices):
@@ -139,6 +165,7 @@ class EnforcementKind(models.TextChoices):
     RESTRICT_MEMBER = "restrict_member", _("Member restricted")
     SUSPEND_MEMBER = "suspend_member", _("Member suspended")
     BAN_MEMBER = "ban_member", _("Member banned")
+    SUSPEND_REPORTING = "suspend_reporting", _("Member suspended from reporting")
 
 
 class LiftCause(models.TextChoices):

@@ -16,6 +16,7 @@ from reports.models.choices import (
     JobKind,
     LiftCause,
     MediaType,
+    MisuseKind,
     Restriction,
 )
 
@@ -70,6 +71,13 @@ class Decision(models.Model):
     content_language = models.CharField(_("content language"), max_length=8, blank=True)
     source = models.CharField(
         _("source"), max_length=20, choices=DecisionSource.choices, default=DecisionSource.NOTICE
+    )
+    misuse = models.CharField(
+        _("DSA Art. 23 suspension for"),
+        max_length=20,
+        choices=MisuseKind.choices,
+        blank=True,
+        help_text=_("Set on a suspension decided on a misuse case, for the transparency figures."),
     )
     automated_detection = models.BooleanField(_("detected automatically"), default=False)
     automated_decision = models.BooleanField(_("decided automatically"), default=False)

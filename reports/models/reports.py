@@ -65,6 +65,37 @@ class Report(models.Model):
         _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.OPEN
     )
     also_blocked = models.BooleanField(_("reporter also blocked the member"), default=False)
+    flagger_organisation = models.ForeignKey(
+        "reports.FlaggerOrganisation",
+        on_delete=models.PROTECT,
+        related_name="notices",
+        null=True,
+        blank=True,
+        verbose_name=_("sent for trusted flagger"),
+    )
+    expert_notice = models.BooleanField(
+        _("in the flagger's expertise"),
+        default=False,
+        help_text=_(
+            "Sent by a trusted flagger in one of its areas of expertise: dealt with first."
+        ),
+    )
+    imprecise_at = models.DateTimeField(_("marked imprecise at"), null=True, blank=True)
+    imprecise_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("marked imprecise by"),
+    )
+    collapsed = models.BooleanField(
+        _("joined a decided case"),
+        default=False,
+        help_text=_(
+            "Came after the case was decided 'no violation' and joined it without reopening it."
+        ),
+    )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -96,6 +127,11 @@ class Report(models.Model):
             models.Index(fields=["reporter", "-created_at"], name="report_by_reporter"),
             models.Index(fields=["subject", "-created_at"], name="report_by_subject"),
             models.Index(fields=["category", "-created_at"], name="report_by_category"),
+            models.Index(
+                fields=["flagger_organisation", "-created_at"],
+                condition=Q(flagger_organisation__isnull=False),
+                name="report_by_flagger",
+            ),
         ]
 
     def __str__(self) -> str:

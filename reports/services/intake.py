@@ -22,11 +22,13 @@ from reports.models import (
     Category,
     Content,
     Evidence,
+    FlaggerOrganisation,
     Reason,
     Report,
     ReportSource,
 )
 from reports.models.choices import OPEN_CASE_STATUSES
+from reports.selectors.flaggers import flagger_organisation_of, is_expert
 from reports.services.audit import record_event
 from reports.services.screenshots import store_screenshot
 from reports.storable import storable_text, unstorable_message
@@ -48,6 +50,7 @@ def _validate(
     description: str,
     source: str,
     evidence: Sequence[CleanImage],
+    organisation: FlaggerOrganisation | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     if reporter is None and source != ReportSource.AUTOMATIC:
@@ -63,9 +66,24 @@ def _validate(
             _("Your reporting is paused until %(when)s because of earlier unfounded reports.")
             % {"when": timezone.localtime(reporter.reporting_suspended_until).date()}
         )
+    if (
+        organisation is not None
+        and organisation.reporting_suspended_until
+        and organisation.reporting_suspended_until > timezone.now()
+    ):
+        errors.setdefault("reporter", []).append(
+            _(
+                "%(organisation)s's notices are paused until %(when)s because of earlier "
+                "unfounded notices."
+            )
+            % {
+                "organisation": organisation.name,
+                "when": timezone.localtime(organisation.reporting_suspended_until).date(),
+            }
+        )
     if reporter is not None and reporter.pk == subject.pk:
         errors.setdefault("subject", []).append(_("You cannot report yourself."))
-    if not category.is_active:
+    if not category.takes_reports:
         errors.setdefault("category", []).append(_("This category no longer takes reports."))
     if reason is not None and (reason.category_id != category.pk or not reason.is_active):
         errors.setdefault("reason", []).append(_("Choose a reason from the chosen category."))
@@ -178,6 +196,10 @@ def submit_report(
     reporter has used up the last hour's reports; in both cases nothing is written (and a place
     taken in the rate limit is given back).
     """
+    # Only trusted flaggers (a flag the registry keeps) cost the query for their organisation.
+    organisation = (
+        flagger_organisation_of(reporter) if reporter and reporter.is_trusted_flagger else None
+    )
     _validate(
         reporter=reporter,
         subject=subject,
@@ -187,6 +209,7 @@ def submit_report(
         description=description,
         source=source,
         evidence=evidence,
+        organisation=organisation,
     )
     place = ratelimit.take(reporter) if reporter is not None else None
     stored: list[str] = []
@@ -201,6 +224,7 @@ def submit_report(
                 description=description,
                 source=source,
                 also_blocked=also_blocked,
+                organisation=organisation,
             )
             for image in evidence:
                 _attach(report, image, stored)
@@ -243,6 +267,7 @@ def _save(
     description: str,
     source: str,
     also_blocked: bool,
+    organisation: FlaggerOrganisation | None = None,
 ) -> Report:
     now = timezone.now()
     case, opened = _join_or_open_case(
@@ -295,6 +320,10 @@ def _save(
             description=description,
             source=source,
             also_blocked=also_blocked,
+            # A trusted flagger's notice names its organisation; in one of its areas of
+            # expertise it is dealt with first (triage).
+            flagger_organisation=organisation,
+            expert_notice=organisation is not None and is_expert(organisation, category),
         )
         Case.objects.filter(pk=case.pk).update(
             report_count=F("report_count") + 1,

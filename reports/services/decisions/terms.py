@@ -25,6 +25,8 @@ RESTRICTION = {
     # Care restricts nothing: no statement of reasons is owed, a support message is sent.
     DecisionAction.SUPPORT: Restriction.NONE,
     DecisionAction.WELFARE_CHECK: Restriction.NONE,
+    # Reporting is one feature of the service: suspended for this member, partially.
+    DecisionAction.SUSPEND_REPORTING: Restriction.SERVICE_PARTIALLY_SUSPENDED,
 }
 
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User, clean_public_id
 from reports.evidence import CleanImage, EvidenceError, clean_image
 from reports.models import Category, Content, Reason
+from reports.models.categories import REPORTABLE
+from reports.models.choices import CategoryPurpose
 from reports.services.intake import MAX_DESCRIPTION_LENGTH
 
 ACCEPTED_IMAGES = "image/jpeg,image/png,image/webp,image/gif"
@@ -66,7 +68,7 @@ class ReportForm(forms.Form):
     content = forms.IntegerField(required=False, widget=forms.HiddenInput)
     category = forms.ModelChoiceField(
         label=_("What is wrong?"),
-        queryset=Category.objects.filter(is_active=True),
+        queryset=Category.objects.filter(REPORTABLE),
         widget=forms.RadioSelect,
         empty_label=None,
         error_messages={
@@ -76,7 +78,9 @@ class ReportForm(forms.Form):
     )
     reason = forms.ModelChoiceField(
         label=_("More precisely"),
-        queryset=Reason.objects.filter(is_active=True, category__is_active=True),
+        queryset=Reason.objects.filter(
+            is_active=True, category__is_active=True, category__purpose=CategoryPurpose.REPORTS
+        ),
         required=False,
         widget=forms.RadioSelect,
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User, clean_public_id
 from reports.models import Appeal, Category, Content, Decision, Report, ReportSource
+from reports.models.categories import REPORTABLE
 from reports.models.choices import WELFARE_ACTIONS
 from reports.ratelimit import RateLimited
 from reports.selectors.welfare import crisis_lines_for, needs_care
@@ -87,7 +88,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
         if content is not None:
             initial["content"] = content.pk
         form = ReportForm(initial=initial, reporter=request.user)
-    categories = Category.objects.filter(is_active=True).prefetch_related("reasons")
+    categories = Category.objects.filter(REPORTABLE).prefetch_related("reasons")
     return render(
         request,
         "reports/report_form.html",
