@@ -22,8 +22,13 @@ SHIPPED = [
 
 
 def test_the_nine_categories_exist_in_the_page_order_after_migrate():
-    assert list(Category.objects.values_list("slug", flat=True)) == SHIPPED
+    reportable = Category.objects.filter(purpose="reports")
+    assert list(reportable.values_list("slug", flat=True)) == SHIPPED
     assert all(c.is_active for c in Category.objects.all())
+    # And one more that members never see: the cases hellomod opens itself (DSA Art. 23).
+    assert list(Category.objects.exclude(purpose="reports").values_list("slug", "purpose")) == [
+        ("reporting-misuse", "misuse")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -106,7 +111,7 @@ def test_a_reason_without_its_own_severity_inherits_its_category():
 
 
 def test_every_category_comes_with_a_policy_tiers_a_ladder_and_statements():
-    for category in Category.objects.all():
+    for category in Category.objects.filter(purpose="reports"):
         assert category.policy.escalation_threshold >= 2
         assert sorted(category.tiers.values_list("tier", flat=True)) == sorted(Tier.values)
         offences = list(category.ladder.values_list("offence", flat=True))
@@ -114,6 +119,13 @@ def test_every_category_comes_with_a_policy_tiers_a_ladder_and_statements():
         templated = set(category.statement_templates.values_list("action", flat=True))
         # Care (support, a welfare check) sends a built-in caring text unless an admin writes one.
         assert templated == set(SANCTIONS)
+    misuse = Category.objects.get(slug="reporting-misuse")
+    assert sorted(misuse.tiers.values_list("tier", flat=True)) == sorted(Tier.values)
+    assert not misuse.ladder.exists()  # nothing is suggested: a senior weighs each case
+    for language in ("en", "zh-hans"):
+        assert set(
+            misuse.statement_templates.filter(language=language).values_list("action", flat=True)
+        ) == {"no_violation", "warn", "suspend_reporting", "suspend"}
 
 
 def test_the_three_roles_exist_with_growing_permissions():
