@@ -8,5 +8,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # The outbox runs a message by its topic; these modules register their handlers.
-        from reports.effects import appeal_messages, notifications, webhooks  # noqa: F401
+        from reports.effects import (  # noqa: F401
+            appeal_messages,
+            collapsed,
+            notifications,
+            webhooks,
+        )
         from reports.services import bulk, bundles, rescheduling, triage  # noqa: F401

@@ -97,6 +97,10 @@ class AuditAction(models.TextChoices):
     CRISIS_RESOURCE_CREATED = "crisisresource.created", _("Crisis resource created")
     CRISIS_RESOURCE_CHANGED = "crisisresource.changed", _("Crisis resource changed")
     CRISIS_RESOURCE_DELETED = "crisisresource.deleted", _("Crisis resource deleted")
+    # Floods and patterns
+    REPORT_COLLAPSED = "report.collapsed", _("Report joined a case decided 'no violation'")
+    PATTERN_CASE_OPENED = "case.pattern_opened", _("Pattern case opened")
+    PATTERN_REPORTS_LINKED = "case.pattern_linked", _("Reports linked to a member's case")
 
     @classmethod
     def of_configuration(cls, model: type[models.Model], verb: str) -> "AuditAction":

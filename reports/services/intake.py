@@ -30,6 +30,7 @@ from reports.models import (
 from reports.models.choices import OPEN_CASE_STATUSES
 from reports.selectors.flaggers import flagger_organisation_of, is_expert
 from reports.services.audit import record_event
+from reports.services.collapse import decided_case_to_join, join_decided_case, takes_no_triage
 from reports.services.screenshots import store_screenshot
 from reports.storable import storable_text, unstorable_message
 
@@ -125,10 +126,19 @@ def _join_or_open_case(
     reason: Reason | None,
     now: datetime,
 ) -> tuple[Case, bool]:
-    """The open case for this subject and category, locked; opened if there is none."""
+    """The open case for this subject and category, locked; opened if there is none.
+
+    With none open, a case decided 'no violation' within the policy's window is joined instead
+    (services/collapse.py): the case is returned closed, and not opened again.
+    """
     case = _open_case_for_update(category=category, subject=subject, content=content)
     if case is not None:
         return case, False
+    decided = decided_case_to_join(
+        category=category, subject=subject, content=content, reason=reason, now=now
+    )
+    if decided is not None:
+        return decided, False
     sla = reason.effective_sla if reason else category.sla
     try:
         # A savepoint, so that losing the race to a concurrent first report is recoverable.
@@ -190,7 +200,9 @@ def submit_report(
     The first report on a subject and category opens a case; later ones join it. A reporter who
     reports the same case again adds their new details to their earlier report, so one person
     never counts twice. Triage and the reporter's receipt are queued through the outbox in the
-    same transaction, so a saved report is always triaged.
+    same transaction, so a saved report is always triaged. A report on something decided 'no
+    violation' within the policy's collapse window joins that decided case instead, settled as
+    its decision, with its receipt and outcome but no triage (services/collapse.py).
 
     Raises ValidationError with a message per field for bad input, and RateLimited when the
     reporter has used up the last hour's reports; in both cases nothing is written (and a place
@@ -230,13 +242,14 @@ def submit_report(
                 _attach(report, image, stored)
             # Triage and the receipt travel to the worker in one task.
             with batched():
-                enqueue(
-                    "triage_case",
-                    key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
-                    payload={"case_id": report.case_id, "report_id": report.pk},
-                    # A critical reason (self-harm, a threat) is triaged ahead of other work.
-                    urgent=reason is not None and reason.is_critical,
-                )
+                if not takes_no_triage(report):
+                    enqueue(
+                        "triage_case",
+                        key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
+                        payload={"case_id": report.case_id, "report_id": report.pk},
+                        # A critical reason (self-harm, a threat) is triaged ahead of other work.
+                        urgent=reason is not None and reason.is_critical,
+                    )
                 if reporter is not None:
                     enqueue(
                         "notify_report_received",
@@ -309,6 +322,21 @@ def _save(
             before=before,
             after={"description": report.description, "reason": report.reason_id},
         )
+    elif case.status == CaseStatus.DECIDED:
+        report = join_decided_case(
+            case,
+            reporter=reporter,
+            subject=subject,
+            category=category,
+            reason=reason,
+            content=content,
+            description=description,
+            source=source,
+            also_blocked=also_blocked,
+            organisation=organisation,
+            expert_notice=organisation is not None and is_expert(organisation, category),
+            now=now,
+        )
     else:
         report = Report.objects.create(
             reporter=reporter,
@@ -339,7 +367,7 @@ def _save(
             after={"category": category.slug, "reason": reason.slug if reason else None},
         )
 
-    if _more_urgent(reason, case.reason):
+    if case.status != CaseStatus.DECIDED and _more_urgent(reason, case.reason):
         sla = reason.effective_sla
         Case.objects.filter(pk=case.pk).update(reason=reason, due_at=min(case.due_at, now + sla))
     if opened:

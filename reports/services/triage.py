@@ -24,6 +24,7 @@ from reports.models import (
 from reports.models.choices import OPEN_CASE_STATUSES, EnforcementKind, EscalationCause
 from reports.services.audit import record_event
 from reports.services.escalation import escalate
+from reports.services.patterns import look_for_pattern
 
 JOB = "job:triage"
 
@@ -164,6 +165,8 @@ def triage_case(*, case_id: int, report_id: int | None = None) -> None:
         escalate(case, to_tier=Tier.EMERGENCY, cause=EscalationCause.CRITICAL, actor_label=JOB)
     elif recent_reporters >= policy.escalation_threshold and case.tier == Tier.FRONTLINE:
         escalate(case, to_tier=Tier.SENIOR, cause=EscalationCause.PILE_UP, actor_label=JOB)
+    # Several reporters in several conversations: one member-level case (services/patterns.py).
+    look_for_pattern(case, now=now)
 
 
 def hide_pending_review(case: Case) -> bool:
