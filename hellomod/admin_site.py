@@ -38,6 +38,9 @@ AUDIENCES: dict[str, Audience] = {
     "reports.notificationtemplate": Audience.CONFIGURATION,
     "reports.ratelimit": Audience.CONFIGURATION,
     "reports.configurationjob": Audience.CONFIGURATION,
+    # The trusted flaggers' registry: only T&S admins hold its permissions (accounts 0011).
+    "reports.flaggerorganisation": Audience.CONFIGURATION,
+    "reports.flaggermembership": Audience.CONFIGURATION,
     "reports.crisisresource": Audience.CONFIGURATION,
     "accounts.team": Audience.CONFIGURATION,
     "accounts.teammembership": Audience.CONFIGURATION,

@@ -97,6 +97,15 @@ class AuditAction(models.TextChoices):
     CRISIS_RESOURCE_CREATED = "crisisresource.created", _("Crisis resource created")
     CRISIS_RESOURCE_CHANGED = "crisisresource.changed", _("Crisis resource changed")
     CRISIS_RESOURCE_DELETED = "crisisresource.deleted", _("Crisis resource deleted")
+    # Trusted flaggers
+    FLAGGER_ORGANISATION_CREATED = "flaggerorganisation.created", _("Trusted flagger created")
+    FLAGGER_ORGANISATION_CHANGED = "flaggerorganisation.changed", _("Trusted flagger changed")
+    FLAGGER_ORGANISATION_DELETED = "flaggerorganisation.deleted", _("Trusted flagger deleted")
+    FLAGGER_MEMBERSHIP_CREATED = "flaggermembership.created", _("Trusted flagger member added")
+    FLAGGER_MEMBERSHIP_CHANGED = "flaggermembership.changed", _("Trusted flagger member changed")
+    FLAGGER_MEMBERSHIP_DELETED = "flaggermembership.deleted", _("Trusted flagger member removed")
+    NOTICE_MARKED_IMPRECISE = "report.marked_imprecise", _("Notice marked imprecise")
+    NOTICE_UNMARKED_IMPRECISE = "report.imprecise_unmarked", _("Notice no longer marked imprecise")
     # Floods and patterns
     REPORT_COLLAPSED = "report.collapsed", _("Report joined a case decided 'no violation'")
     PATTERN_CASE_OPENED = "case.pattern_opened", _("Pattern case opened")

@@ -221,7 +221,7 @@ class CaseFile:
 def case_file(case: Case, viewer: User) -> CaseFile:
     """Everything a moderator needs to decide a case, in a fixed number of queries."""
     reports = list(
-        case.reports.select_related("reporter", "reason")
+        case.reports.select_related("reporter", "reason", "flagger_organisation")
         .prefetch_related(
             Prefetch(
                 "evidence",

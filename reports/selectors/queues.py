@@ -13,7 +13,9 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db.models import (
     Count,
+    Exists,
     Min,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import LANGUAGE_NAMES
 from accounts.models import Team, TeamMembership, User
-from reports.models import Case, Category, Tier
+from reports.models import Case, Category, Report, Tier
 from reports.models.choices import (
     OPEN_CASE_STATUSES,
     WAITING_CASE_STATUSES,
@@ -212,6 +214,10 @@ def queue_page(
 ) -> QueuePage:
     """A keyset page of cases in the queue's order; `across_categories` names each row's."""
     position = decode_cursor(cursor) if cursor else None
+    # The "Trusted flagger · expert" badge, read with the rows rather than per row.
+    cases = cases.annotate(
+        has_expert_notice=Exists(Report.objects.filter(case=OuterRef("pk"), expert_notice=True))
+    )
     columns = ("subject", "content", "reason", "claimed_by")
     if across_categories:
         columns += ("category",)
@@ -259,6 +265,7 @@ class QueueRow:
     status: str
     held: bool
     category: str = ""
+    expert_notice: bool = False
 
 
 def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str]) -> list[QueueRow]:
@@ -295,6 +302,7 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
                 status=status,
                 held=holder is not None,
                 category=case.category.name if page.across_categories else "",
+                expert_notice=getattr(case, "has_expert_notice", False),
             )
         )
     return rows

@@ -46,7 +46,8 @@ def priority_score(inputs: PriorityInputs) -> int:
     - severity of the category or reason: 150 per level (low 150 … critical 600);
     - a critical reason (self-harm, threats to life): +300 on top;
     - distinct reporters: +40 per doubling (1 → 40, 3 → 80, 7 → 120), at most +150;
-    - trusted flaggers among them: +50 each, at most +100;
+    - expert notices among them (a trusted flagger's, in one of its areas of expertise): +50
+      each, at most +100; a flagger's notice outside its expertise counts as an ordinary one;
     - the reporters' track record: from −50 (none of their reports upheld) to +50 (all upheld),
       nothing when they have no decided reports yet;
     - the subject's active strikes: +20 each, at most +60;
@@ -63,6 +64,14 @@ def priority_score(inputs: PriorityInputs) -> int:
     score += min(60, 20 * inputs.subject_strikes)
     score += min(50, round(inputs.age_hours * 2))
     return max(0, min(1000, score))
+
+
+# Added to the score of a case holding at least one expert notice, after the 0–1000 scale:
+# serve-by is due − priority × 36 s (models/queue_order.py), so 100,000 points bring the case
+# forward ≈ 41.7 days, more than any SLA (at most 30 days). An expert notice is thus served before
+# every ordinary case of its tier, and among expert cases the ordinary rules decide; the queue
+# indexes are unchanged. The emergency tier ignores priority altogether.
+EXPERT_NOTICE_PRIORITY = 100_000
 
 
 @cache
@@ -115,7 +124,7 @@ def triage_case(*, case_id: int, report_id: int | None = None) -> None:
     policy: Policy = getattr(case.category, "policy", None) or Policy(category=case.category)
     reports = Report.objects.filter(case=case)
     stats = reports.aggregate(
-        trusted=Count("pk", filter=Q(reporter__is_trusted_flagger=True)),
+        expert=Count("pk", filter=Q(expert_notice=True)),
         upheld=Sum("reporter__reports_upheld"),
         rejected=Sum("reporter__reports_rejected"),
     )
@@ -128,12 +137,12 @@ def triage_case(*, case_id: int, report_id: int | None = None) -> None:
             severity=severity,
             critical=critical or severity == Severity.CRITICAL,
             distinct_reporters=case.distinct_reporters,
-            trusted_flaggers=stats["trusted"],
+            trusted_flaggers=stats["expert"],
             reporter_accuracy=(stats["upheld"] or 0) / decided if decided else None,
             subject_strikes=case.subject.strike_count,
             age_hours=(now - case.opened_at).total_seconds() / 3600,
         )
-    )
+    ) + (EXPERT_NOTICE_PRIORITY if stats["expert"] else 0)
     case.language = case_language(case)
     case.triaged_at = now
     case.save(update_fields=["priority", "language", "triaged_at"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.web.views import appeals, cases, decisions, preferences, queues, referrals
+from reports.web.views import appeals, cases, decisions, flaggers, preferences, queues, referrals
 
 app_name = "moderation"
 
@@ -27,6 +27,9 @@ urlpatterns = [
     path("cases/<int:case_id>/bundles/", referrals.bundle, name="bundle"),
     path("bundles/<int:bundle_id>/download/", referrals.download, name="bundle-download"),
     path("decisions/<int:decision_id>/undo/", decisions.undo, name="undo"),
+    path("reports/<int:report_id>/imprecise/", flaggers.imprecise, name="imprecise"),
+    path("flaggers/", flaggers.quality, name="flaggers"),
+    path("flaggers/<int:organisation_id>/", flaggers.quality_detail, name="flagger"),
     path("decisions/<int:decision_id>/confirm/", decisions.confirm, name="confirm-ban"),
     path("decisions/<int:decision_id>/reject/", decisions.reject, name="reject-ban"),
     path("members/<slug:public_id>/", cases.member, name="member"),

@@ -25,6 +25,8 @@ from reports.models import (
     Enforcement,
     Evidence,
     EvidenceBundle,
+    FlaggerMembership,
+    FlaggerOrganisation,
     LegalHold,
     Note,
     Notification,
@@ -159,6 +161,14 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
     WebhookDelivery.objects.create(
         endpoint=endpoint, event_type="remove", payload={"type": "remove"}, attempts=1
     )
+    hotline = FlaggerOrganisation.objects.create(
+        name="Records Hotline",
+        contact_email="notices@records-hotline.example",
+        designated_on=now.date(),
+        designated_by="Bundesnetzagentur",
+        countries=["DE"],
+    )
+    FlaggerMembership.objects.create(organisation=hotline, member=make_member())
     dismissed = [report.case_id for report in reports[:dismissed]]
     Case.objects.filter(pk__in=dismissed).update(status=CaseStatus.DISMISSED, resolved_at=now)
     return SimpleNamespace(reports=reports, moderator=moderator)

@@ -44,6 +44,8 @@ EXPECTED = {
     # Configuration that only the T&S admin role works with.
     "reports.ratelimit": ADMINS_ONLY,
     "reports.configurationjob": ADMINS_ONLY,
+    "reports.flaggerorganisation": ADMINS_ONLY,
+    "reports.flaggermembership": ADMINS_ONLY,
     "reports.crisisresource": CONFIGURATION,
     "reports.content": RECORD,
     "reports.referral": RECORD,

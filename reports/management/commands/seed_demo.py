@@ -29,6 +29,7 @@ from reports.models import (
     DecisionAction,
     Enforcement,
     EscalationTier,
+    FlaggerOrganisation,
     Report,
     ReportSource,
     Strike,
@@ -39,6 +40,7 @@ from reports.services.categories import save_category_rows
 from reports.services.configuration import Edit, plain, save_configuration
 from reports.services.content import record_content
 from reports.services.decisions.decide import decide
+from reports.services.flaggers import add_member, save_organisation
 from reports.services.intake import submit_report
 from reports.services.people import save_person, save_team, set_password
 
@@ -225,6 +227,7 @@ class Command(BaseCommand):
             self._join_teams(new_logins, teams, admin)
             self.platform, _token, _created = platform_account()  # it sends the snapshots
             members = self._members(rng, admin)
+            self._trusted_flaggers(members, admin)
         created = self._reports(rng, members)
         appeals = self._appeals(members)
         self.stdout.write(
@@ -341,6 +344,31 @@ class Command(BaseCommand):
             save_person(edit=edit, actor=admin)
             members.append(edit.row)
         return members
+
+    @staticmethod
+    def _trusted_flaggers(members: list[User], admin: User) -> None:
+        """A hotline designated for hate speech in Germany, two German members reporting for it
+        (before the reports, so that theirs in its expertise are served first)."""
+        organisation = FlaggerOrganisation.objects.filter(name="Hate Speech Hotline").first()
+        if organisation is None:
+            organisation = save_organisation(
+                edit=_new(
+                    FlaggerOrganisation,
+                    name="Hate Speech Hotline",
+                    contact_email="notices@hotline.example",
+                    contact_details="Meldestelle, Berlin · +49 30 0000 0000",
+                    countries=["DE"],
+                    designated_on=timezone.localdate() - timedelta(days=400),
+                    designated_by="Bundesnetzagentur (Digital Services Coordinator, DE)",
+                ),
+                expertise=Category.objects.filter(slug__in=["hate-abuse", "harassment"]),
+                actor=admin,
+            )
+        linked = set(organisation.memberships.values_list("member_id", flat=True))
+        german = [m for m in members if m.native_language == "de" and m.country == "DE"][:2]
+        for member in german:
+            if member.pk not in linked and not hasattr(member, "flagger_membership"):
+                add_member(organisation, member=member, actor=admin)
 
     def _content(self, author: User, slug: str, index: int, rng: random.Random) -> Content:
         kind = rng.choice(KIND_FOR_CATEGORY.get(slug, DEFAULT_KINDS))
