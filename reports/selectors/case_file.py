@@ -4,10 +4,10 @@ Every function here runs a fixed number of queries, whatever the size of the mem
 or of the category's policy; the page tests pin those numbers.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -26,7 +26,14 @@ from reports.models import (
     Report,
     Strike,
 )
-from reports.models.choices import OPEN_CASE_STATUSES, DecisionAction, Handling, Severity
+from reports.models.choices import (
+    OPEN_CASE_STATUSES,
+    CaseKind,
+    DecisionAction,
+    Handling,
+    ReportStatus,
+    Severity,
+)
 from reports.permissions import visible_cases
 from reports.selectors.referrals import trail_for
 from reports.texts.durations import describe_duration
@@ -34,6 +41,8 @@ from reports.texts.statements import statement_bodies
 
 HISTORY_SIZE = 20
 AUDIT_SIZE = 100
+# A pattern or misuse case looks at tens of reports; past this many the page lists the first.
+LINKED_SIZE = 200
 
 
 def case_for_page(case_id: int) -> QuerySet[Case]:
@@ -216,12 +225,17 @@ class CaseFile:
     history: MemberHistory
     statement_templates: dict[str, str]
     policy: PolicyPanel
+    # Floods and patterns: the reports on other cases a pattern or misuse case looks at.
+    linked_reports: list[Report] = field(default_factory=list)
 
 
 def case_file(case: Case, viewer: User) -> CaseFile:
     """Everything a moderator needs to decide a case, in a fixed number of queries."""
     reports = list(
         case.reports.select_related("reporter", "reason", "flagger_organisation")
+        # Reports that joined the case after its 'no violation' decision are counted on the
+        # page (case.additional_reports), not listed: a flood must not slow the case page.
+        .exclude(collapsed=True, status=ReportStatus.NO_VIOLATION)
         .prefetch_related(
             Prefetch(
                 "evidence",
@@ -247,4 +261,20 @@ def case_file(case: Case, viewer: User) -> CaseFile:
         history=member_history(case.subject, viewer, exclude=case),
         statement_templates=templates,
         policy=policy_panel(case.category),
+        linked_reports=linked_reports(case, viewer),
+    )
+
+
+def linked_reports(case: Case, viewer: User) -> list[Report]:
+    """The reports a pattern or misuse case (or a member case that took a pattern in) looks at.
+
+    One query, with `case_visible` on each: whether the viewer may open the report's own case.
+    A case on one piece of content links nothing, and costs no query.
+    """
+    if case.kind == CaseKind.REPORTS and case.content_id is not None:
+        return []
+    return list(
+        case.linked_reports.select_related("reporter", "category", "reason", "case")
+        .annotate(case_visible=Exists(visible_cases(viewer).filter(pk=OuterRef("case_id"))))
+        .order_by("created_at", "pk")[:LINKED_SIZE]
     )

@@ -30,6 +30,7 @@ from reports.models import Case, Category, Report, Tier
 from reports.models.choices import (
     OPEN_CASE_STATUSES,
     WAITING_CASE_STATUSES,
+    CaseKind,
     CaseStatus,
     ContentKind,
 )
@@ -266,6 +267,10 @@ class QueueRow:
     held: bool
     category: str = ""
     expert_notice: bool = False
+    # Floods and patterns: "Pattern" / "Misuse" for cases hellomod opened across reports, and
+    # the reports that joined the case after it was decided 'no violation'.
+    kind_tag: str = ""
+    additional_reports: int = 0
 
 
 def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str]) -> list[QueueRow]:
@@ -274,6 +279,7 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     tiers = {value: str(label) for value, label in Tier.choices}
     member, yours, select = _("Member"), _("yours"), _("Select case %(n)s")
+    kind_tags = {CaseKind.PATTERN: _("Pattern"), CaseKind.MISUSE: _("Misuse")}
     rows = []
     for case in page.cases:
         content, subject, holder = case.content, case.subject, case.claimed_by
@@ -303,6 +309,8 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
                 held=holder is not None,
                 category=case.category.name if page.across_categories else "",
                 expert_notice=getattr(case, "has_expert_notice", False),
+                kind_tag=kind_tags.get(case.kind, ""),
+                additional_reports=case.additional_reports,
             )
         )
     return rows

@@ -7,6 +7,7 @@ import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.effects import outbox
@@ -225,3 +226,27 @@ def test_intake_costs_at_most_one_query_more_for_the_collapse(member, hate):
     assert len(looks) == 1
     assert "reports_case" in looks[0]
     assert len(opening) <= 15, "\n".join(opening)
+
+
+# --- The case page ---
+
+
+@pytest.mark.django_db
+def test_the_case_page_counts_the_reports_after_the_decision_without_listing_them(
+    client, judged_fine, hate_moderator, django_assert_num_queries
+):
+    client.force_login(hate_moderator)
+    url = reverse("moderation:case", args=[judged_fine.pk])
+    report_it(judged_fine)
+    client.get(url)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert "1 more report after the decision" in page
+
+    late = [report_it(judged_fine) for _ in range(19)]
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "20 more reports after the decision" in page
+    assert "201 reports" not in page and "21 reports, 21 reporters" in page
+    assert not any(report.reference in page for report in late)

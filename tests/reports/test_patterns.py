@@ -4,6 +4,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from reports.effects import outbox
@@ -18,7 +21,7 @@ from reports.models import (
 )
 from reports.models.choices import CaseKind
 from reports.services.intake import submit_report
-from tests.conftest import make_content, make_member
+from tests.conftest import make_content, make_member, make_moderator, make_team
 
 
 def run_triage() -> int:
@@ -135,3 +138,83 @@ def test_the_policy_sets_how_many_reporters_make_a_pattern(member, dating):
     flirting_report(member, dating)
 
     assert pattern_cases(member).get().linked_reports.count() == 4
+
+
+# --- The case page and the queue ---
+
+
+@pytest.fixture
+def dating_moderator(dating):
+    return make_moderator(team=make_team(dating, name="Dating team"), username="dating-mod")
+
+
+def page_of(client, case):
+    return client.get(reverse("moderation:case", args=[case.pk]))
+
+
+@pytest.mark.django_db
+def test_the_pattern_case_page_lists_the_reports_it_looks_at_with_their_cases(
+    client, member, dating, dating_moderator
+):
+    reports = [flirting_report(member, dating) for _ in range(3)]
+    pattern = pattern_cases(member).get()
+    client.force_login(dating_moderator)
+
+    response = page_of(client, pattern)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Reports this case looks at" in page
+    for report in reports:
+        assert report.reference in page
+        assert report.reporter.public_id in page
+        assert reverse("moderation:case", args=[report.case_id]) in page
+    assert "Flirting or dating requests" in page
+    assert "Pattern: many reporters across conversations" in page
+
+
+@pytest.mark.django_db
+def test_a_case_the_viewer_may_not_open_is_named_without_a_link(
+    client, member, dating, dating_moderator
+):
+    reports = [flirting_report(member, dating) for _ in range(3)]
+    pattern = pattern_cases(member).get()
+    Case.objects.filter(pk=reports[0].case_id).update(tier=4, status=CaseStatus.ESCALATED)
+    client.force_login(dating_moderator)
+
+    page = page_of(client, pattern).content.decode()
+
+    assert f"#{reports[0].case_id}" in page
+    assert reverse("moderation:case", args=[reports[0].case_id]) not in page
+    assert reverse("moderation:case", args=[reports[1].case_id]) in page
+
+
+@pytest.mark.django_db
+def test_the_linked_reports_cost_the_same_queries_for_three_and_twelve(
+    client, member, dating, dating_moderator, django_assert_num_queries
+):
+    for _ in range(3):
+        flirting_report(member, dating)
+    pattern = pattern_cases(member).get()
+    client.force_login(dating_moderator)
+    page_of(client, pattern)  # warm the per-process caches
+
+    with CaptureQueriesContext(connection) as three:
+        assert page_of(client, pattern).status_code == 200
+    for _ in range(9):
+        flirting_report(member, dating)
+    assert pattern.linked_reports.count() == 12
+    with django_assert_num_queries(len(three.captured_queries)):
+        response = page_of(client, pattern)
+    assert response.content.decode().count("<code>R-") == 12
+
+
+@pytest.mark.django_db
+def test_the_queue_tags_a_pattern_case(client, member, dating, dating_moderator):
+    for _ in range(3):
+        flirting_report(member, dating)
+    client.force_login(dating_moderator)
+
+    page = client.get(reverse("moderation:queue", args=[dating.slug])).content.decode()
+
+    assert '<span class="tag kind">Pattern</span>' in page
