@@ -42,7 +42,7 @@ class CountriesField(forms.CharField):
 
 class OrganisationForm(forms.ModelForm):
     countries = CountriesField(
-        label=_("countries"),
+        label=_("Countries"),
         required=False,
         help_text=_("Two-letter ISO 3166 codes, separated by commas, e.g. DE, AT."),
     )
