@@ -38,6 +38,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--emergencies", type=int, default=20)
     parser.add_argument("--lost", type=int, default=100, help="messages the broker lost")
     parser.add_argument("--sweep-seconds", type=float, default=15.0, help="as the beat sweeps")
+    parser.add_argument(
+        "--flood-reports", type=int, default=300, help="reports on one decided moment"
+    )
     parser.add_argument("--output", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser.parse_args()
@@ -224,6 +227,8 @@ def main() -> None:
         sweep_seconds=args.sweep_seconds,
         progress=bars.at,
     )
+    phase(f"intake: {args.flood_reports:,} reports on one moment judged fine, beside ordinary ones")
+    results["floods"] = measure.flood(seeded, reports=args.flood_reports, progress=bars.at)
     bars.close()
     results["targets"] = verdicts(results)
     results["machine"] = _machine(connection)

@@ -618,3 +618,76 @@ def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: 
         "seconds": round(span, 3),
         "per_second": round(len(times) / span, 1) if span else None,
     }
+
+
+# 8. Intake under a flood on one decided moment ------------------------------------------------
+
+
+def flood(seeded: Seeded, *, reports: int, progress: Progress) -> dict:
+    """Reports on one moment already judged 'no violation' beside ordinary reports, in one run.
+
+    Each new reporter's report on the decided moment joins its case (services/collapse.py); each
+    ordinary report opens a case on a message of its own. The two are sent alternately, by
+    distinct members, through the same service as the API, so that they share the machine's
+    moods; the issue's target is collapsing intake within 20 % of ordinary intake.
+    """
+    from reports.models import DecisionAction
+    from reports.services.decisions.decide import decide
+    from reports.services.intake import submit_report
+
+    category = Category.objects.get(pk=seeded.spam_category_id)
+    moderator = User.objects.get(pk=seeded.moderators[-1])
+    people = list(
+        User.objects.filter(is_staff=False, is_active=True).order_by("-pk")[: 2 * reports + 2]
+    )
+    author, first, people = people[0], people[1], people[2:]
+    viral = _bench_content(author, "Everyone: this app changed my life!")
+    first_report = submit_report(reporter=first, subject=author, category=category, content=viral)
+    decide(case_id=first_report.case_id, moderator=moderator, action=DecisionAction.NO_VIOLATION)
+    cases_before = Case.objects.count()
+
+    ordinary, flooded, queries = [], [], {"ordinary": 0, "collapsing": 0}
+    for n in range(reports):
+        plain = _bench_content(author, f"A message of its own, number {n}.")
+        for kind, reporter, content, out in (
+            ("ordinary", people[2 * n], plain, ordinary),
+            ("collapsing", people[2 * n + 1], viral, flooded),
+        ):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as captured:
+                submit_report(reporter=reporter, subject=author, category=category, content=content)
+            out.append(time.perf_counter() - started)
+            queries[kind] += len(captured.captured_queries)
+        progress("flood", n + 1, reports)
+
+    case = Case.objects.get(pk=first_report.case_id)
+    if case.status != CaseStatus.DECIDED or case.additional_reports != reports:
+        raise RuntimeError(
+            f"the decided case was {case.status} with {case.additional_reports} reports after "
+            f"the decision; {reports} were sent"
+        )
+    if Case.objects.count() - cases_before != reports:
+        raise RuntimeError("a collapsing report opened a case, or an ordinary one did not")
+    result = {
+        "reports_each": reports,
+        "ordinary": summary(ordinary),
+        "collapsing": summary(flooded),
+        "queries_per_report": {k: round(v / reports, 1) for k, v in queries.items()},
+        "additional_reports": case.additional_reports,
+    }
+    result["ratio_p50"] = round(result["collapsing"]["p50_ms"] / result["ordinary"]["p50_ms"], 3)
+    result["ratio_mean"] = round(sum(flooded) / sum(ordinary), 3)
+    result["within_20_percent"] = result["ratio_p50"] <= 1.2
+    return result
+
+
+def _bench_content(author: User, text: str):
+    from reports.models import Content
+
+    return Content.objects.create(
+        author=author,
+        kind="message",
+        external_id=f"bench-flood-{time.perf_counter_ns()}",
+        text=text,
+        language="en",
+    )

@@ -228,6 +228,20 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 
 
+# Columns added since (reporter trust), at their model defaults: COPY leaves a column it is not
+# given NULL, as Django sets no database defaults.
+CASE_DEFAULTS = {"kind": "reports", "misuse": "", "additional_reports": 0}
+REPORT_DEFAULTS = {"expert_notice": False, "collapsed": False}
+DECISION_DEFAULTS = {"misuse": ""}
+
+
+def _defaults(
+    columns: list[str], rows: Iterable[tuple], defaults: dict
+) -> tuple[list[str], Iterable[tuple]]:
+    extra = tuple(defaults.values())
+    return columns + list(defaults), (tuple(row) + extra for row in rows)
+
+
 def seed(
     reports: int, *, seed: int = 8, progress: Callable[[str, int], object] | None = None
 ) -> Seeded:
@@ -377,10 +391,16 @@ def seed(
             tick("cases drawn", 10_000)
 
     result.contents = _copy("reports_content", CONTENT_COLUMNS, _counted(contents, tick, "content"))
-    result.cases = _copy("reports_case", CASE_COLUMNS, _counted(cases, tick, "cases"))
-    result.reports = _copy("reports_report", REPORT_COLUMNS, _counted(report_rows, tick, "reports"))
+    result.cases = _copy(
+        "reports_case", *_defaults(CASE_COLUMNS, _counted(cases, tick, "cases"), CASE_DEFAULTS)
+    )
+    result.reports = _copy(
+        "reports_report",
+        *_defaults(REPORT_COLUMNS, _counted(report_rows, tick, "reports"), REPORT_DEFAULTS),
+    )
     result.decisions = _copy(
-        "reports_decision", DECISION_COLUMNS, _counted(decisions, tick, "decisions")
+        "reports_decision",
+        *_defaults(DECISION_COLUMNS, _counted(decisions, tick, "decisions"), DECISION_DEFAULTS),
     )
     for table in ("reports_content", "reports_case", "reports_report", "reports_decision"):
         _reset_sequence(table)
