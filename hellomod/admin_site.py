@@ -42,6 +42,7 @@ AUDIENCES: dict[str, Audience] = {
     "reports.flaggerorganisation": Audience.CONFIGURATION,
     "reports.flaggermembership": Audience.CONFIGURATION,
     "reports.crisisresource": Audience.CONFIGURATION,
+    "reports.misusepolicy": Audience.CONFIGURATION,
     "accounts.team": Audience.CONFIGURATION,
     "accounts.teammembership": Audience.CONFIGURATION,
     # Records of members, reporters and what was done about them.

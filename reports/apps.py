@@ -14,4 +14,4 @@ class ReportsConfig(AppConfig):
             notifications,
             webhooks,
         )
-        from reports.services import bulk, bundles, rescheduling, triage  # noqa: F401
+        from reports.services import bulk, bundles, misuse, rescheduling, triage  # noqa: F401

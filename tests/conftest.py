@@ -127,6 +127,7 @@ def _shipped_data(request):
         ).grant_lives_at_risk_roles(apps)
         importlib.import_module("accounts.migrations.0010_appeal_roles").grant_appeal_roles(apps)
         importlib.import_module("accounts.migrations.0011_flagger_roles").grant_flagger_roles(apps)
+        importlib.import_module("accounts.migrations.0012_misuse_roles").grant_misuse_roles(apps)
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,8 @@
 """Signed webhooks: every enforcement is posted to the platform's endpoints, at least once.
 
-Events: hide, remove, restrict, suspend, ban (an enforcement applied), lift (it ended on
-schedule), reversal (its decision was undone), member.restriction_lifted and content.restored
+Events: hide, remove, restrict, suspend, ban, member.reporting_suspended (an enforcement
+applied; the last pauses only the member's reports, DSA Art. 23), lift (it ended on schedule),
+reversal (its decision was undone), member.restriction_lifted and content.restored
 (an appeal reversed or replaced its decision; the body names the appeal in `appeal` and the
 member's standing after it in `member_status`); and member.welfare_check, a moderator asking
 the platform to check at once on a member whose life may be at risk (no enforcement: the
@@ -69,12 +70,15 @@ LIFT, REVERSAL = "lift", "reversal"
 # removal, ends now. The body names the appeal and the member's standing after it.
 RESTRICTION_LIFTED, CONTENT_RESTORED = "member.restriction_lifted", "content.restored"
 WELFARE_CHECK = "member.welfare_check"
+# Misuse (DSA Art. 23): the member may use the app but not report, until `ends_at`.
+REPORTING_SUSPENDED = "member.reporting_suspended"
 EVENTS = (
     HIDE,
     REMOVE,
     RESTRICT,
     SUSPEND,
     BAN,
+    REPORTING_SUSPENDED,
     LIFT,
     REVERSAL,
     RESTRICTION_LIFTED,
@@ -87,6 +91,7 @@ _APPLIED = {
     EnforcementKind.RESTRICT_MEMBER: RESTRICT,
     EnforcementKind.SUSPEND_MEMBER: SUSPEND,
     EnforcementKind.BAN_MEMBER: BAN,
+    EnforcementKind.SUSPEND_REPORTING: REPORTING_SUSPENDED,
 }
 
 

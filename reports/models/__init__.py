@@ -32,6 +32,7 @@ from reports.models.content import Content
 from reports.models.decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, Strike
 from reports.models.flaggers import FlaggerMembership, FlaggerOrganisation, FlaggerStatus
 from reports.models.limits import RateLimit
+from reports.models.misuse import MisusePolicy
 from reports.models.outbox import Notification, NotificationTemplate, OutboxMessage
 from reports.models.reports import Evidence, Report
 from reports.models.webhooks import WebhookDelivery, WebhookEndpoint
@@ -74,6 +75,7 @@ __all__ = [
     "Handling",
     "LadderStep",
     "LegalHold",
+    "MisusePolicy",
     "Note",
     "Notification",
     "NotificationTemplate",

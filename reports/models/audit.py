@@ -97,6 +97,11 @@ class AuditAction(models.TextChoices):
     CRISIS_RESOURCE_CREATED = "crisisresource.created", _("Crisis resource created")
     CRISIS_RESOURCE_CHANGED = "crisisresource.changed", _("Crisis resource changed")
     CRISIS_RESOURCE_DELETED = "crisisresource.deleted", _("Crisis resource deleted")
+    # Misuse (DSA Art. 23)
+    MISUSE_POLICY_CREATED = "misusepolicy.created", _("Misuse policy created")
+    MISUSE_POLICY_CHANGED = "misusepolicy.changed", _("Misuse policy changed")
+    MISUSE_POLICY_DELETED = "misusepolicy.deleted", _("Misuse policy deleted")
+    MISUSE_REPORTS_LINKED = "case.misuse_linked", _("Reports linked to a misuse case")
     # Trusted flaggers
     FLAGGER_ORGANISATION_CREATED = "flaggerorganisation.created", _("Trusted flagger created")
     FLAGGER_ORGANISATION_CHANGED = "flaggerorganisation.changed", _("Trusted flagger changed")

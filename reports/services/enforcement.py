@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Max, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import MemberStatus, User
 from reports.effects import webhooks
@@ -20,6 +21,7 @@ from reports.models import (
     Decision,
     DecisionAction,
     Enforcement,
+    FlaggerOrganisation,
     Policy,
     Strike,
     Visibility,
@@ -27,13 +29,15 @@ from reports.models import (
 from reports.models.choices import SANCTIONS, EnforcementKind, LiftCause
 from reports.selectors.decisions import strikes_in_force
 from reports.services.audit import record_event
-from reports.texts.messages import render
+from reports.texts.messages import render, supported_language
 
 # What each action does to the member, and what the EU Transparency Database calls it.
 MEMBER_ENFORCEMENT = {
     DecisionAction.RESTRICT: EnforcementKind.RESTRICT_MEMBER,
     DecisionAction.SUSPEND: EnforcementKind.SUSPEND_MEMBER,
     DecisionAction.BAN: EnforcementKind.BAN_MEMBER,
+    # Misuse (DSA Art. 23): only reporting is paused; the member's status does not change.
+    DecisionAction.SUSPEND_REPORTING: EnforcementKind.SUSPEND_REPORTING,
 }
 
 
@@ -196,7 +200,38 @@ def refresh_member_status(member: User, *, now: datetime | None = None) -> None:
             break
     member.suspended_until = ends.get(EnforcementKind.SUSPEND_MEMBER)
     member.restricted_until = ends.get(EnforcementKind.RESTRICT_MEMBER)
-    member.save(update_fields=["status", "suspended_until", "restricted_until"])
+    member.reporting_suspended_until = ends.get(EnforcementKind.SUSPEND_REPORTING)
+    member.save(
+        update_fields=[
+            "status",
+            "suspended_until",
+            "restricted_until",
+            "reporting_suspended_until",
+        ]
+    )
+    refresh_flagger_reporting(member, now=now)
+
+
+def refresh_flagger_reporting(member: User, *, now: datetime) -> None:
+    """A trusted flagger's suspension from reporting pauses its organisation's notices: until
+    the latest in force on any of its members, or no longer once none is."""
+    if not member.is_trusted_flagger:
+        return  # the registry keeps the flag: no query for everyone else
+    organisation = (
+        FlaggerOrganisation.objects.select_for_update().filter(memberships__member=member).first()
+    )
+    if organisation is None:
+        return
+    until = (
+        _in_force(
+            Enforcement.objects.filter(member__flagger_membership__organisation=organisation), now
+        )
+        .filter(kind=EnforcementKind.SUSPEND_REPORTING)
+        .aggregate(until=Max("ends_at"))["until"]
+    )
+    if organisation.reporting_suspended_until != until:
+        organisation.reporting_suspended_until = until
+        organisation.save(update_fields=["reporting_suspended_until", "updated_at"])
 
 
 def refresh_content_visibility(content: Content, *, now: datetime | None = None) -> str:
@@ -249,8 +284,12 @@ def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 
                 refresh_content_visibility(enforcement.content, now=now)
             if enforcement.member is not None:
                 refresh_member_status(enforcement.member, now=now)
+            if enforcement.kind == EnforcementKind.SUSPEND_REPORTING:
+                tell_reporting_resumed(enforcement)
             # Announced only when nothing else still restricts the member.
-            if enforcement.member is not None and enforcement.member.status == MemberStatus.ACTIVE:
+            elif (
+                enforcement.member is not None and enforcement.member.status == MemberStatus.ACTIVE
+            ):
                 subject, body = render(
                     "restriction_lifted",
                     language=enforcement.member.preferred_language,
@@ -265,3 +304,23 @@ def lift_expired_enforcements(*, now: datetime | None = None, batch_size: int = 
                 )
             lifted += 1
     return lifted
+
+
+def tell_reporting_resumed(enforcement: Enforcement) -> None:
+    """Tell the member their reporting is no longer paused, once no other pause holds it."""
+    member = enforcement.member
+    if member.reporting_suspended_until is not None:
+        return
+    with translation.override(supported_language(member.preferred_language)):
+        subject = gettext("Your reporting is no longer paused")
+        body = gettext(
+            "You can send reports again. Thank you for reporting only what breaks the community "
+            "guidelines."
+        )
+    notify(
+        recipient=member,
+        event="reporting_resumed",
+        key=str(enforcement.pk),
+        subject=subject,
+        body=body,
+    )

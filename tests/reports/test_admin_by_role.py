@@ -46,6 +46,7 @@ EXPECTED = {
     "reports.configurationjob": ADMINS_ONLY,
     "reports.flaggerorganisation": ADMINS_ONLY,
     "reports.flaggermembership": ADMINS_ONLY,
+    "reports.misusepolicy": ADMINS_ONLY,
     "reports.crisisresource": CONFIGURATION,
     "reports.content": RECORD,
     "reports.referral": RECORD,

@@ -34,6 +34,7 @@ from reports.models.choices import (
 from reports.permissions import can_view_case
 from reports.selectors.decisions import pending_proposal
 from reports.services.audit import record_event
+from reports.services.decisions.misuse_terms import misuse_of
 from reports.services.decisions.terms import RESTRICTION, media_type
 from reports.services.decisions.welfare import gives_strike, reach_out
 from reports.services.enforcement import (
@@ -44,6 +45,7 @@ from reports.services.enforcement import (
     member_state,
     refresh_member,
 )
+from reports.services.misuse import queue_illegal_check, queue_unfounded_checks
 from reports.texts.statements import statement_as_decided
 
 
@@ -107,7 +109,7 @@ def needs_second_moderator(category_id: int, action: str) -> bool:
     )
 
 
-def resolve_reports(case: Case, *, action: str, now: datetime) -> None:
+def resolve_reports(case: Case, *, action: str, now: datetime, decision_id: int) -> None:
     upheld = action != DecisionAction.NO_VIOLATION
     reports = Report.objects.filter(case=case, status=ReportStatus.OPEN)
     reporter_ids = list(reports.exclude(reporter=None).values_list("reporter_id", flat=True))
@@ -116,6 +118,9 @@ def resolve_reports(case: Case, *, action: str, now: datetime) -> None:
     )
     counter = "reports_upheld" if upheld else "reports_rejected"
     User.objects.filter(pk__in=reporter_ids).update(**{counter: F(counter) + 1})
+    if not upheld:
+        # Misuse (DSA Art. 23): are these reporters' reports frequently manifestly unfounded?
+        queue_unfounded_checks(reporter_ids, decision_id=decision_id)
 
 
 def close_case(case: Case, *, now: datetime) -> dict[str, Any]:
@@ -193,6 +198,7 @@ def record_decision(
         confirmed_by=confirmed_by,
         confirmed_at=now if confirmed_by else None,
         justification=justification.strip(),
+        misuse=misuse_of(case, action),
     )
 
 
@@ -222,11 +228,13 @@ def apply_decision(
         enforcements.append(on_member)
     if gives_strike(decision, case):
         add_strike(decision, member, now=now)
+        if decision.ground == Ground.ILLEGAL_CONTENT:
+            queue_illegal_check(member.pk, decision_id=decision.pk)  # DSA Art. 23
     refresh_member(member, now=now)
     for enforcement in enforcements:
         audit_enforcement(enforcement, actor=actor, case=case)
     case_before = close_case(case, now=now)
-    resolve_reports(case, action=decision.action, now=now)
+    resolve_reports(case, action=decision.action, now=now, decision_id=decision.pk)
     record_event(
         action=event,
         target=decision,
@@ -336,7 +344,7 @@ def decide_companion(
     ):
         audit_enforcement(enforcement, actor=actor, case=case)
     before = close_case(case, now=now)
-    resolve_reports(case, action=primary.action, now=now)
+    resolve_reports(case, action=primary.action, now=now, decision_id=decision.pk)
     record_event(
         action=AuditAction.DECISION_RECORDED,
         target=decision,

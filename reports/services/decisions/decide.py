@@ -84,6 +84,7 @@ def decide(
         case_reasons=[case.reason, *(other.reason for other in others)],
         justification=justification,
         companions=len(others),
+        case=case,
     )
     if errors:
         raise ValidationError(errors)

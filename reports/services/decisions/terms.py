@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from django.utils.translation import gettext as _
 
-from reports.models import Content, DecisionAction, Reason
+from reports.models import Case, Content, DecisionAction, Reason
 from reports.models.choices import TIMED_ACTIONS, ContentKind, Ground, MediaType, Restriction
+from reports.services.decisions.misuse_terms import misuse_errors
 from reports.services.decisions.welfare import justification_errors
 
 MAX_DURATION = timedelta(days=365)
@@ -47,13 +48,15 @@ def term_errors(
     justification: str = "",
     companions: int = 0,
     bulk: bool = False,
+    case: Case | None = None,
 ) -> tuple[timedelta | None, dict[str, list[str]]]:
     """What is wrong with a decision's terms for `cases` cases of a category, and its duration.
 
     `about_members` counts those cases that are about a member rather than a piece of content;
     `case_reasons` are the reasons of the cases (a welfare reason, a minimum action: see
     services/decisions/welfare.py), `companions` the other cases a decision closes with it.
-    A single decision and a `bulk` one are checked here alike.
+    A single decision and a `bulk` one are checked here alike; a single one names its `case`,
+    for the misuse rules (services/decisions/misuse_terms.py).
     """
     errors: dict[str, list[str]] = {}
     if action not in DecisionAction.values:
@@ -85,6 +88,10 @@ def term_errors(
         justification=justification,
         bulk=bulk,
         companions=companions,
+    ).items():
+        errors.setdefault(name, problems)
+    for name, problems in misuse_errors(
+        action=action, case=case, category_id=category_id, bulk=bulk, companions=companions
     ).items():
         errors.setdefault(name, problems)
     return duration, errors

@@ -36,7 +36,7 @@ from reports.effects import webhooks
 from reports.effects.notifications import alert_welfare_check, notify
 from reports.models import AuditAction, Case, Decision, DecisionAction, Reason
 from reports.models.categories import ACTION_ORDER
-from reports.models.choices import SANCTIONS, WELFARE_ACTIONS
+from reports.models.choices import SANCTIONS, WELFARE_ACTIONS, CaseKind
 from reports.selectors.welfare import floor_of, is_welfare
 from reports.services.audit import record_event
 from reports.texts import messages as texts
@@ -132,8 +132,13 @@ def justification_prompt(action: str, reasons: Sequence[Reason | None]) -> str |
 
 
 def gives_strike(decision: Decision, case: Case) -> bool:
-    """A strike is for an offence: never for care, nor for removing a welfare case's content."""
+    """A strike is for an offence: never for care, nor for removing a welfare case's content.
+
+    Nor on a misuse case: its decision is about what the strikes and reports already counted.
+    """
     if decision.action not in SANCTIONS or decision.action == DecisionAction.NO_VIOLATION:
+        return False
+    if case.kind == CaseKind.MISUSE:
         return False
     welfare = is_welfare(case.reason) or is_welfare(decision.reason)
     return not (welfare and decision.action == DecisionAction.REMOVE_CONTENT)

@@ -5,10 +5,11 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import Case, DecisionAction, Reason
+from reports.models import Case, DecisionAction, MisusePolicy, Reason
 from reports.models.categories import ACTION_ORDER
-from reports.models.choices import TIMED_ACTIONS, WELFARE_ACTIONS, Ground
+from reports.models.choices import MISUSE_ACTIONS, TIMED_ACTIONS, WELFARE_ACTIONS, Ground
 from reports.selectors.welfare import is_welfare
+from reports.services.decisions.misuse_terms import MISUSE_CASE_ACTIONS, is_misuse_case
 from reports.services.decisions.welfare import (
     MAX_JUSTIFICATION,
     justification_errors,
@@ -19,7 +20,8 @@ from reports.services.decisions.welfare import (
 # ban, then 7 and 8 for support and a welfare check. A welfare case shows its care first, but a
 # key never changes meaning from one case to the next.
 DECISION_KEYS = {
-    action: str(n) for n, action in enumerate((*ACTION_ORDER, *WELFARE_ACTIONS), start=1)
+    action: str(n)
+    for n, action in enumerate((*ACTION_ORDER, *WELFARE_ACTIONS, *MISUSE_ACTIONS), start=1)
 }
 
 
@@ -143,6 +145,12 @@ class DecisionForm(_DecisionFields):
         if not case.content_id:
             order = [a for a in order if a != DecisionAction.REMOVE_CONTENT]
             del self.fields["remove_content"]
+        self.misuse = is_misuse_case(case)
+        if self.misuse:
+            # No action, a warning, or the suspension of its kind; alone, for the policy's length.
+            order = list(MISUSE_CASE_ACTIONS[case.misuse])
+            self.fields["also_cases"].choices = []
+            self.fields["days"].initial = MisusePolicy.current().suspension_length.days
         self.fields["action"].choices = [(a.value, a.label) for a in order]
         prompts = {a: justification_prompt(a, [case.reason]) for a in order}
         self.fields["action"].widget.why_prompts = {a: p for a, p in prompts.items() if p}
@@ -152,6 +160,8 @@ class DecisionForm(_DecisionFields):
         be at risk, care first and everything else after, each needing a why; otherwise the
         sanctions, then what to do for a member who may be at risk."""
         radios = {radio.data["value"]: radio for radio in self["action"]}
+        if self.misuse:
+            return [(_("Decision"), list(radios.values()))]
         if self.welfare:
             groups = [
                 (_("Care for the member"), _CARE),

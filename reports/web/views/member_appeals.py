@@ -44,6 +44,7 @@ WHAT_WAS_DECIDED = {
     DecisionAction.RESTRICT: _("Account restricted"),
     DecisionAction.SUSPEND: _("Account suspended"),
     DecisionAction.BAN: _("Account banned"),
+    DecisionAction.SUSPEND_REPORTING: _("Reporting paused"),
 }
 
 
