@@ -31,6 +31,8 @@ MEMBER_STANDING = (
     "reports_upheld",
     "reports_rejected",
     "reporting_suspended_until",
+    # Kept by the trusted flagger registry: a member is one while their organisation is active.
+    "is_trusted_flagger",
 )
 
 # Django's password page builds its form from the person alone: the admin setting the password

@@ -388,9 +388,11 @@ def test_team_coverage_changes_show_in_each_categorys_history(admin_client, staf
     assert added.after == {"covered_by": "Night shift"}
 
 
-def test_an_admin_makes_a_member_a_trusted_flagger_on_the_record(admin_client, ts_admin):
-    from reports import ratelimit
-
+def test_a_person_becomes_a_trusted_flagger_through_the_registry_not_their_page(
+    admin_client, ts_admin
+):
+    """The flag follows membership of an active organisation (Trusted flaggers in the admin);
+    the person's page shows it and cannot set it."""
     flagger = make_member()
     page = admin_client.get(reverse("admin:accounts_user_change", args=[flagger.pk]))
     data = admin_form_data(page)
@@ -399,10 +401,8 @@ def test_an_admin_makes_a_member_a_trusted_flagger_on_the_record(admin_client, t
     admin_client.post(reverse("admin:accounts_user_change", args=[flagger.pk]), data)
 
     flagger.refresh_from_db()
-    assert flagger.is_trusted_flagger
-    event = AuditEvent.objects.get(action="person.changed", target_id=str(flagger.pk))
-    assert (event.actor, event.after) == (ts_admin, {"is_trusted_flagger": True})
-    assert ratelimit.limit_for(flagger) == 200
+    assert not flagger.is_trusted_flagger
+    assert not AuditEvent.objects.filter(action="person.changed", target_id=str(flagger.pk))
 
 
 def test_a_rate_limit_set_in_the_admin_applies_to_the_next_report(admin_client, settings):
@@ -575,12 +575,14 @@ def test_personal_details_stay_out_of_the_audit_trail(admin_client):
         admin_client.get(reverse("admin:accounts_user_change", args=[person.pk]))
     )
     data["email"] = "new-address@example.com"
-    data["is_trusted_flagger"] = "on"
+    data.pop("is_active", None)  # and the account switched off, which is on the record
 
     admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), data)
 
+    person.refresh_from_db()
+    assert (person.email, person.is_active) == ("new-address@example.com", False)
     event = AuditEvent.objects.get(action="person.changed", target_id=str(person.pk))
-    assert event.after == {"is_trusted_flagger": True}
+    assert event.after == {"is_active": False}
 
 
 def test_a_history_address_with_no_number_is_a_404(admin_client):

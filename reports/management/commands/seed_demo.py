@@ -290,7 +290,8 @@ class Command(BaseCommand):
         unstaffed: dict[int, list[Edit]] = {}
         for tier in EscalationTier.objects.filter(team__isnull=True).order_by("pk"):
             if tier.tier == Tier.FRONTLINE:
-                team = frontline.get(tier.category_id)
+                # Misuse cases have no frontline: the seniors take all of them.
+                team = frontline.get(tier.category_id) or teams["seniors"]
             elif tier.tier == Tier.EMERGENCY:
                 team = teams["on-call"]
             else:
@@ -338,7 +339,6 @@ class Command(BaseCommand):
                 country=country,
                 birth_year=birth_year,
                 self_introduction=LINES[language]["plain"],
-                is_trusted_flagger=n % 97 == 0,
             )
             edit.row.set_unusable_password()  # members sign in on the app
             save_person(edit=edit, actor=admin)
