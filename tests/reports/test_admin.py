@@ -430,8 +430,10 @@ def test_a_trust_and_safety_admin_cannot_make_anyone_a_superuser(client, ts_admi
     page = response.content.decode()
     assert 'name="is_superuser"' not in page
     assert 'name="user_permissions"' not in page
-    assert 'name="is_trusted_flagger"' in page
-    # A member's standing changes through decisions only.
+    assert 'name="is_active"' in page
+    # A member's standing changes through decisions only; being a trusted flagger, through
+    # the registry of trusted flaggers.
+    assert 'name="is_trusted_flagger"' not in page
     assert 'name="status"' not in page
     assert 'name="strike_count"' not in page
 
