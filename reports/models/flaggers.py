@@ -56,6 +56,7 @@ class FlaggerOrganisation(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("trusted flagger")
+        verbose_name_plural = _("trusted flaggers")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=FlaggerStatus.values), name="flagger_status_known"
@@ -83,6 +84,7 @@ class FlaggerMembership(models.Model):
 
     class Meta:
         verbose_name = _("trusted flagger member")
+        verbose_name_plural = _("trusted flagger members")
 
     def __str__(self) -> str:
         return f"{self.member_id} for {self.organisation_id}"

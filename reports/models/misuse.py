@@ -31,7 +31,7 @@ class MisusePolicy(models.Model):
         help_text=_("A member's reports decided in the window before their share is looked at."),
     )
     unfounded_share = models.PositiveSmallIntegerField(
-        _("share manifestly unfounded (%)"),
+        _("share found to be no violation (%)"),
         default=75,
         help_text=_("Of those decided reports, the share found to be no violation, in percent."),
     )

@@ -27,6 +27,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from reports.effects.notifications import alert_tier
@@ -236,9 +237,12 @@ def _explain(
     figures: dict[str, Any], *, organisation: FlaggerOrganisation | None, member: User
 ) -> str:
     if "strikes" in figures:
-        return _(
+        return ngettext(
+            "%(strikes)d strike on the ground of illegal content in the window (the policy "
+            "asks for %(minimum)d).",
             "%(strikes)d strikes on the ground of illegal content in the window (the policy "
-            "asks for %(minimum)d)."
+            "asks for %(minimum)d).",
+            figures["strikes"],
         ) % {"strikes": figures["strikes"], "minimum": figures["policy"]["illegal_strikes"]}
     said = _(
         "%(unfounded)d of %(decided)d decided reports (%(share)d %%) were no violation (the "

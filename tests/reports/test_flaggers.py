@@ -314,7 +314,7 @@ def test_a_senior_marks_a_notice_imprecise_and_takes_it_back(client, notice, hat
     notice.refresh_from_db()
     assert notice.imprecise_marked_by == hate_senior
     assert AuditEvent.objects.filter(action="report.marked_imprecise").count() == 1
-    assert "Not imprecise" in client.get(case_page).content.decode()
+    assert "Remove the 'imprecise' mark" in client.get(case_page).content.decode()
 
     client.post(url, {"undo": "1"})
     notice.refresh_from_db()

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from reports.models import FlaggerOrganisation, Report
@@ -75,7 +75,7 @@ def flagger_admin_required(view: Callable) -> Callable:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    start = forms.DateField(label=pgettext_lazy("start of a period", "From"), required=False)
     end = forms.DateField(label=gettext_lazy("To (inclusive)"), required=False)
 
     def clean(self):
