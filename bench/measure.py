@@ -46,6 +46,7 @@ from reports.models import (
     Report,
     Tier,
 )
+from reports.models.categories import REPORTABLE
 from reports.permissions import queue_cases
 from reports.selectors.filters import CaseFilter
 from reports.selectors.queues import QUEUE_ORDER, after_cursor, encode_cursor
@@ -352,7 +353,7 @@ def _request_file(
         [Token(key=Token.generate_key(), user_id=pk) for pk in reporter_ids if pk not in tokens]
     )
     tokens = dict(Token.objects.filter(user_id__in=reporter_ids).values_list("user_id", "key"))
-    slugs = list(Category.objects.filter(is_active=True).values_list("slug", flat=True))
+    slugs = list(Category.objects.filter(REPORTABLE).values_list("slug", flat=True))
     public_ids = dict(
         User.objects.filter(pk__gte=first, pk__lte=last).values_list("pk", "public_id")
     )

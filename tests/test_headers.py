@@ -177,6 +177,8 @@ def world(spam, member, reporter, spam_moderator, ts_admin):
         "decision_id": decision.pk,
         "decision_uuid": decision.uuid,
         "appeal_id": appeal.pk,
+        "report_id": report.pk,
+        "organisation_id": 1,
         "appeal_reference": appeal.reference,
         "bulk_id": job.pk,
         "public_id": member.public_id,

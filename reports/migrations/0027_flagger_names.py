@@ -4,23 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0026_misuse_policy'),
+        ("reports", "0026_misuse_policy"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='flaggermembership',
-            options={'verbose_name': 'trusted flagger member', 'verbose_name_plural': 'trusted flagger members'},
+            name="flaggermembership",
+            options={
+                "verbose_name": "trusted flagger member",
+                "verbose_name_plural": "trusted flagger members",
+            },
         ),
         migrations.AlterModelOptions(
-            name='flaggerorganisation',
-            options={'ordering': ['name'], 'verbose_name': 'trusted flagger', 'verbose_name_plural': 'trusted flaggers'},
+            name="flaggerorganisation",
+            options={
+                "ordering": ["name"],
+                "verbose_name": "trusted flagger",
+                "verbose_name_plural": "trusted flaggers",
+            },
         ),
         migrations.AlterField(
-            model_name='misusepolicy',
-            name='unfounded_share',
-            field=models.PositiveSmallIntegerField(default=75, help_text='Of those decided reports, the share found to be no violation, in percent.', verbose_name='share found to be no violation (%)'),
+            model_name="misusepolicy",
+            name="unfounded_share",
+            field=models.PositiveSmallIntegerField(
+                default=75,
+                help_text="Of those decided reports, the share found to be no violation, in percent.",
+                verbose_name="share found to be no violation (%)",
+            ),
         ),
     ]

@@ -33,6 +33,7 @@ from reports.models import (
     Decision,
     DecisionAction,
     Notification,
+    Policy,
     Report,
     Visibility,
     WebhookDelivery,
@@ -639,8 +640,11 @@ def test_a_review_that_cannot_reopen_its_case_changes_nothing(
         review = ask_for_review(
             reporter=reporter, report=Report.objects.get(case=case), statement="Look again."
         )
-        # Someone reports the same message again: a new case opens, and only one may be open.
+        # Someone reports the same message again and, with a policy that takes no more
+        # reports into a decided case, a new case opens; only one may be open.
+        Policy.objects.filter(category=spam).update(collapse_reopen_reporters=0)
         make_report(reporter=newcomer, subject=member, category=spam, content=case.content)
+        assert Case.objects.filter(content=case.content).count() == 2
         reporter.refresh_from_db()
         rejected = reporter.reports_rejected
         client.force_login(second_senior)
