@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from reports.models import (
+    AuditAction,
     AuditEvent,
     Case,
     Category,
@@ -227,6 +229,8 @@ class CaseFile:
     policy: PolicyPanel
     # Floods and patterns: the reports on other cases a pattern or misuse case looks at.
     linked_reports: list[Report] = field(default_factory=list)
+    # Why hellomod opened a pattern or misuse case itself, in the reader's words.
+    why_opened: str = ""
 
 
 def case_file(case: Case, viewer: User) -> CaseFile:
@@ -262,7 +266,47 @@ def case_file(case: Case, viewer: User) -> CaseFile:
         statement_templates=templates,
         policy=policy_panel(case.category),
         linked_reports=linked_reports(case, viewer),
+        why_opened=why_opened(case),
     )
+
+
+def why_opened(case: Case) -> str:
+    """What made hellomod open a pattern or misuse case, from the figures it recorded then.
+
+    One query, for such cases only; written in the reader's language.
+    """
+    if case.kind == CaseKind.REPORTS:
+        return ""
+    event = (
+        case.audit_events.filter(
+            action__in=[AuditAction.CASE_OPENED, AuditAction.PATTERN_CASE_OPENED]
+        )
+        .order_by("id")
+        .first()
+    )
+    after = event.after if event else {}
+    if case.kind == CaseKind.PATTERN:
+        return _(
+            "%(reporters)s different members reported this member, in %(cases)s different "
+            "conversations, within 30 days. Judge the behaviour, not one message."
+        ) % {"reporters": after.get("reporters", "?"), "cases": after.get("cases", "?")}
+    figures = after.get("figures", {})
+    window = figures.get("policy", {}).get("window_days", "?")
+    if "strikes" in figures:
+        return _(
+            "%(strikes)s decisions on the ground of illegal content against this member within "
+            "%(days)s days. A warning comes first; a suspension needs an earlier warning."
+        ) % {"strikes": figures["strikes"], "days": window}
+    return _(
+        "%(unfounded)s of the %(decided)s reports this member sent that were decided within "
+        "%(days)s days were found to be no violation (%(share)s %%). A warning comes first; a "
+        "suspension from reporting needs an earlier warning."
+    ) % {
+        "unfounded": figures.get("unfounded", "?"),
+        "decided": figures.get("decided", "?"),
+        "days": window,
+        "share": figures.get("share", "?"),
+    }
 
 
 def linked_reports(case: Case, viewer: User) -> list[Report]:
