@@ -25,6 +25,7 @@ from reports.models import (
 )
 from reports.models.choices import CategoryPurpose
 from reports.permissions import can_view_case, works_escalated
+from reports.services import referrals
 from reports.services.audit import audit_event, record_event, record_events
 from reports.services.configuration import (
     Edit,
@@ -32,7 +33,6 @@ from reports.services.configuration import (
     plain,
     save_configuration,
 )
-from reports.services.referrals import COUNTRY_ALIASES, COUNTRY_CODES
 
 # The designation counts in every member state; the list says where the organisation works.
 MAX_COUNTRIES = 30
@@ -40,33 +40,11 @@ MAX_COUNTRIES = 30
 
 def clean_countries(countries: Iterable[str]) -> list[str]:
     """Upper-case ISO 3166 codes in the order given, each once; ValidationError on "countries"."""
-    codes: list[str] = []
-    for code in countries:
-        code = str(code).strip().upper()
-        if code and code not in codes:
-            codes.append(code)
-    if not codes:
-        raise ValidationError(
-            {"countries": [_("Name at least one country it works in, as a two-letter code.")]}
-        )
-    if len(codes) > MAX_COUNTRIES:
-        raise ValidationError(
-            {"countries": [_("Name at most %(n)d countries.") % {"n": MAX_COUNTRIES}]}
-        )
-    errors = []
-    for code in codes:
-        if code in COUNTRY_ALIASES:
-            errors.append(
-                _("“%(code)s” is written %(iso)s in ISO 3166.")
-                % {"code": code, "iso": COUNTRY_ALIASES[code]}
-            )
-        elif code not in COUNTRY_CODES:
-            errors.append(
-                _("“%(code)s” is not a two-letter ISO 3166 country code.") % {"code": code[:10]}
-            )
-    if errors:
-        raise ValidationError({"countries": errors})
-    return codes
+    return referrals.clean_countries(
+        countries,
+        limit=MAX_COUNTRIES,
+        none_given=_("Name at least one country it works in, as a two-letter code."),
+    )
 
 
 def clean_expertise(categories: Iterable[Category]) -> list[Category]:

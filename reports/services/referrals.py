@@ -44,21 +44,29 @@ MAX_REFERENCE_LENGTH = 200
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-def clean_countries(countries: Iterable[str]) -> list[str]:
-    """Upper-case ISO codes in the order given, each once; ValidationError on "countries"."""
+def clean_countries(
+    countries: Iterable[str], *, limit: int = MAX_COUNTRIES, none_given: str = ""
+) -> list[str]:
+    """Upper-case ISO codes in the order given, each once; ValidationError on "countries".
+
+    `none_given` says what to name when the list is empty (a referral's countries concerned by
+    default), `limit` how many there may be.
+    """
     codes: list[str] = []
     for code in countries:
-        code = code.strip().upper()
+        code = str(code).strip().upper()
         if code and code not in codes:
             codes.append(code)
     if not codes:
         raise ValidationError(
-            {"countries": [_("Name at least one country concerned, as a two-letter code.")]}
+            {
+                "countries": [
+                    none_given or _("Name at least one country concerned, as a two-letter code.")
+                ]
+            }
         )
-    if len(codes) > MAX_COUNTRIES:
-        raise ValidationError(
-            {"countries": [_("Name at most %(n)d countries.") % {"n": MAX_COUNTRIES}]}
-        )
+    if len(codes) > limit:
+        raise ValidationError({"countries": [_("Name at most %(n)d countries.") % {"n": limit}]})
     errors = []
     for code in codes:
         if code in COUNTRY_ALIASES:
