@@ -45,6 +45,7 @@ def results(tmp_path_factory) -> dict:
         "--claims", "60", "--paced-claims", "20", "--naive-claims", "30", "--intake-seconds", "2",
         "--web-workers", "2", "--overdue", "60", "--notifications", "100",
         "--backlog", "300", "--emergencies", "3", "--lost", "10", "--sweep-seconds", "1",
+        "--flood-reports", "30",
         "--output", str(output),
     ]  # fmt: skip
     try:
@@ -104,6 +105,13 @@ def test_intake_writes_a_report_for_every_request_answered(results):
         # wrk counts answered requests; the server may have answered a few more as it stopped.
         assert figures["rows_written"] >= figures["requests"]
     assert intake["server_errors_logged"] == 0
+
+
+def test_a_flood_on_a_decided_moment_joins_it_and_is_timed_beside_ordinary_intake(results):
+    floods = results["floods"]
+    assert floods["reports_each"] == 30
+    assert floods["additional_reports"] == 30  # each joined the decided case; none reopened it
+    assert floods["ordinary"]["p50_ms"] > 0 and floods["collapsing"]["p50_ms"] > 0
 
 
 def test_the_sweep_escalates_each_overdue_case_once(results):
