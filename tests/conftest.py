@@ -114,6 +114,9 @@ def _shipped_data(request):
         importlib.import_module("reports.migrations.0025_reporting_misuse").ship_misuse_category(
             apps
         )
+        importlib.import_module(
+            "reports.migrations.0030_statement_mapping"
+        ).map_statement_categories(apps)
     if not Group.objects.exists():
         importlib.import_module("accounts.migrations.0003_roles").grant_roles(apps)
         importlib.import_module(
@@ -128,6 +131,9 @@ def _shipped_data(request):
         importlib.import_module("accounts.migrations.0010_appeal_roles").grant_appeal_roles(apps)
         importlib.import_module("accounts.migrations.0011_flagger_roles").grant_flagger_roles(apps)
         importlib.import_module("accounts.migrations.0012_misuse_roles").grant_misuse_roles(apps)
+        importlib.import_module(
+            "accounts.migrations.0013_transparency_roles"
+        ).grant_transparency_roles(apps)
 
 
 @pytest.fixture(autouse=True)

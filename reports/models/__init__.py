@@ -30,11 +30,18 @@ from reports.models.choices import (
 )
 from reports.models.content import Content
 from reports.models.decisions import BulkDecision, ConfigurationJob, Decision, Enforcement, Strike
+from reports.models.figures import ActiveRecipients, DailyFigure, FigureCursor, Metric
 from reports.models.flaggers import FlaggerMembership, FlaggerOrganisation, FlaggerStatus
 from reports.models.limits import RateLimit
 from reports.models.misuse import MisusePolicy
 from reports.models.outbox import Notification, NotificationTemplate, OutboxMessage
 from reports.models.reports import Evidence, Report
+from reports.models.tdb import (
+    StatementCategory,
+    StatementKind,
+    StatementStatus,
+    TransparencyStatement,
+)
 from reports.models.webhooks import WebhookDelivery, WebhookEndpoint
 from reports.models.welfare import (
     BundleStatus,
@@ -45,6 +52,7 @@ from reports.models.welfare import (
 )
 
 __all__ = [
+    "ActiveRecipients",
     "Appeal",
     "AppealEvidence",
     "AppealKind",
@@ -62,6 +70,7 @@ __all__ = [
     "Content",
     "ContentKind",
     "CrisisResource",
+    "DailyFigure",
     "Decision",
     "DecisionAction",
     "DeliveryStatus",
@@ -69,12 +78,14 @@ __all__ = [
     "EscalationTier",
     "Evidence",
     "EvidenceBundle",
+    "FigureCursor",
     "FlaggerMembership",
     "FlaggerOrganisation",
     "FlaggerStatus",
     "Handling",
     "LadderStep",
     "LegalHold",
+    "Metric",
     "MisusePolicy",
     "Note",
     "Notification",
@@ -88,9 +99,13 @@ __all__ = [
     "ReportSource",
     "ReportStatus",
     "Severity",
+    "StatementCategory",
+    "StatementKind",
+    "StatementStatus",
     "StatementTemplate",
     "Strike",
     "Tier",
+    "TransparencyStatement",
     "Visibility",
     "WebhookDelivery",
     "WebhookEndpoint",

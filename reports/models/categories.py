@@ -16,6 +16,7 @@ from reports.models.choices import (
     Severity,
     Tier,
 )
+from reports.models.tdb import StatementCategory
 
 POSITIVE_DURATION = Q(sla__gt=timedelta(0))
 
@@ -103,6 +104,21 @@ class Category(Translated, models.Model):
             "Misuse categories hold the cases hellomod opens itself; members never see them."
         ),
     )
+    statement_category = models.CharField(
+        _("Transparency Database category"),
+        max_length=80,
+        choices=StatementCategory.choices,
+        default=StatementCategory.OTHER_VIOLATION_TC,
+        help_text=_(
+            "The category its statements of reasons carry in the EU Transparency Database."
+        ),
+    )
+    statement_keywords = models.JSONField(
+        _("Transparency Database keywords"),
+        default=list,
+        blank=True,
+        help_text=_("The specification its statements carry (KEYWORD_…), if any."),
+    )
     details_required = models.BooleanField(
         _("details required"),
         default=False,
@@ -178,6 +194,19 @@ class Reason(Translated, models.Model):
     )
     sla = models.DurationField(
         _("SLA"), null=True, blank=True, help_text=_("Leave empty to use the category's SLA.")
+    )
+    statement_category = models.CharField(
+        _("Transparency Database category"),
+        max_length=80,
+        choices=StatementCategory.choices,
+        blank=True,
+        help_text=_("Leave empty to use the category's."),
+    )
+    statement_keywords = models.JSONField(
+        _("Transparency Database keywords"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty to use the category's."),
     )
     is_critical = models.BooleanField(
         _("critical"),
