@@ -22,7 +22,7 @@ BUCKETS_PER_DOUBLING = 8
 def bucket_of(seconds: float) -> int:
     if seconds < 1:
         return 0
-    return int(math.floor(math.log2(seconds) * BUCKETS_PER_DOUBLING))
+    return math.floor(math.log2(seconds) * BUCKETS_PER_DOUBLING)
 
 
 def bucket_bounds(bucket: int) -> tuple[float, float]:
