@@ -262,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     "release-leases": {"task": "reports.tasks.release_expired_leases", "schedule": 60.0},
     "lift-expired": {"task": "reports.tasks.lift_expired_enforcements", "schedule": 60.0},
     "purge-evidence": {"task": "reports.tasks.purge_old_evidence", "schedule": 3600.0},
+    # The daily figures behind the dashboard and the transparency report.
+    "refresh-figures": {
+        "task": "reports.tasks.refresh_figures",
+        "schedule": float(env_int("FIGURES_REFRESH_SECONDS", 600, minimum=30)),
+    },
     "queue-digest": {
         "task": "reports.tasks.send_queue_digests",
         "schedule": crontab(hour=env_int("DIGEST_HOUR_UTC", 7, minimum=0), minute=0),

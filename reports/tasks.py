@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from reports.effects import notifications, outbox
-from reports.services import enforcement, escalation, sweeps
+from reports.services import enforcement, escalation, figures, sweeps
 
 
 @shared_task(acks_late=True)
@@ -80,3 +80,9 @@ def purge_old_evidence() -> int:
 @shared_task
 def send_queue_digests() -> int:
     return notifications.send_queue_digests()
+
+
+@shared_task
+def refresh_figures() -> int:
+    """The dashboard's and the transparency report's daily figures: returns the days redone."""
+    return len(figures.refresh_figures().days)
