@@ -87,6 +87,7 @@ def test_seed_demo_run_twice_changes_nothing_the_second_time(seeded):
     call_command("seed_demo", stdout=out)
 
     assert "0 new reports" in out.getvalue() and "0 new appeals" in out.getvalue()
+    assert "0 past decisions" in out.getvalue()
     assert fingerprint() == before
 
 
@@ -110,7 +111,7 @@ def test_seed_demo_leaves_appeals_for_the_senior_and_one_for_the_member_to_try(s
     from reports.selectors.appeals import decisions_about, member_appeal_refusal
 
     assert "3 new appeals" in seeded
-    assert sorted(Appeal.objects.values_list("kind", flat=True)) == sorted(
+    assert sorted(Appeal.objects.filter(status="open").values_list("kind", flat=True)) == sorted(
         [AppealKind.MEMBER, AppealKind.MEMBER, AppealKind.NOTIFIER]
     )
     senior = User.objects.get(username="senior")
@@ -119,3 +120,17 @@ def test_seed_demo_leaves_appeals_for_the_senior_and_one_for_the_member_to_try(s
     member = User.objects.get(username="member")
     [warning] = decisions_about(member)
     assert member_appeal_refusal(member, warning, now=timezone.now()) is None
+
+
+@pytest.mark.django_db
+def test_seed_demo_leaves_four_weeks_of_figures_for_the_dashboard(seeded):
+    from reports.models import Appeal, DailyFigure, Decision, Metric
+
+    assert "84 past decisions" in seeded
+    days = set(DailyFigure.objects.filter(metric=Metric.DECISIONS).values_list("day", flat=True))
+    assert len(days) >= 25
+    restrictive = Decision.objects.exclude(restriction="").count()
+    assert restrictive >= 30
+    decided = Appeal.objects.filter(status="decided")
+    assert decided.filter(outcome="reversed").exists() and decided.filter(outcome="upheld").exists()
+    assert DailyFigure.objects.filter(metric=Metric.APPEALS_DECIDED).exists()

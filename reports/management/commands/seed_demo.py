@@ -32,6 +32,9 @@ from reports.management.demo_data import (
     NAMES,
 )
 from reports.models import (
+    ActiveRecipients,
+    Appeal,
+    AppealOutcome,
     Case,
     Category,
     Content,
@@ -47,10 +50,12 @@ from reports.models import (
     Tier,
 )
 from reports.services.appeals.filing import appeal_decision, ask_for_review
+from reports.services.appeals.outcomes import decide_appeal
 from reports.services.categories import save_category_rows
 from reports.services.configuration import Edit, plain, save_configuration
 from reports.services.content import record_content
 from reports.services.decisions.decide import decide
+from reports.services.figures import refresh_figures
 from reports.services.flaggers import add_member, save_organisation
 from reports.services.intake import submit_report
 from reports.services.people import save_person, save_team, set_password
@@ -59,6 +64,19 @@ DEMO_PASSWORD = "hellomod-demo"  # noqa: S105 - printed for the local demo on pu
 SEED = 20261123
 MEMBER_COUNT = 320
 REPORT_COUNT = 1000
+# Four weeks of decided cases for the dashboard: three a day in the demo moderator's categories.
+HISTORY_DAYS = 28
+HISTORY_PER_DAY = 3
+HISTORY_CATEGORIES = ["spam-solicitation", "hate-abuse", "harassment", "malware-scraping"]
+HISTORY_FACTS = "Read the reported content and the conversation around it."
+HISTORY_ACTIONS = [
+    (DecisionAction.NO_VIOLATION, None),
+    (DecisionAction.WARN, None),
+    (DecisionAction.REMOVE_CONTENT, None),
+    (DecisionAction.RESTRICT, 1),
+    (DecisionAction.SUSPEND, 7),
+]
+HISTORY_WEIGHTS = [3, 2, 4, 1, 1]
 
 TEAMS = [
     # name, slug, categories ("*" for all), languages, on call
@@ -86,6 +104,7 @@ LOGINS = [
     ("member", "Demo Member", None, [], False),
     ("moderator", "Demo Moderator", "Moderator", ["spam", "safety"], False),
     ("senior", "Demo Senior", "Senior moderator", ["seniors", "on-call"], False),
+    ("lead", "Demo Lead", "Trust & Safety lead", ["seniors"], False),
     ("admin", "Demo Admin", "Trust & Safety admin", ["seniors"], True),
 ]
 
@@ -105,10 +124,14 @@ class Command(BaseCommand):
             self._trusted_flaggers(members, admin)
         created = self._reports(rng, members)
         appeals = self._appeals(members)
+        history = self._history(members)
+        self._active_recipients()
+        figures = refresh_figures()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(members)} members, {created} new reports "
-                f"({Report.objects.count()} in all), {appeals} new appeals, {len(teams)} teams."
+                f"({Report.objects.count()} in all), {appeals} new appeals, {history} past "
+                f"decisions, {len(teams)} teams; figures for {len(figures.days)} days."
             )
         )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
@@ -405,6 +428,83 @@ class Command(BaseCommand):
                 appeals += 1
         return appeals
 
+    def _history(self, members: list[User]) -> int:
+        """Four weeks of decided cases and answered appeals, once, so that the dashboard and
+        the transparency report have a month of figures to show."""
+        if Decision.objects.filter(facts=HISTORY_FACTS).exists():
+            return 0
+        rng = random.Random(SEED + 1)
+        moderator = User.objects.get(username="moderator")
+        senior = User.objects.get(username="senior")
+        categories = {c.slug: c for c in Category.objects.filter(slug__in=HISTORY_CATEGORIES)}
+        now = timezone.now()
+        decided = []
+        for days_ago in range(HISTORY_DAYS, 0, -1):
+            for n in range(HISTORY_PER_DAY):
+                slug = rng.choice(HISTORY_CATEGORIES)
+                subject = members[100 + (days_ago * HISTORY_PER_DAY + n) % 150]
+                reporter = members[(days_ago * 7 + n) % 100]
+                content = self._content(subject, slug, 300 + days_ago * 10 + n, rng)
+                report = submit_report(
+                    reporter=reporter,
+                    subject=subject,
+                    category=categories[slug],
+                    content=content,
+                    description="They sent this to me.",
+                    source=ReportSource.APP,
+                )
+                opened = now - timedelta(days=days_ago, hours=rng.uniform(0, 20))
+                self._backdate(report, opened)
+                action, duration = rng.choices(HISTORY_ACTIONS, HISTORY_WEIGHTS)[0]
+                decision = decide(
+                    case_id=report.case_id,
+                    moderator=moderator,
+                    action=action,
+                    duration=timedelta(days=duration) if duration else None,
+                    facts=HISTORY_FACTS,
+                )
+                taken = opened + timedelta(minutes=rng.lognormvariate(6, 0.9))
+                self._backdate_decision(decision, now - min(taken, now - timedelta(hours=1)))
+                decided.append(decision)
+        for index, decision in enumerate(
+            [d for d in decided if d.action != DecisionAction.NO_VIOLATION][::6]
+        ):
+            decision.refresh_from_db()
+            subject = decision.case.subject
+            appeal = appeal_decision(
+                appellant=subject, decision=decision, statement="I did not mean any harm by it."
+            )
+            reversed_ = index % 3 == 0
+            decide_appeal(
+                appeal_id=appeal.pk,
+                moderator=senior,
+                outcome=AppealOutcome.REVERSED if reversed_ else AppealOutcome.UPHELD,
+                answer="We looked again at the whole conversation.",
+            )
+            received = decision.created_at + timedelta(hours=rng.uniform(2, 30))
+            answered = received + timedelta(hours=rng.uniform(1, 60))
+            if answered < now:
+                Appeal.objects.filter(pk=appeal.pk).update(
+                    received_at=received, decided_at=answered
+                )
+        return len(decided)
+
+    @staticmethod
+    def _active_recipients() -> None:
+        """The platform's monthly active recipients for the last twelve months, as its data
+        team would enter them for the transparency report."""
+        month = timezone.now().date().replace(day=1)
+        for n in range(1, 13):
+            month = (month - timedelta(days=1)).replace(day=1)
+            ActiveRecipients.objects.get_or_create(
+                month=month,
+                defaults={
+                    "count": 41_200_000 - n * 180_000,
+                    "eu_count": 9_600_000 - n * 40_000,
+                    "note": "Members who opened the app at least once in the month.",
+                },
+            )
+
     @staticmethod
     def _backdate_decision(decision: Decision, by: timedelta) -> None:
         """Move a decision (and all it did) into the past, so that it can be appealed now."""
@@ -418,7 +518,9 @@ class Command(BaseCommand):
         )
         Strike.objects.filter(decision=decision).update(expires_at=F("expires_at") - by)
         Report.objects.filter(case_id=decision.case_id).update(resolved_at=F("resolved_at") - by)
-        Case.objects.filter(pk=decision.case_id).update(resolved_at=F("resolved_at") - by)
+        Case.objects.filter(pk=decision.case_id).update(
+            resolved_at=F("resolved_at") - by, first_action_at=F("first_action_at") - by
+        )
 
     @staticmethod
     def _backdate(report: Report, when) -> None:
