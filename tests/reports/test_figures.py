@@ -217,3 +217,21 @@ def test_figures_do_not_count_other_days(member, reporter, spam, spam_moderator)
     assert total(Metric.NOTICES) == 0
     assert total(Metric.QUEUE_OPEN, day=today) == 1
     assert Decision.objects.count() == 0
+
+
+def test_the_command_rebuilds_a_period_and_refuses_bad_dates(member, reporter, spam):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    reported_message(member, spam, reporter)
+    today = timezone.now().astimezone(UTC).date()
+    out = io.StringIO()
+    call_command("refresh_figures", "--from", str(today), "--to", str(today), stdout=out)
+    assert "1 day:" in out.getvalue()
+    assert total(Metric.NOTICES) == 1
+    for arguments in (["--from", "2026-13-01", "--to", "2026-12-01"], ["--from", str(today)]):
+        with pytest.raises(CommandError):
+            call_command("refresh_figures", *arguments, stdout=io.StringIO())
+    with pytest.raises(CommandError, match="before"):
+        call_command("refresh_figures", "--from", "2026-12-02", "--to", "2026-12-01")
