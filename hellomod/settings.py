@@ -271,6 +271,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_queue_digests",
         "schedule": crontab(hour=env_int("DIGEST_HOUR_UTC", 7, minimum=0), minute=0),
     },
+    # Statements of reasons to the EU Transparency Database: built, then sent.
+    "queue-statements": {"task": "reports.tasks.queue_statements", "schedule": 60.0},
+    "submit-statements": {"task": "reports.tasks.submit_statements", "schedule": 60.0},
 }
 
 # Internationalisation -----------------------------------------------------------------------
@@ -509,6 +512,28 @@ DECISION_UNDO_WINDOW = timedelta(minutes=env_int("DECISION_UNDO_MINUTES", 5, min
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_REPLAY_WINDOW = timedelta(seconds=env_int("WEBHOOK_REPLAY_WINDOW_SECONDS", 300, minimum=1))
+
+# The EU Transparency Database (DSA Art. 24(5)): every statement of reasons goes there, in
+# batches of at most 100 (its limit), each call waiting TDB_TIMEOUT seconds for an answer. With
+# TDB_API_URL empty, statements are built and kept, and sent once it is set (the sandbox's
+# address first, then production's, with the token of each).
+TDB_API_URL = env_url("TDB_API_URL", "")
+TDB_API_TOKEN = os.environ.get("TDB_API_TOKEN", "")
+TDB_BATCH_SIZE = env_int("TDB_BATCH_SIZE", 100, minimum=1)
+if TDB_BATCH_SIZE > 100:
+    raise ImproperlyConfigured(f"TDB_BATCH_SIZE must be at most 100, not {TDB_BATCH_SIZE}")
+TDB_TIMEOUT = env_int("TDB_TIMEOUT", 10, minimum=1)
+# Where the restrictions apply, as EEA country codes (comma-separated); all of the EEA by default.
+_EEA = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+    "IS", "IT", "LI", "LT", "LU", "LV", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI", "SK",
+]  # fmt: skip
+TDB_TERRITORIAL_SCOPE = [code.upper() for code in env_list("TDB_TERRITORIAL_SCOPE", _EEA)]
+if not TDB_TERRITORIAL_SCOPE or set(TDB_TERRITORIAL_SCOPE) - set(_EEA):
+    raise ImproperlyConfigured(
+        "TDB_TERRITORIAL_SCOPE must list EEA country codes "
+        f"({', '.join(_EEA)}), not {os.environ.get('TDB_TERRITORIAL_SCOPE')!r}"
+    )
 
 
 # The address members reach hellomod at: links in e-mails (a statement's appeal link) start here.

@@ -7,7 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from reports.effects import notifications, outbox
-from reports.services import enforcement, escalation, figures, sweeps
+from reports.services import enforcement, escalation, figures, statements, sweeps
 
 
 @shared_task(acks_late=True)
@@ -86,3 +86,13 @@ def send_queue_digests() -> int:
 def refresh_figures() -> int:
     """The dashboard's and the transparency report's daily figures: returns the days redone."""
     return len(figures.refresh_figures().days)
+
+
+@shared_task
+def queue_statements() -> int:
+    return statements.queue_statements()
+
+
+@shared_task
+def submit_statements() -> dict[str, int]:
+    return statements.submit_statements()

@@ -32,8 +32,9 @@ from reports.services.intake import submit_report
 # beside one unless told this is intended.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# The platform's webhook receiver (`platform`, `endpoint`), for any test that needs one.
-pytest_plugins = ["tests.platform"]
+# The platform's webhook receiver (`platform`, `endpoint`), for any test that needs one;
+# the EU Transparency Database (`tdb`), for the statements of reasons.
+pytest_plugins = ["tests.platform", "tests.tdb_server"]
 
 _sequence = itertools.count(1)
 
