@@ -14,6 +14,7 @@ from reports.admin import (
     people,
     records,
     sign_in,
+    statements,
     texts,
     webhooks,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "people",
     "records",
     "sign_in",
+    "statements",
     "texts",
     "webhooks",
 ]

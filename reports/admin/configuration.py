@@ -30,6 +30,7 @@ from reports.admin.base import (
     inline_edits,
 )
 from reports.admin.scale import NoWritesMixin
+from reports.admin.statements import MAPPING_FIELDS, CategoryMappingForm, ReasonMappingForm
 from reports.models import (
     AuditEvent,
     Category,
@@ -119,15 +120,24 @@ class TierFormSet(BaseInlineFormSet):
 
 class ReasonInline(DurationHintMixin, admin.StackedInline):
     model = Reason
+    form = ReasonMappingForm
     extra = 0
     # Reports, cases and decisions point at reasons; retire one by unticking "active".
     can_delete = False
-    fields = (
-        ("position", "slug", "name"),
-        ("severity", "sla", "is_critical", "is_active"),
-        ("handling", "minimum_action"),
-        "description",
-        "translations",
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("position", "slug", "name"),
+                    ("severity", "sla", "is_critical", "is_active"),
+                    ("handling", "minimum_action"),
+                    "description",
+                    "translations",
+                )
+            },
+        ),
+        (_("Transparency Database"), {"fields": (MAPPING_FIELDS,)}),
     )
 
 
@@ -184,6 +194,7 @@ class RetireForm(forms.Form):
 
 @admin.register(Category)
 class CategoryAdmin(AuditedConfigurationAdmin):
+    form = CategoryMappingForm
     list_display = (
         "name",
         "slug",
@@ -211,6 +222,7 @@ class CategoryAdmin(AuditedConfigurationAdmin):
                 )
             },
         ),
+        (_("Transparency Database"), {"fields": MAPPING_FIELDS}),
         (_("History"), {"fields": ("created_at", "updated_at", "policy_history")}),
     )
     readonly_fields = ("created_at", "updated_at", "policy_history")

@@ -169,6 +169,8 @@ def resend_statement(statement: TransparencyStatement) -> TransparencyStatement:
         if decision is None:
             decision = Decision.objects.get(pk=row.decision_id)
         fresh = _statement_of(decision, row.kind)
+        if fresh.payload:
+            fresh.payload["puid"] = row.puid  # a row's identifier never changes
         row.payload, row.status, row.errors = fresh.payload, fresh.status, fresh.errors
         row.next_attempt_at = None
         row.save(update_fields=["payload", "status", "errors", "next_attempt_at"])
