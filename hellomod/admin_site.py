@@ -43,6 +43,8 @@ AUDIENCES: dict[str, Audience] = {
     "reports.flaggermembership": Audience.CONFIGURATION,
     "reports.crisisresource": Audience.CONFIGURATION,
     "reports.misusepolicy": Audience.CONFIGURATION,
+    # Entered by T&S admins for the transparency report (accounts 0013).
+    "reports.activerecipients": Audience.CONFIGURATION,
     "accounts.team": Audience.CONFIGURATION,
     "accounts.teammembership": Audience.CONFIGURATION,
     # Records of members, reporters and what was done about them.

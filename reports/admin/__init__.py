@@ -16,6 +16,7 @@ from reports.admin import (
     sign_in,
     statements,
     texts,
+    transparency,
     webhooks,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "sign_in",
     "statements",
     "texts",
+    "transparency",
     "webhooks",
 ]

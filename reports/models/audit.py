@@ -101,6 +101,9 @@ class AuditAction(models.TextChoices):
     MISUSE_POLICY_CREATED = "misusepolicy.created", _("Misuse policy created")
     MISUSE_POLICY_CHANGED = "misusepolicy.changed", _("Misuse policy changed")
     MISUSE_POLICY_DELETED = "misusepolicy.deleted", _("Misuse policy deleted")
+    ACTIVE_RECIPIENTS_CREATED = "activerecipients.created", _("Monthly active recipients entered")
+    ACTIVE_RECIPIENTS_CHANGED = "activerecipients.changed", _("Monthly active recipients changed")
+    ACTIVE_RECIPIENTS_DELETED = "activerecipients.deleted", _("Monthly active recipients deleted")
     MISUSE_REPORTS_LINKED = "case.misuse_linked", _("Reports linked to a misuse case")
     # Trusted flaggers
     FLAGGER_ORGANISATION_CREATED = "flaggerorganisation.created", _("Trusted flagger created")

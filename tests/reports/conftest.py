@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.services import replace_recovery_codes
 from reports.models import (
+    ActiveRecipients,
     Appeal,
     AppealEvidence,
     AppealKind,
@@ -154,6 +155,7 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
         failures_since_start=2,
     )
     RateLimit.objects.create(audience="members", reports_per_hour=20)
+    ActiveRecipients.objects.create(month=now.date().replace(day=1), count=120_000)
     NotificationTemplate.objects.create(
         event="report_received", language="en", subject="Thanks", body="We got {reference}."
     )

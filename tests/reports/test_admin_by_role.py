@@ -47,6 +47,7 @@ EXPECTED = {
     "reports.flaggerorganisation": ADMINS_ONLY,
     "reports.flaggermembership": ADMINS_ONLY,
     "reports.misusepolicy": ADMINS_ONLY,
+    "reports.activerecipients": ADMINS_ONLY,
     "reports.crisisresource": CONFIGURATION,
     "reports.content": RECORD,
     "reports.referral": RECORD,
