@@ -142,6 +142,7 @@ TEMPLATES = [
             "libraries": {
                 "configuration": "reports.web.templatetags.configuration",
                 "moderation": "reports.web.templatetags.moderation",
+                "transparency": "reports.web.templatetags.transparency",
             },
         },
     },
