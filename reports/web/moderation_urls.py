@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reports.web.views import appeals, cases, decisions, flaggers, preferences, queues, referrals
+from reports.web.views.dashboard import dashboard
 from reports.web.views.transparency import report as transparency_report
 
 app_name = "moderation"
@@ -31,6 +32,7 @@ urlpatterns = [
     path("reports/<int:report_id>/imprecise/", flaggers.imprecise, name="imprecise"),
     path("flaggers/", flaggers.quality, name="flaggers"),
     path("flaggers/<int:organisation_id>/", flaggers.quality_detail, name="flagger"),
+    path("dashboard/", dashboard, name="dashboard"),
     path("transparency/", transparency_report, name="transparency"),
     path("decisions/<int:decision_id>/confirm/", decisions.confirm, name="confirm-ban"),
     path("decisions/<int:decision_id>/reject/", decisions.reject, name="reject-ban"),
