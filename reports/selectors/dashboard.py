@@ -159,7 +159,7 @@ class Dashboard:
 
 def dashboard(start: date, end: date, *, categories: list[int] | None = None) -> Dashboard:
     """The dashboard's figures from `start` to `end` (both days included), for some categories
-    or all of them. Ten queries, whatever the period."""
+    or all of them. Eight queries, whatever the period."""
 
     def rows(*metrics: str):
         found = DailyFigure.objects.filter(metric__in=metrics, day__gte=start, day__lte=end)
