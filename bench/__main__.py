@@ -161,7 +161,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import lanes, measure
+    from bench import figures, lanes, measure
     from bench.report import table, verdicts
     from bench.seed import seed
 
@@ -229,6 +229,8 @@ def main() -> None:
     )
     phase(f"intake: {args.flood_reports:,} reports on one moment judged fine, beside ordinary ones")
     results["floods"] = measure.flood(seeded, reports=args.flood_reports, progress=bars.at)
+    phase("daily figures: built, rerun, and the dashboard and the report reading them")
+    results["figures"] = figures.figures(seeded, samples=args.samples, progress=bars.at)
     bars.close()
     results["targets"] = verdicts(results)
     results["machine"] = _machine(connection)

@@ -10,6 +10,7 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 def verdicts(r: dict) -> list[dict]:
     """Each target of the issue, with the figure it is judged on and whether it was met."""
     q, n, i, e = r["queue_page"], r["next_case"], r["intake"], r["emergency"]
+    f = r["figures"]
     seed_limit = SEED_SECONDS_PER_MILLION * r["seeding"]["reports"] / 1_000_000
     admin_ratio = _ratio(q["stock_admin_first"]["p50_ms"], q["queue_first"]["p50_ms"])
     deep_ratio = _ratio(q["queue_deep"]["p50_ms"], q["queue_first"]["p50_ms"])
@@ -31,6 +32,8 @@ def verdicts(r: dict) -> list[dict]:
         ("delivery", "notifications/s", r["delivery"]["per_second"], ">=", 500),
         ("emergency", "p95 s behind the backlog", e["p95_s"], "<=", 5),
         ("outbox", "duplicate runs, % of real ones", e["duplicate_percent"], "<", 1),
+        ("dashboard", "p95 ms, a year of figures", f["dashboard_365_days"]["p95_ms"], "<=", 100),
+        ("figures", "rows a rerun rewrote", f["rerun_written"] + f["rerun_deleted"], "<=", 0),
     ]  # fmt: skip
     out = []
     for path, figure, value, op, target in rows:
@@ -146,6 +149,28 @@ def table(r: dict) -> str:
             f"{e['duplicate_runs']:,} of {e['real_runs']:,} ({e['lost_run']} of {e['lost']})",
             f"old rule: {e['old_rule_would_send']:,} sent again",
             f"{e['duplicate_percent']} %",
+        ),
+    ]
+    f = r["figures"]
+    rows += [
+        (
+            f"Daily figures: first build of {f['days']} days, {f['rows']:,} rows (s)",
+            f"{f['build_seconds']:.1f}",
+            f"beat's steady run {f['steady_run_seconds']:.2f} s, rerun rewrote "
+            f"{f['rerun_written'] + f['rerun_deleted']}",
+            "",
+        ),
+        (
+            "Dashboard, 30 days / a year, p50/p95 ms",
+            f"{_ms(f['dashboard_30_days'])} / {_ms(f['dashboard_365_days'])}",
+            f"CSV of a year {_ms(f['dashboard_csv_365_days'])}",
+            "",
+        ),
+        (
+            "Transparency report, a year, HTML / JSON, p50/p95 ms",
+            f"{_ms(f['transparency_365_days'])} / {_ms(f['transparency_json_365_days'])}",
+            "",
+            "",
         ),
     ]
     widths = [max(len(str(row[c])) for row in rows) for c in range(4)]

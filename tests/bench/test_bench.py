@@ -160,3 +160,16 @@ def test_prints_one_table_and_records_the_machine(results):
     assert machine["postgresql"]
     assert machine["memory_mib"] > 0
     assert len(results["targets"]) == 14
+
+
+def test_the_figures_are_built_once_and_read_by_the_dashboard_and_the_report(results):
+    figures = results["figures"]
+    assert figures["rows"] > 0 and figures["days"] >= 60  # the seed's decisions span 60 days
+    assert figures["rerun_written"] == figures["rerun_deleted"] == 0
+    assert figures["steady_run_written"] == 0
+    for page in ("dashboard_30_days", "dashboard_365_days", "transparency_365_days"):
+        assert figures[page]["n"] == 10
+        assert 0 < figures[page]["p50_ms"] <= figures[page]["p95_ms"]
+    # A year of figures costs the queries a month costs: the pages read aggregates.
+    assert figures["dashboard_365_days"]["queries"] == figures["dashboard_30_days"]["queries"]
+    assert "Dashboard, 30 days / a year" in results["printed"]
