@@ -67,6 +67,11 @@ AUDIENCES: dict[str, Audience] = {
     "reports.webhookdelivery": Audience.RECORDS,
     "reports.appeal": Audience.RECORDS,
     "reports.appealevidence": Audience.RECORDS,
+    # The daily figures (they name the moderators whose decisions were appealed).
+    "reports.dailyfigure": Audience.RECORDS,
+    "reports.figurecursor": Audience.RECORDS,
+    # Statements of reasons sent to the EU Transparency Database, and what it answered.
+    "reports.transparencystatement": Audience.RECORDS,
     "accounts.user": Audience.RECORDS,
     # Staff sign-in: failed sign-ins (addresses, usernames) and staff members' second factors.
     "axes.accessattempt": Audience.RECORDS,

@@ -29,6 +29,8 @@ def grant_transparency_roles(apps):
                 "delete_activerecipients",
                 "view_transparencystatement",
                 "change_transparencystatement",
+                "view_dailyfigure",
+                "view_figurecursor",
             ]
         )
     )

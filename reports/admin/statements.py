@@ -91,6 +91,10 @@ class TransparencyStatementAdmin(ReadOnlyRecordMixin, LargeTableMixin, admin.Mod
     search_fields = ("puid__exact", "puid__startswith")
     search_help_text = _("The statement's platform unique identifier (hellomod-…), or its start.")
     actions = ("send_again",)
+
+    class Media:
+        css = {"all": ["css/admin-statements.css"]}
+
     fieldsets = (
         (None, {"fields": ("puid", "decision_link", "kind", "status", "database_id")}),
         (_("Sending"), {"fields": ("attempts", "next_attempt_at", "created_at", "sent_at")}),
@@ -130,14 +134,13 @@ class TransparencyStatementAdmin(ReadOnlyRecordMixin, LargeTableMixin, admin.Mod
     @admin.display(description=_("statement as sent"))
     def payload_pretty(self, statement):
         text = json.dumps(statement.payload, indent=2, sort_keys=True, ensure_ascii=False)
-        return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
+        return format_html('<pre class="statement-payload">{}</pre>', text)
 
     @admin.action(description=_("Send again (rebuilt from the decision)"), permissions=["resend"])
     def send_again(self, request, queryset):
         queued = invalid = skipped = 0
         for statement in queryset.filter(status__in=RESENDABLE).order_by("pk"):
-            row = resend_statement(statement)
-            self.log_change(request, row, [{"changed": {"fields": ["payload", "status"]}}])
+            row = resend_statement(statement, actor=request.user)
             if row.status == StatementStatus.PENDING:
                 queued += 1
             else:

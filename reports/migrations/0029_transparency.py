@@ -5,110 +5,436 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0028_expert_notice_index'),
+        ("reports", "0028_expert_notice_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FigureCursor',
+            name="FigureCursor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, unique=True)),
-                ('position', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True)),
+                ("position", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.AddField(
-            model_name='category',
-            name='statement_category',
-            field=models.CharField(choices=[('STATEMENT_CATEGORY_ANIMAL_WELFARE', 'Animal welfare'), ('STATEMENT_CATEGORY_CONSUMER_INFORMATION', 'Consumer information infringements'), ('STATEMENT_CATEGORY_CYBER_VIOLENCE', 'Cyber violence'), ('STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN', 'Cyber violence against women'), ('STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS', 'Data protection and privacy violations'), ('STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH', 'Illegal or harmful speech'), ('STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS', 'Intellectual property infringements'), ('STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS', 'Negative effects on civic discourse or elections'), ('STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE', 'Not specified in the notice'), ('STATEMENT_CATEGORY_OTHER_VIOLATION_TC', 'Other violation of the terms and conditions'), ('STATEMENT_CATEGORY_PROTECTION_OF_MINORS', 'Protection of minors'), ('STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY', 'Risk for public security'), ('STATEMENT_CATEGORY_SCAMS_AND_FRAUD', 'Scams and fraud'), ('STATEMENT_CATEGORY_SELF_HARM', 'Self-harm'), ('STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS', 'Unsafe and prohibited products'), ('STATEMENT_CATEGORY_VIOLENCE', 'Violence')], default='STATEMENT_CATEGORY_OTHER_VIOLATION_TC', help_text='The category its statements of reasons carry in the EU Transparency Database.', max_length=80, verbose_name='Transparency Database category'),
+            model_name="category",
+            name="statement_category",
+            field=models.CharField(
+                choices=[
+                    ("STATEMENT_CATEGORY_ANIMAL_WELFARE", "Animal welfare"),
+                    (
+                        "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
+                        "Consumer information infringements",
+                    ),
+                    ("STATEMENT_CATEGORY_CYBER_VIOLENCE", "Cyber violence"),
+                    (
+                        "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
+                        "Cyber violence against women",
+                    ),
+                    (
+                        "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+                        "Data protection and privacy violations",
+                    ),
+                    ("STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "Illegal or harmful speech"),
+                    (
+                        "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+                        "Intellectual property infringements",
+                    ),
+                    (
+                        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+                        "Negative effects on civic discourse or elections",
+                    ),
+                    ("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", "Not specified in the notice"),
+                    (
+                        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                        "Other violation of the terms and conditions",
+                    ),
+                    ("STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "Protection of minors"),
+                    ("STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", "Risk for public security"),
+                    ("STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "Scams and fraud"),
+                    ("STATEMENT_CATEGORY_SELF_HARM", "Self-harm"),
+                    (
+                        "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+                        "Unsafe and prohibited products",
+                    ),
+                    ("STATEMENT_CATEGORY_VIOLENCE", "Violence"),
+                ],
+                default="STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                help_text="The category its statements of reasons carry in the EU Transparency Database.",
+                max_length=80,
+                verbose_name="Transparency Database category",
+            ),
         ),
         migrations.AddField(
-            model_name='category',
-            name='statement_keywords',
-            field=models.JSONField(blank=True, default=list, help_text='The specification its statements carry (KEYWORD_…), if any.', verbose_name='Transparency Database keywords'),
+            model_name="category",
+            name="statement_keywords",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="The specification its statements carry (KEYWORD_…), if any.",
+                verbose_name="Transparency Database keywords",
+            ),
         ),
         migrations.AddField(
-            model_name='reason',
-            name='statement_category',
-            field=models.CharField(blank=True, choices=[('STATEMENT_CATEGORY_ANIMAL_WELFARE', 'Animal welfare'), ('STATEMENT_CATEGORY_CONSUMER_INFORMATION', 'Consumer information infringements'), ('STATEMENT_CATEGORY_CYBER_VIOLENCE', 'Cyber violence'), ('STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN', 'Cyber violence against women'), ('STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS', 'Data protection and privacy violations'), ('STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH', 'Illegal or harmful speech'), ('STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS', 'Intellectual property infringements'), ('STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS', 'Negative effects on civic discourse or elections'), ('STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE', 'Not specified in the notice'), ('STATEMENT_CATEGORY_OTHER_VIOLATION_TC', 'Other violation of the terms and conditions'), ('STATEMENT_CATEGORY_PROTECTION_OF_MINORS', 'Protection of minors'), ('STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY', 'Risk for public security'), ('STATEMENT_CATEGORY_SCAMS_AND_FRAUD', 'Scams and fraud'), ('STATEMENT_CATEGORY_SELF_HARM', 'Self-harm'), ('STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS', 'Unsafe and prohibited products'), ('STATEMENT_CATEGORY_VIOLENCE', 'Violence')], help_text="Leave empty to use the category's.", max_length=80, verbose_name='Transparency Database category'),
+            model_name="reason",
+            name="statement_category",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("STATEMENT_CATEGORY_ANIMAL_WELFARE", "Animal welfare"),
+                    (
+                        "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
+                        "Consumer information infringements",
+                    ),
+                    ("STATEMENT_CATEGORY_CYBER_VIOLENCE", "Cyber violence"),
+                    (
+                        "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
+                        "Cyber violence against women",
+                    ),
+                    (
+                        "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS",
+                        "Data protection and privacy violations",
+                    ),
+                    ("STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", "Illegal or harmful speech"),
+                    (
+                        "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+                        "Intellectual property infringements",
+                    ),
+                    (
+                        "STATEMENT_CATEGORY_NEGATIVE_EFFECTS_ON_CIVIC_DISCOURSE_OR_ELECTIONS",
+                        "Negative effects on civic discourse or elections",
+                    ),
+                    ("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", "Not specified in the notice"),
+                    (
+                        "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
+                        "Other violation of the terms and conditions",
+                    ),
+                    ("STATEMENT_CATEGORY_PROTECTION_OF_MINORS", "Protection of minors"),
+                    ("STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", "Risk for public security"),
+                    ("STATEMENT_CATEGORY_SCAMS_AND_FRAUD", "Scams and fraud"),
+                    ("STATEMENT_CATEGORY_SELF_HARM", "Self-harm"),
+                    (
+                        "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+                        "Unsafe and prohibited products",
+                    ),
+                    ("STATEMENT_CATEGORY_VIOLENCE", "Violence"),
+                ],
+                help_text="Leave empty to use the category's.",
+                max_length=80,
+                verbose_name="Transparency Database category",
+            ),
         ),
         migrations.AddField(
-            model_name='reason',
-            name='statement_keywords',
-            field=models.JSONField(blank=True, default=list, help_text="Leave empty to use the category's.", verbose_name='Transparency Database keywords'),
+            model_name="reason",
+            name="statement_keywords",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Leave empty to use the category's.",
+                verbose_name="Transparency Database keywords",
+            ),
         ),
         migrations.CreateModel(
-            name='ActiveRecipients',
+            name="ActiveRecipients",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(help_text='Any day of the month; stored as its first day.', unique=True, verbose_name='month')),
-                ('count', models.PositiveBigIntegerField(verbose_name='active recipients')),
-                ('eu_count', models.PositiveBigIntegerField(blank=True, help_text='Leave empty if not known.', null=True, verbose_name='of them in the EU')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='how it was counted')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(
+                        help_text="Any day of the month; stored as its first day.",
+                        unique=True,
+                        verbose_name="month",
+                    ),
+                ),
+                ("count", models.PositiveBigIntegerField(verbose_name="active recipients")),
+                (
+                    "eu_count",
+                    models.PositiveBigIntegerField(
+                        blank=True,
+                        help_text="Leave empty if not known.",
+                        null=True,
+                        verbose_name="of them in the EU",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=500, verbose_name="how it was counted"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'monthly active recipients',
-                'verbose_name_plural': 'monthly active recipients',
-                'ordering': ['-month'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('eu_count__isnull', True), ('eu_count__lte', models.F('count')), _connector='OR'), name='active_recipients_eu_within')],
+                "verbose_name": "monthly active recipients",
+                "verbose_name_plural": "monthly active recipients",
+                "ordering": ["-month"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("eu_count__isnull", True),
+                            ("eu_count__lte", models.F("count")),
+                            _connector="OR",
+                        ),
+                        name="active_recipients_eu_within",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DailyFigure',
+            name="DailyFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(verbose_name='day')),
-                ('metric', models.CharField(choices=[('notices', 'Notices received'), ('notices_closed', 'Notices closed'), ('notices_imprecise', 'Notices marked imprecise'), ('decisions', 'Decisions'), ('first_actions', 'Cases first acted on'), ('cases_opened', 'Cases opened'), ('queue_open', 'Open cases'), ('queue_overdue', 'Overdue cases'), ('appeals_received', 'Appeals received'), ('appeals_decided', 'Appeals decided')], max_length=20, verbose_name='metric')),
-                ('tier', models.PositiveSmallIntegerField(default=0, verbose_name='tier')),
-                ('language', models.CharField(blank=True, max_length=8, verbose_name='language')),
-                ('action', models.CharField(blank=True, max_length=20, verbose_name='action')),
-                ('source', models.CharField(blank=True, max_length=20, verbose_name='source')),
-                ('ground', models.CharField(blank=True, max_length=12, verbose_name='ground')),
-                ('automated_detection', models.BooleanField(default=False, verbose_name='detected automatically')),
-                ('automated_decision', models.BooleanField(default=False, verbose_name='decided automatically')),
-                ('outcome', models.CharField(blank=True, max_length=20, verbose_name='outcome')),
-                ('misuse', models.CharField(blank=True, max_length=20, verbose_name='DSA Art. 23 suspension for')),
-                ('moderator', models.PositiveIntegerField(default=0, help_text='For appeals: who took the appealed decision.', verbose_name='moderator')),
-                ('flagger', models.PositiveIntegerField(default=0, help_text="For notices: the trusted flagger's id.", verbose_name='trusted flagger')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='count')),
-                ('within_sla', models.PositiveIntegerField(default=0, help_text="Of `count`, how many were acted on by the case's due time.", verbose_name='within the SLA')),
-                ('durations', models.JSONField(blank=True, default=dict, verbose_name='durations')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='daily_figures', to='reports.category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("notices", "Notices received"),
+                            ("notices_closed", "Notices closed"),
+                            ("notices_imprecise", "Notices marked imprecise"),
+                            ("decisions", "Decisions"),
+                            ("first_actions", "Cases first acted on"),
+                            ("cases_opened", "Cases opened"),
+                            ("queue_open", "Open cases"),
+                            ("queue_overdue", "Overdue cases"),
+                            ("appeals_received", "Appeals received"),
+                            ("appeals_decided", "Appeals decided"),
+                        ],
+                        max_length=20,
+                        verbose_name="metric",
+                    ),
+                ),
+                ("tier", models.PositiveSmallIntegerField(default=0, verbose_name="tier")),
+                ("language", models.CharField(blank=True, max_length=8, verbose_name="language")),
+                ("action", models.CharField(blank=True, max_length=20, verbose_name="action")),
+                ("source", models.CharField(blank=True, max_length=20, verbose_name="source")),
+                ("ground", models.CharField(blank=True, max_length=12, verbose_name="ground")),
+                (
+                    "automated_detection",
+                    models.BooleanField(default=False, verbose_name="detected automatically"),
+                ),
+                (
+                    "automated_decision",
+                    models.BooleanField(default=False, verbose_name="decided automatically"),
+                ),
+                ("outcome", models.CharField(blank=True, max_length=20, verbose_name="outcome")),
+                (
+                    "misuse",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="DSA Art. 23 suspension for"
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="For appeals: who took the appealed decision.",
+                        verbose_name="moderator",
+                    ),
+                ),
+                (
+                    "flagger",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="For notices: the trusted flagger's id.",
+                        verbose_name="trusted flagger",
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="count")),
+                (
+                    "within_sla",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Of `count`, how many were acted on by the case's due time.",
+                        verbose_name="within the SLA",
+                    ),
+                ),
+                ("durations", models.JSONField(blank=True, default=dict, verbose_name="durations")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="daily_figures",
+                        to="reports.category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'daily figure',
-                'verbose_name_plural': 'daily figures',
-                'permissions': [('view_dashboard', 'Can read the dashboard and the transparency report')],
-                'indexes': [models.Index(fields=['metric', 'day'], name='daily_figure_by_metric')],
-                'constraints': [models.UniqueConstraint(fields=('day', 'metric', 'category', 'tier', 'language', 'action', 'source', 'ground', 'automated_detection', 'automated_decision', 'outcome', 'misuse', 'moderator', 'flagger'), name='daily_figure_key'), models.CheckConstraint(condition=models.Q(('metric__in', ['notices', 'notices_closed', 'notices_imprecise', 'decisions', 'first_actions', 'cases_opened', 'queue_open', 'queue_overdue', 'appeals_received', 'appeals_decided'])), name='daily_figure_metric_known'), models.CheckConstraint(condition=models.Q(('within_sla__lte', models.F('count'))), name='daily_figure_sla_within')],
+                "verbose_name": "daily figure",
+                "verbose_name_plural": "daily figures",
+                "permissions": [
+                    ("view_dashboard", "Can read the dashboard and the transparency report")
+                ],
+                "indexes": [models.Index(fields=["metric", "day"], name="daily_figure_by_metric")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "day",
+                            "metric",
+                            "category",
+                            "tier",
+                            "language",
+                            "action",
+                            "source",
+                            "ground",
+                            "automated_detection",
+                            "automated_decision",
+                            "outcome",
+                            "misuse",
+                            "moderator",
+                            "flagger",
+                        ),
+                        name="daily_figure_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "metric__in",
+                                [
+                                    "notices",
+                                    "notices_closed",
+                                    "notices_imprecise",
+                                    "decisions",
+                                    "first_actions",
+                                    "cases_opened",
+                                    "queue_open",
+                                    "queue_overdue",
+                                    "appeals_received",
+                                    "appeals_decided",
+                                ],
+                            )
+                        ),
+                        name="daily_figure_metric_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("within_sla__lte", models.F("count"))),
+                        name="daily_figure_sla_within",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TransparencyStatement',
+            name="TransparencyStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('decision', 'Decision'), ('reversal', 'Reversal')], default='decision', max_length=10, verbose_name='kind')),
-                ('puid', models.CharField(max_length=500, unique=True, verbose_name='platform unique identifier')),
-                ('payload', models.JSONField(default=dict, verbose_name='statement')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sent', 'Sent'), ('rejected', 'Rejected by the database'), ('invalid', 'Refused by our validator')], default='pending', max_length=10, verbose_name='status')),
-                ('errors', models.JSONField(blank=True, default=dict, help_text='What the database or our validator refused.', verbose_name='errors')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt at')),
-                ('database_id', models.CharField(blank=True, help_text='The uuid it answered.', max_length=64, verbose_name='id in the database')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='built at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transparency_statements', to='reports.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("decision", "Decision"), ("reversal", "Reversal")],
+                        default="decision",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "puid",
+                    models.CharField(
+                        max_length=500, unique=True, verbose_name="platform unique identifier"
+                    ),
+                ),
+                ("payload", models.JSONField(default=dict, verbose_name="statement")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sent", "Sent"),
+                            ("rejected", "Rejected by the database"),
+                            ("invalid", "Refused by our validator"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "errors",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="What the database or our validator refused.",
+                        verbose_name="errors",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next attempt at"),
+                ),
+                (
+                    "database_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The uuid it answered.",
+                        max_length=64,
+                        verbose_name="id in the database",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="built at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="transparency_statements",
+                        to="reports.decision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'statement to the Transparency Database',
-                'verbose_name_plural': 'statements to the Transparency Database',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['created_at'], name='statement_pending')],
-                'constraints': [models.UniqueConstraint(fields=('decision', 'kind'), name='statement_once_per_decision'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'sent', 'rejected', 'invalid'])), name='statement_status_known'), models.CheckConstraint(condition=models.Q(models.Q(('sent_at__isnull', False), ('status', 'sent')), models.Q(models.Q(('status', 'sent'), _negated=True), ('sent_at__isnull', True)), _connector='OR'), name='statement_sent_at_matches_status')],
+                "verbose_name": "statement to the Transparency Database",
+                "verbose_name_plural": "statements to the Transparency Database",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["created_at"],
+                        name="statement_pending",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("decision", "kind"), name="statement_once_per_decision"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "sent", "rejected", "invalid"])
+                        ),
+                        name="statement_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("sent_at__isnull", False), ("status", "sent")),
+                            models.Q(
+                                models.Q(("status", "sent"), _negated=True),
+                                ("sent_at__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="statement_sent_at_matches_status",
+                    ),
+                ],
             },
         ),
     ]

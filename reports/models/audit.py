@@ -105,6 +105,8 @@ class AuditAction(models.TextChoices):
     ACTIVE_RECIPIENTS_CHANGED = "activerecipients.changed", _("Monthly active recipients changed")
     ACTIVE_RECIPIENTS_DELETED = "activerecipients.deleted", _("Monthly active recipients deleted")
     MISUSE_REPORTS_LINKED = "case.misuse_linked", _("Reports linked to a misuse case")
+    # The EU Transparency Database
+    STATEMENT_RESENT = "statement.resent", _("Statement of reasons queued to be sent again")
     # Trusted flaggers
     FLAGGER_ORGANISATION_CREATED = "flaggerorganisation.created", _("Trusted flagger created")
     FLAGGER_ORGANISATION_CHANGED = "flaggerorganisation.changed", _("Trusted flagger changed")

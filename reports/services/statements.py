@@ -21,8 +21,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from reports.effects.outbox import backoff
-from reports.models import Decision
+from reports.models import AuditAction, Decision
 from reports.models.tdb import StatementKind, StatementStatus, TransparencyStatement
+from reports.services.audit import record_event
 from reports.tdb.build import build_statement, puid_of
 from reports.tdb.client import Outcome, post_statements, read_answer
 from reports.tdb.selection import owing_statements, reversed_on_appeal, told_by
@@ -155,7 +156,7 @@ def submit_statements(now: datetime | None = None) -> dict[str, int]:
     return dict(counts)
 
 
-def resend_statement(statement: TransparencyStatement) -> TransparencyStatement:
+def resend_statement(statement: TransparencyStatement, *, actor=None) -> TransparencyStatement:
     """Rebuild a rejected or invalid statement from its decision and queue it again.
 
     The decision's mapping may have been fixed since (a category's keywords, say): the new
@@ -171,7 +172,17 @@ def resend_statement(statement: TransparencyStatement) -> TransparencyStatement:
         fresh = _statement_of(decision, row.kind)
         if fresh.payload:
             fresh.payload["puid"] = row.puid  # a row's identifier never changes
+        before = {"status": row.status, "errors": row.errors}
         row.payload, row.status, row.errors = fresh.payload, fresh.status, fresh.errors
         row.next_attempt_at = None
         row.save(update_fields=["payload", "status", "errors", "next_attempt_at"])
+        record_event(
+            action=AuditAction.STATEMENT_RESENT,
+            target=row,
+            actor=actor,
+            actor_label="" if actor else "job:statements",
+            case=decision.case_id,
+            before=before,
+            after={"status": row.status, "errors": row.errors},
+        )
         return row

@@ -21,11 +21,13 @@ from reports.models import (
     CaseStatus,
     Channel,
     ConfigurationJob,
+    DailyFigure,
     Decision,
     DecisionAction,
     Enforcement,
     Evidence,
     EvidenceBundle,
+    FigureCursor,
     FlaggerMembership,
     FlaggerOrganisation,
     LegalHold,
@@ -35,7 +37,9 @@ from reports.models import (
     OutboxMessage,
     RateLimit,
     Referral,
+    StatementStatus,
     Strike,
+    TransparencyStatement,
     WebhookDelivery,
     WebhookEndpoint,
 )
@@ -106,6 +110,13 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
         AppealEvidence.objects.create(
             appeal=appeal, width=640, height=480, size_bytes=2048, sha256=f"{n + ROWS:064x}"
         )
+        TransparencyStatement.objects.create(
+            decision=decision,
+            puid=f"hellomod-{decision.uuid}",
+            payload={"puid": f"hellomod-{decision.uuid}"},
+            status=StatementStatus.REJECTED if decided else StatementStatus.PENDING,
+            errors={"decision_facts": ["The decision facts field is required."]} if decided else {},
+        )
         Strike.objects.create(
             member=subject, decision=decision, category=spam, expires_at=now + timedelta(days=365)
         )
@@ -156,6 +167,8 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
     )
     RateLimit.objects.create(audience="members", reports_per_hour=20)
     ActiveRecipients.objects.create(month=now.date().replace(day=1), count=120_000)
+    DailyFigure.objects.create(day=now.date(), metric="notices", category=spam, count=rows)
+    FigureCursor.objects.create(name="audit", position=1)
     NotificationTemplate.objects.create(
         event="report_received", language="en", subject="Thanks", body="We got {reference}."
     )

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from hellomod.admin_site import AUDIENCES, Audience
-from reports.models import EscalationTier, Reason
+from reports.models import AuditAction, AuditEvent, EscalationTier, Reason
 from reports.models.tdb import StatementStatus, TransparencyStatement
 from tests.reports.test_configuration import post_category
 from tests.reports.test_statements_sending import pending_statements
@@ -90,6 +90,13 @@ def test_send_again_rebuilds_and_queues_a_rejected_statement(client, rejected, t
     messages = [str(m) for m in response.context["messages"]]
     assert "1 statement waits to be sent again." in messages
     assert any("left alone" in m for m in messages)
+    [event] = AuditEvent.objects.filter(action=AuditAction.STATEMENT_RESENT)
+    assert (event.actor, event.target_id, event.before["status"], event.after["status"]) == (
+        ts_admin,
+        str(rejected.pk),
+        "rejected",
+        "pending",
+    )
 
 
 def test_the_list_takes_a_fixed_number_of_queries(
