@@ -33,6 +33,8 @@ ALLOWED = {
     ("reports/management/commands/seed_demo.py", "_backdate"),
     # The same clock for the demo's decisions: taken yesterday, so that they can be appealed.
     ("reports/management/commands/seed_demo.py", "_backdate_decision"),
+    # And for its answered appeals, so that the dashboard shows weeks of appeals.
+    ("reports/management/commands/seed_demo.py", "_backdate_appeal"),
     # Pillow writes a PNG into memory: not a row.
     ("reports/management/commands/seed_demo.py", "_avatar"),
 }

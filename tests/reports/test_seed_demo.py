@@ -1,6 +1,7 @@
 """`manage.py seed_demo` loads a realistic demo, and running it again changes nothing."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -134,3 +135,32 @@ def test_seed_demo_leaves_four_weeks_of_figures_for_the_dashboard(seeded):
     decided = Appeal.objects.filter(status="decided")
     assert decided.filter(outcome="reversed").exists() and decided.filter(outcome="upheld").exists()
     assert DailyFigure.objects.filter(metric=Metric.APPEALS_DECIDED).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_decisions_yield_valid_statements_that_export(seeded):
+    import json
+
+    from django.core.management import call_command
+
+    from reports.models import StatementStatus, TransparencyStatement
+    from reports.tdb.validator import validate
+
+    queued = TransparencyStatement.objects.all()
+    assert queued.count() >= 30
+    assert not queued.exclude(status=StatementStatus.PENDING).exists()
+    today = timezone.now().date()
+    out = io.StringIO()
+    call_command(
+        "export_statements",
+        "--from",
+        str(today - timedelta(days=40)),
+        "--to",
+        str(today),
+        stdout=out,
+    )
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(lines) >= queued.count()
+    assert all(validate(statement) == {} for statement in lines)
+    assert len({statement["puid"] for statement in lines}) == len(lines)
+    assert any(statement["puid"].endswith("-reversal") for statement in lines)

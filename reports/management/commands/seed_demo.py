@@ -59,6 +59,7 @@ from reports.services.figures import refresh_figures
 from reports.services.flaggers import add_member, save_organisation
 from reports.services.intake import submit_report
 from reports.services.people import save_person, save_team, set_password
+from reports.services.statements import queue_statements
 
 DEMO_PASSWORD = "hellomod-demo"  # noqa: S105 - printed for the local demo on purpose
 SEED = 20261123
@@ -125,8 +126,9 @@ class Command(BaseCommand):
         created = self._reports(rng, members)
         appeals = self._appeals(members)
         history = self._history(members)
-        self._active_recipients()
+        self._active_recipients(admin)
         figures = refresh_figures()
+        queue_statements()  # what beat would have sent the Transparency Database by now
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(members)} members, {created} new reports "
@@ -484,26 +486,34 @@ class Command(BaseCommand):
             received = decision.created_at + timedelta(hours=rng.uniform(2, 30))
             answered = received + timedelta(hours=rng.uniform(1, 60))
             if answered < now:
-                Appeal.objects.filter(pk=appeal.pk).update(
-                    received_at=received, decided_at=answered
-                )
+                self._backdate_appeal(appeal, received=received, answered=answered)
         return len(decided)
 
     @staticmethod
-    def _active_recipients() -> None:
+    def _active_recipients(admin: User) -> None:
         """The platform's monthly active recipients for the last twelve months, as its data
-        team would enter them for the transparency report."""
+        team would enter them in the admin for the transparency report."""
+        entered = set(ActiveRecipients.objects.values_list("month", flat=True))
         month = timezone.now().date().replace(day=1)
+        edits = []
         for n in range(1, 13):
             month = (month - timedelta(days=1)).replace(day=1)
-            ActiveRecipients.objects.get_or_create(
-                month=month,
-                defaults={
-                    "count": 41_200_000 - n * 180_000,
-                    "eu_count": 9_600_000 - n * 40_000,
-                    "note": "Members who opened the app at least once in the month.",
-                },
-            )
+            if month not in entered:
+                edits.append(
+                    _new(
+                        ActiveRecipients,
+                        month=month,
+                        count=41_200_000 - n * 180_000,
+                        eu_count=9_600_000 - n * 40_000,
+                        note="Members who opened the app at least once in the month.",
+                    )
+                )
+        save_configuration(edits=edits, actor=admin)
+
+    @staticmethod
+    def _backdate_appeal(appeal: Appeal, *, received, answered) -> None:
+        """The same clock for the demo's answered appeals: received and decided weeks ago."""
+        Appeal.objects.filter(pk=appeal.pk).update(received_at=received, decided_at=answered)
 
     @staticmethod
     def _backdate_decision(decision: Decision, by: timedelta) -> None:
