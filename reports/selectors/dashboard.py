@@ -24,7 +24,7 @@ from reports.models import (
     ReportStatus,
     Tier,
 )
-from reports.selectors.figures import merge, quantile
+from reports.selectors.figures import quantile, summed_histograms
 
 
 def dashboard_categories() -> list[Category]:
@@ -225,19 +225,24 @@ def dashboard(start: date, end: date, *, categories: list[int] | None = None) ->
             emergencies_within.add(row["n"], row["within"])
 
     # 4. The histograms: decisions that acted, and emergencies' first actions.
-    acted: dict[int, list[dict]] = defaultdict(list)
-    emergencies: dict[int, list[dict]] = defaultdict(list)
-    for metric, category, durations in (
-        rows(Metric.DECISIONS, Metric.FIRST_ACTIONS)
-        .filter(
+    merged = summed_histograms(
+        rows(Metric.DECISIONS, Metric.FIRST_ACTIONS).filter(
             Q(metric=Metric.DECISIONS) & ~Q(action=DecisionAction.NO_VIOLATION)
             | Q(metric=Metric.FIRST_ACTIONS, tier=Tier.EMERGENCY)
-        )
-        .values_list("metric", "category", "durations")
-    ):
-        (acted if metric == Metric.DECISIONS else emergencies)[category].append(durations)
-    merged_acted = {category: merge(stored) for category, stored in acted.items()}
-    merged_emergencies = {category: merge(stored) for category, stored in emergencies.items()}
+        ),
+        "metric",
+        "category",
+    )
+    merged_acted = {
+        category: counts
+        for (metric, category), counts in merged.items()
+        if metric == Metric.DECISIONS
+    }
+    merged_emergencies = {
+        category: counts
+        for (metric, category), counts in merged.items()
+        if metric == Metric.FIRST_ACTIONS
+    }
 
     # 5. Appeals, by category and by the moderator who took the appealed decision.
     appeals = Overturns()

@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Sum
 
 from reports.models import (
@@ -32,7 +31,7 @@ from reports.models.choices import (
     ReportSource,
     ReportStatus,
 )
-from reports.selectors.figures import quantile
+from reports.selectors.figures import quantile, summed_histograms
 
 # The longest period the report is asked for: three years, a leap day included.
 MAX_DAYS = 3 * 365 + 1
@@ -114,34 +113,20 @@ def _counts(start: date, end: date) -> Rows:
 
 def _histograms(start: date, end: date) -> dict[tuple, Counter]:
     """The merged time histograms of actions (by category) and of decided complaints (by
-    category and kind), summed in the database: a year holds too many rows to read here."""
-    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
-    table = DailyFigure._meta.db_table
-    # Only our own constants are formatted in; the values are parameters.
-    sql = (
-        "SELECT f.metric, f.category_id, f.source, CAST(kv.key AS INTEGER),"  # noqa: S608
-        " SUM(CAST(kv.value AS INTEGER))"
-        f" FROM {table} f, {each}(f.durations) kv"
-        " WHERE f.metric IN (%s, %s) AND f.day >= %s AND f.day <= %s"
-        " AND NOT (f.metric = %s AND f.action = %s)"
-        " GROUP BY 1, 2, 3, 4"
-    )
-    params = [
-        Metric.DECISIONS.value,
-        Metric.APPEALS_DECIDED.value,
-        start,
-        end,
-        Metric.DECISIONS.value,
-        DecisionAction.NO_VIOLATION.value,
-    ]
+    category and kind), summed in the database."""
+    rows = DailyFigure.objects.filter(
+        metric__in=[Metric.DECISIONS, Metric.APPEALS_DECIDED], day__gte=start, day__lte=end
+    ).exclude(metric=Metric.DECISIONS, action=DecisionAction.NO_VIOLATION)
     merged: dict[tuple, Counter] = defaultdict(Counter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for metric, category_id, source, bucket, n in cursor.fetchall():
-            if metric == Metric.APPEALS_DECIDED:
-                merged[(metric, category_id, source)][bucket] += n
-            else:
-                merged[(metric, category_id)][bucket] += n
+    for (metric, category_id, source), counts in summed_histograms(
+        rows, "metric", "category", "source"
+    ).items():
+        key = (
+            (metric, category_id, source)
+            if metric == Metric.APPEALS_DECIDED
+            else (metric, category_id)
+        )
+        merged[key].update(counts)
     return merged
 
 
