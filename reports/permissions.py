@@ -24,6 +24,16 @@ def moderated_categories(user: User) -> QuerySet[Category]:
     return Category.objects.filter(teams__members=user).distinct()
 
 
+def reads_figures(user: User) -> bool:
+    """Leads, T&S admins and superusers: the dashboard and the transparency report."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("reports.view_dashboard")
+    )
+
+
 def works_escalated(user: User) -> bool:
     return user.is_authenticated and user.has_perm("reports.work_escalated")
 

@@ -54,7 +54,7 @@ class ActiveRecipientsForm(forms.ModelForm):
         if count is not None and eu_count is not None and eu_count > count:
             self.add_error(
                 "eu_count",
-                _("The recipients in the EU are among all of them: at most %(count)s.")
+                _("Cannot be more than the active recipients in all (%(count)s).")
                 % {"count": count},
             )
         return cleaned

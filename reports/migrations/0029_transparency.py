@@ -244,7 +244,7 @@ class Migration(migrations.Migration):
                     "moderator",
                     models.PositiveIntegerField(
                         default=0,
-                        help_text="For appeals: who took the appealed decision.",
+                        help_text="For appeals: the moderator who took the appealed decision.",
                         verbose_name="moderator",
                     ),
                 ),
@@ -261,7 +261,7 @@ class Migration(migrations.Migration):
                     "within_sla",
                     models.PositiveIntegerField(
                         default=0,
-                        help_text="Of `count`, how many were acted on by the case's due time.",
+                        help_text="Of these, how many were acted on by the case's due time.",
                         verbose_name="within the SLA",
                     ),
                 ),

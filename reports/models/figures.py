@@ -78,7 +78,9 @@ class DailyFigure(models.Model):
     # Plain ids rather than foreign keys: 0 means "none", which keeps the row's key unique
     # without NULLs; names are looked up when a page shows them.
     moderator = models.PositiveIntegerField(
-        _("moderator"), default=0, help_text=_("For appeals: who took the appealed decision.")
+        _("moderator"),
+        default=0,
+        help_text=_("For appeals: the moderator who took the appealed decision."),
     )
     flagger = models.PositiveIntegerField(
         _("trusted flagger"), default=0, help_text=_("For notices: the trusted flagger's id.")
@@ -87,7 +89,7 @@ class DailyFigure(models.Model):
     within_sla = models.PositiveIntegerField(
         _("within the SLA"),
         default=0,
-        help_text=_("Of `count`, how many were acted on by the case's due time."),
+        help_text=_("Of these, how many were acted on by the case's due time."),
     )
     durations = models.JSONField(_("durations"), default=dict, blank=True)
 

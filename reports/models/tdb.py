@@ -7,6 +7,7 @@ The full schema (every enumeration, every rule) lives with the validator in repo
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class StatementCategory(models.TextChoices):
@@ -62,7 +63,7 @@ class StatementKind(models.TextChoices):
 
 class StatementStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
+    SENT = "sent", pgettext_lazy("statement status", "Sent")
     REJECTED = "rejected", _("Rejected by the database")
     INVALID = "invalid", _("Refused by our validator")
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from reports.models import Category, DecisionAction, ReportSource, Tier
 from reports.models.choices import Ground
@@ -279,7 +280,7 @@ class Sections:
         )
         columns = [
             Column(_("Category"), False),
-            Column(_("Actions")),
+            Column(pgettext("number of", "Actions")),
             Column(_("Median")),
             Column(_("90% within")),
         ]
@@ -332,7 +333,10 @@ class Sections:
                 bar_chart(
                     chart_id="chart-actions",
                     title=_("Decisions by action"),
-                    description=_("%(n)d decisions in the period.") % {"n": total},
+                    description=ngettext(
+                        "%(n)d decision in the period.", "%(n)d decisions in the period.", total
+                    )
+                    % {"n": total},
                     rows=[
                         Bar(_label(DecisionAction, a), [n], f"{n} ({share(n)})") for a, n in actions
                     ],
@@ -471,7 +475,7 @@ class Sections:
                 )
             )
         columns = [
-            Column(_("Received")),
+            Column(pgettext("number of", "Received")),
             Column(_("Decided")),
             Column(_("Upheld")),
             Column(_("Reversed")),
@@ -487,7 +491,7 @@ class Sections:
                 "decisions reversed or replaced with a milder one, out of those decided."
             ),
             figures=[
-                (_("Received"), a.received),
+                (pgettext("number of", "Received"), a.received),
                 (_("Decided"), a.decided),
                 (_("Upheld"), a.upheld),
                 (_("Reversed"), a.reversed),
@@ -521,7 +525,7 @@ class Sections:
     def notices(self) -> Section:
         board = self.board
         series = [
-            Series(_("Action taken"), BLUE),
+            Series(pgettext("notice outcome", "Action taken"), BLUE),
             Series(_("No violation"), ORANGE),
             Series(_("Closed without review"), GREY),
         ]
@@ -574,7 +578,7 @@ class Sections:
             )
         columns = [
             Column(_("Closed")),
-            Column(_("Action taken")),
+            Column(pgettext("notice outcome", "Action taken")),
             Column(_("No violation")),
             Column(_("Closed without review")),
             Column(_("Marked imprecise")),

@@ -332,6 +332,17 @@ def test_the_moderation_pages_link_the_dashboard_for_leads_only(client, spam_tea
     assert f'href="{URL}"' not in client.get(reverse("moderation:home")).content.decode()
 
 
+def test_a_lead_without_a_queue_of_their_own_starts_at_the_dashboard(client, lead, member):
+    """The top bar's "Moderation" leads a lead in no team to the figures, not to a 404."""
+    client.force_login(lead)
+    response = client.get(reverse("moderation:home"))
+    assert (response.status_code, response["Location"]) == (302, URL)
+    client.force_login(make_moderator(username="teamless"))  # a moderator in no team yet
+    assert client.get(reverse("moderation:home")).status_code == 404
+    client.force_login(member)
+    assert client.get(reverse("moderation:home")).status_code == 404
+
+
 # Speed ------------------------------------------------------------------------------------------
 
 

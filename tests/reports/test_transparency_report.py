@@ -494,7 +494,7 @@ def test_a_ts_admin_enters_a_month_and_a_moderator_cannot(client, ts_admin, spam
     for data, message in (
         ({"month": "2025-03", "count": "3"}, "This month is entered already"),
         ({"month": "March", "count": "3"}, "Enter a month such as 2025-03."),
-        ({"month": "2025-04", "count": "3", "eu_count": "4"}, "at most 3"),
+        ({"month": "2025-04", "count": "3", "eu_count": "4"}, "active recipients in all (3)"),
         ({"month": "2999-01", "count": "3"}, "is not over yet"),
     ):
         page = client.post(add, data)

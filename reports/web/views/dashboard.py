@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from reports.models import Category
+from reports.permissions import reads_figures
 from reports.selectors.dashboard import dashboard as dashboard_figures
 from reports.selectors.dashboard import dashboard_categories, figures_updated_at
 from reports.web.dashboard import Sections
@@ -36,8 +37,7 @@ def dashboard_required(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.is_active and user.is_staff and user.has_perm("reports.view_dashboard")):
+        if not reads_figures(request.user):
             raise Http404("Not a T&S lead.")
         return view(request, *args, **kwargs)
 

@@ -1,6 +1,7 @@
 """The moderator's queues: the home page, one queue, the emergencies, next case, bulk decisions."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,7 +16,9 @@ from reports.models.choices import OPEN_CASE_STATUSES, SANCTIONS
 from reports.permissions import (
     get_category_for_moderator,
     is_policy_admin,
+    moderated_categories,
     queue_cases,
+    reads_figures,
     visible_cases,
     works_escalated,
 )
@@ -43,9 +46,14 @@ from reports.web.views.moderation import (
 )
 
 
-@moderator_required
+@login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if not moderated_categories(request.user).exists():
+        # A lead who works no queue of their own starts at the figures.
+        if reads_figures(request.user):
+            return redirect("moderation:dashboard")
+        raise Http404("Not a moderator.")
     summaries = queue_summaries(request.user)
     return render(
         request,

@@ -5,11 +5,7 @@ Leads, T&S admins and superusers read it (`reports.view_dashboard`, active staff
 signed in gets a 404, as on the trusted flaggers' pages.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,18 +24,7 @@ from reports.selectors.transparency import (
 )
 from reports.selectors.transparency_export import report_csv, report_json
 from reports.web.forms.transparency import ReportPeriodForm, previous_month, previous_year
-
-
-def dashboard_reader_required(view: Callable) -> Callable:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if not (user.is_active and user.is_staff and user.has_perm("reports.view_dashboard")):
-            raise Http404("Not a reader of the transparency report.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from reports.web.views.dashboard import dashboard_required
 
 
 def _link(start, end, output: str | None = None) -> str:
@@ -49,7 +34,7 @@ def _link(start, end, output: str | None = None) -> str:
     return f"{reverse('moderation:transparency')}?{urlencode(query)}"
 
 
-@dashboard_reader_required
+@dashboard_required
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
     form = ReportPeriodForm(request.GET)
