@@ -10,7 +10,7 @@ UTC days; medians are read off the daily histograms (selectors/figures.py), with
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Sum
 
@@ -376,7 +376,8 @@ def _average(values: Iterable[int]) -> int | None:
 
 
 def _months(start: date, end: date) -> Iterator[date]:
-    month = start.replace(day=1)
-    while month <= end:
-        yield month
-        month = (month + timedelta(days=32)).replace(day=1)
+    # Counted as (year, month): a period in December 9999 has no month after it to step to.
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield date(year, month, 1)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -115,7 +115,12 @@ def rebuild_figures(start: date, end: date, *, now: datetime | None = None) -> R
     """Recompute every day from `start` to `end` (both included)."""
     if end < start:
         raise ValueError("The period ends before it starts.")
-    return compute_days((start + timedelta(days=n) for n in range((end - start).days + 1)), now=now)
+    with transaction.atomic():
+        # One run at a time, the beat task's too: a run that read the raw tables before the
+        # other wrote its figures would put back what they were.
+        FigureCursor.objects.select_for_update().get_or_create(name=AUDIT_CURSOR)
+        days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+        return compute_days(days, now=now)
 
 
 def first_day() -> date | None:

@@ -5,18 +5,24 @@ statement of reasons, justification), nobody's name, e-mail, member id or userna
 platform id or address of the content. Its texts are composed here, in English, from structured
 facts: what was restricted, the category and reason (their names), the kind of content, how many
 notices, whether a trusted flagger sent one, whether anything was automated. The legal ground a
-moderator named (the law's name) is the one free text it carries, cut to the database's length.
+moderator named (the law's name) is the one free text it carries, cut to the database's length,
+and screened first: what looks like an address (e-mail, web, @handle) and the names, usernames,
+e-mails and member ids of the case's people, and its content's platform id, are cut out of it
+(`legal_ground`). A name typed there of someone hellomod does not know cannot be told from a
+law's, and is the moderator's to leave out (the form asks for the law only).
 
 `puid` is "hellomod-" and the decision's random public id: the same on every rebuild, unique, and
 meaningless outside hellomod.
 """
 
+import re
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from accounts.models import User
 from reports.models import Decision, Enforcement, Report
 from reports.models.choices import (
     CaseKind,
@@ -102,6 +108,37 @@ def statement_decisions() -> QuerySet[Decision]:
     return Decision.objects.select_related(
         "case__category", "case__reason", "case__content", "reason"
     ).annotate(tdb_removed_content=Exists(removal), tdb_flagger=Subquery(flagger))
+
+
+# A word holding an e-mail or web address, or an @handle: never part of a law's name.
+_ADDRESS = re.compile(r"\S*@\S*|\S*://\S*|(?<!\w)www\.\S*", re.IGNORECASE)
+# Shorter names and ids are not looked for: they would cut words out of the law's own name.
+_SHORTEST_NAME = 3
+CUT = "[…]"
+
+
+def _people_words(decision: Decision) -> set[str]:
+    """The names, usernames, e-mails and member ids of the people of the decision's case (the
+    member, the reporters, the moderators), and its content's platform id."""
+    case = decision.case
+    people = User.objects.filter(
+        Q(pk__in=[case.subject_id, decision.moderator_id, decision.confirmed_by_id])
+        | Q(reports_filed__case_id=case.pk)
+    ).values_list("username", "display_name", "first_name", "last_name", "email", "public_id")
+    words = {word for person in people for word in person}
+    if case.content is not None:
+        words.add(case.content.external_id)
+    return {word.strip() for word in words if word and len(word.strip()) >= _SHORTEST_NAME}
+
+
+def legal_ground(decision: Decision) -> str:
+    """The law the moderator named, with no one's data in it (the statement's one free text)."""
+    text = _ADDRESS.sub(CUT, decision.legal_ground)
+    words = sorted(_people_words(decision), key=len, reverse=True) if text.strip() else []
+    if words:
+        pattern = "|".join(re.escape(word) for word in words)
+        text = re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", CUT, text, flags=re.IGNORECASE)
+    return " ".join(text.split())[:500]
 
 
 def puid_of(decision: Decision, kind: str = StatementKind.DECISION) -> str:
@@ -213,7 +250,7 @@ def _ground_fields(decision: Decision, *, subject: str) -> dict[str, Any]:
     if decision.ground == Ground.ILLEGAL_CONTENT:
         return {
             "decision_ground": schema.GROUND_ILLEGAL,
-            "illegal_content_legal_ground": decision.legal_ground.strip()[:500],
+            "illegal_content_legal_ground": legal_ground(decision),
             "illegal_content_explanation": (
                 f"The {subject} was found to be illegal under the legal ground named, in the "
                 f"area of {_policy(decision)}."

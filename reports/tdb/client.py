@@ -21,6 +21,10 @@ from django.conf import settings
 
 ENDPOINT = "/api/v1/statements"
 NOT_UNIQUE = "not unique"
+# A batch's answer echoes its (at most 100) statements: far below this. Anything longer is not
+# read whole, and counts as a failure (the next try learns which statements exist already).
+MAX_ANSWER = 8 * 1024 * 1024
+TOO_LARGE = "The answer was too large."
 _NAMED = re.compile(r"^statements?[._](\d+)(?:\.(.+))?$")
 
 
@@ -62,11 +66,17 @@ def post_statements(statements: list[dict[str, Any]]) -> tuple[int | None, Any, 
     )
     try:
         with _opener.open(request, timeout=settings.TDB_TIMEOUT) as response:
-            status, raw = response.status, response.read()
+            status, raw = response.status, response.read(MAX_ANSWER + 1)
     except urllib.error.HTTPError as exc:
-        status, raw = exc.code, exc.read()
-    except (urllib.error.URLError, OSError, ValueError) as exc:  # refused, timeout, bad URL
+        status, raw = exc.code, exc.read(MAX_ANSWER + 1)
+    except ValueError as exc:
+        # A bad address or header: its message may quote the Authorization header, token and
+        # all, so only its kind is kept (errors are shown in the admin and logged).
+        return None, None, f"{type(exc).__name__}: TDB_API_URL or TDB_API_TOKEN is not valid."
+    except (urllib.error.URLError, OSError) as exc:  # refused, timeout
         return None, None, f"{type(exc).__name__}: {exc}"[:500]
+    if len(raw) > MAX_ANSWER:
+        return None, None, TOO_LARGE
     try:
         parsed = json.loads(raw) if raw else None
     except ValueError:
@@ -75,12 +85,16 @@ def post_statements(statements: list[dict[str, Any]]) -> tuple[int | None, Any, 
 
 
 def read_answer(status: int | None, body: Any, error: str, puids: list[str]) -> Outcome:
-    """What the answer to a batch of these puids (in order) says of each statement."""
+    """What the answer to a batch of these puids (in order) says of each statement.
+
+    The body is read for what it may say, never trusted to be of the documented shape: a part of
+    another shape says nothing (a 201 still means the whole batch was created).
+    """
     outcome = Outcome()
     if status == 201:
         uuids = {}
-        for created in (body or {}).get("statements", []) if isinstance(body, dict) else []:
-            if isinstance(created, dict) and created.get("puid"):
+        for created in _list(body.get("statements") if isinstance(body, dict) else None):
+            if isinstance(created, dict) and isinstance(created.get("puid"), str):
                 uuids[created["puid"]] = str(created.get("uuid") or "")[:64]
         outcome.created = {n: uuids.get(puid, "") for n, puid in enumerate(puids)}
         return outcome
@@ -101,17 +115,21 @@ def read_answer(status: int | None, body: Any, error: str, puids: list[str]) -> 
                 outcome.duplicates.add(n)
             else:
                 outcome.rejected.setdefault(n, {}).update(by_field)
-    existing = list(errors.get("existing_puids") or [])
+    existing = _list(errors.get("existing_puids"))
     if isinstance(body.get("existing"), dict) and _says_not_unique(_messages(errors.get("puid"))):
         existing.append(body["existing"].get("puid"))
     for puid in existing:
         puid = puid.get("puid") if isinstance(puid, dict) else puid
-        if puid in position:
+        if isinstance(puid, str) and puid in position:
             outcome.duplicates.add(position[puid])
     if not outcome.rejected and not outcome.duplicates:
         # Refused, but for no statement we can name: keep them all for a later try.
         outcome.failure = f"HTTP 422: {json.dumps(errors)[:400]}"
     return outcome
+
+
+def _list(value: Any) -> list:
+    return list(value) if isinstance(value, list) else []
 
 
 def _messages(value: Any) -> list[str]:

@@ -11,7 +11,7 @@ memory. For a backfill (decisions before the queue existed) or the database's ow
 import heapq
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -41,6 +41,8 @@ class Command(BaseCommand):
         first, last = _day(start, "--from"), _day(end, "--to")
         if last < first:
             raise CommandError("--to must not be before --from.")
+        # No decision takes effect after today (and the day after 9999-12-31 is not a date).
+        last = min(last, timezone.now().astimezone(UTC).date())
         for statement in self.statements(first, last):
             self.stdout.write(json.dumps(statement, sort_keys=True, ensure_ascii=False))
 

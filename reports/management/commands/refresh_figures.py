@@ -1,10 +1,11 @@
 """`manage.py refresh_figures`: what the beat task does, now; or rebuild a period's figures."""
 
-from datetime import date
+from datetime import UTC, date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from reports.services.figures import rebuild_figures, refresh_figures
+from reports.services.figures import RefreshResult, rebuild_figures, refresh_figures
 
 
 def _day(value: str) -> date:
@@ -33,7 +34,9 @@ class Command(BaseCommand):
             first, last = _day(start), _day(end)
             if last < first:
                 raise CommandError("--to is before --from.")
-            result = rebuild_figures(first, last)
+            # As the beat task: no figures for days still to come.
+            last = min(last, timezone.now().astimezone(UTC).date())
+            result = rebuild_figures(first, last) if first <= last else RefreshResult([], 0, 0)
         days = len(result.days)
         self.stdout.write(
             f"{days} day{'s' if days != 1 else ''}: {result.written} rows written, "
