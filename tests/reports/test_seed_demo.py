@@ -124,10 +124,10 @@ def test_seed_demo_leaves_appeals_for_the_senior_and_one_for_the_member_to_try(s
 
 
 @pytest.mark.django_db
-def test_seed_demo_leaves_four_weeks_of_figures_for_the_dashboard(seeded):
+def test_seed_demo_leaves_six_weeks_of_figures_for_the_dashboard_and_the_report(seeded):
     from reports.models import Appeal, DailyFigure, Decision, Metric
 
-    assert "84 past decisions" in seeded
+    assert "90 past decisions" in seeded
     days = set(DailyFigure.objects.filter(metric=Metric.DECISIONS).values_list("day", flat=True))
     assert len(days) >= 25
     restrictive = Decision.objects.exclude(restriction="").count()
@@ -135,6 +135,12 @@ def test_seed_demo_leaves_four_weeks_of_figures_for_the_dashboard(seeded):
     decided = Appeal.objects.filter(status="decided")
     assert decided.filter(outcome="reversed").exists() and decided.filter(outcome="upheld").exists()
     assert DailyFigure.objects.filter(metric=Metric.APPEALS_DECIDED).exists()
+    # The transparency report opens on the last full month: the demo has actions in it.
+    from reports.selectors.transparency import transparency_report
+
+    last_day = timezone.now().date().replace(day=1) - timedelta(days=1)
+    report = transparency_report(last_day.replace(day=1), last_day)
+    assert report["actions"]["total"] > 0
 
 
 @pytest.mark.django_db
@@ -154,7 +160,7 @@ def test_the_demo_decisions_yield_valid_statements_that_export(seeded):
     call_command(
         "export_statements",
         "--from",
-        str(today - timedelta(days=40)),
+        str(today - timedelta(days=60)),
         "--to",
         str(today),
         stdout=out,

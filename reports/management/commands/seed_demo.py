@@ -65,9 +65,10 @@ DEMO_PASSWORD = "hellomod-demo"  # noqa: S105 - printed for the local demo on pu
 SEED = 20261123
 MEMBER_COUNT = 320
 REPORT_COUNT = 1000
-# Four weeks of decided cases for the dashboard: three a day in the demo moderator's categories.
-HISTORY_DAYS = 28
-HISTORY_PER_DAY = 3
+# Six weeks of decided cases, two a day in the demo moderator's categories: the dashboard's
+# last 30 days and the transparency report's default period (the last full month) have figures.
+HISTORY_DAYS = 45
+HISTORY_PER_DAY = 2
 HISTORY_CATEGORIES = ["spam-solicitation", "hate-abuse", "harassment", "malware-scraping"]
 HISTORY_FACTS = "Read the reported content and the conversation around it."
 HISTORY_ACTIONS = [
@@ -431,7 +432,7 @@ class Command(BaseCommand):
         return appeals
 
     def _history(self, members: list[User]) -> int:
-        """Four weeks of decided cases and answered appeals, once, so that the dashboard and
+        """Six weeks of decided cases and answered appeals, once, so that the dashboard and
         the transparency report have a month of figures to show."""
         if Decision.objects.filter(facts=HISTORY_FACTS).exists():
             return 0
