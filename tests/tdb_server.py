@@ -90,7 +90,7 @@ def tdb(settings):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     settings.TDB_API_URL = f"http://127.0.0.1:{server.server_address[1]}"
     settings.TDB_API_TOKEN = state.token

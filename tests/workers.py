@@ -100,7 +100,7 @@ def wait_for(condition: Callable[[], object], *, timeout: float = 30, what: str 
         result = condition()
         if result:
             return result
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"waited {timeout} s for {what}")
 
 

@@ -159,7 +159,7 @@ def test_prints_one_table_and_records_the_machine(results):
     assert machine["cores"] >= 1
     assert machine["postgresql"]
     assert machine["memory_mib"] > 0
-    assert len(results["targets"]) == 14
+    assert len(results["targets"]) == 16
 
 
 def test_the_figures_are_built_once_and_read_by_the_dashboard_and_the_report(results):

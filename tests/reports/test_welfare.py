@@ -413,7 +413,7 @@ def platform():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/hellomod"
     yield SimpleNamespace(
         requests=received, endpoint=WebhookEndpoint.objects.create(name="Platform", url=url)
