@@ -63,9 +63,19 @@ format: install
 # ARGS narrows the run, e.g. `make test ARGS="tests/reports -k constraint"`.
 test: lint pytest
 
-# The suite alone, without the lint step.
+# The suite alone, without the lint step: two processes (one per core), each test file whole
+# in one of them, each with its own test database, Redis databases and var/ (tests/parallel.py).
+# PYTEST_WORKERS=0 runs it in one process. Schemathesis gives the test of every API operation
+# the same id, which a parallel run takes for one test: that file runs after the rest, alone.
+PYTEST_WORKERS ?= 2
+SCHEMA_FUZZ := tests/api/test_schema_fuzz.py
 pytest: install
-	$(TEST_ENV) $(BIN)/pytest $(ARGS)
+ifdef ARGS
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(ARGS)
+else
+	$(TEST_ENV) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=$(SCHEMA_FUZZ)
+	$(TEST_ENV) $(BIN)/pytest $(SCHEMA_FUZZ)
+endif
 
 # The benchmark: a fresh PostgreSQL database (its name must contain "bench") and Redis database,
 # BENCH_REPORTS reports seeded with COPY, then every hot path measured beside its anchor.

@@ -23,9 +23,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import Team, TeamMembership, User
-from reports.models import Category, Content, ContentKind
+from reports.models import Category, Content, ContentKind, MisusePolicy
 from reports.services.intake import submit_report
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
@@ -94,18 +95,8 @@ def upload(name: str = "screenshot.png", data: bytes | None = None) -> SimpleUpl
     return SimpleUploadedFile(name, data, content_type="image/png")
 
 
-@pytest.fixture(autouse=True)
-def _shipped_data(request):
-    """Put the shipped categories and roles back for tests that commit.
-
-    A test with transaction=True empties every table afterwards (post_migrate then recreates
-    content types and permissions, but not what data migrations shipped), so the next such test
-    gets the categories and roles again from the migrations' own functions.
-    """
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
+def _ship_what_is_missing() -> None:
+    """The rows data migrations shipped (categories, roles), from the migrations' own functions."""
     if not Category.objects.exists():
         importlib.import_module("reports.migrations.0002_shipped_categories").ship_categories(
             apps, None
@@ -118,6 +109,8 @@ def _shipped_data(request):
         importlib.import_module(
             "reports.migrations.0030_statement_mapping"
         ).map_statement_categories(apps)
+    if not MisusePolicy.objects.exists():
+        importlib.import_module("reports.migrations.0026_misuse_policy").ship_misuse_policy(apps)
     if not Group.objects.exists():
         importlib.import_module("accounts.migrations.0003_roles").grant_roles(apps)
         importlib.import_module(
@@ -135,6 +128,37 @@ def _shipped_data(request):
         importlib.import_module(
             "accounts.migrations.0013_transparency_roles"
         ).grant_transparency_roles(apps)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(request):
+    """Put the shipped categories and roles back for tests that commit.
+
+    A test with transaction=True empties every table afterwards (post_migrate then recreates
+    content types and permissions, but not what data migrations shipped), so the next such test
+    gets the categories and roles again from the migrations' own functions; see also
+    pytest_runtest_teardown below, for the tests that follow it.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    _ship_what_is_missing()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Once a test that commits has emptied every table, put the shipped rows back at once: in a
+    parallel run a plain test (inside its own transaction, where nothing could be put back for
+    good) may come next in the same process."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    # After the last test the test database is gone already: nothing follows to need it.
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            _ship_what_is_missing()
+    return result
 
 
 @pytest.fixture(autouse=True)
