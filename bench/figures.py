@@ -5,6 +5,7 @@ import time
 from datetime import UTC, timedelta
 
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -45,9 +46,22 @@ def figures(seeded: Seeded, *, samples: int, progress: Progress) -> dict:
     dashboard = reverse("moderation:dashboard")
     report = reverse("moderation:transparency")
     year = f"start={today - timedelta(days=364)}&end={today}"
+
+    def drawn_every_time(url: str):
+        """The page as the first reader after a refresh gets it: its figures drawn anew."""
+        call = _get(client, url)
+
+        def cold():
+            with override_settings(FIGURES_PAGE_CACHE_SECONDS=0):
+                return call()
+
+        return cold
+
     pages = {
         "dashboard_30_days": _get(client, dashboard),
         "dashboard_365_days": _get(client, f"{dashboard}?{year}"),
+        "dashboard_30_days_cold": drawn_every_time(dashboard),
+        "dashboard_365_days_cold": drawn_every_time(f"{dashboard}?{year}"),
         "dashboard_csv_365_days": _get(client, f"{dashboard}?{year}&format=csv"),
         "transparency_365_days": _get(client, f"{report}?{year}"),
         "transparency_json_365_days": _get(client, f"{report}?{year}&format=json"),

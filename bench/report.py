@@ -163,8 +163,9 @@ def table(r: dict) -> str:
         (
             "Dashboard, 30 days / a year, p50/p95 ms",
             f"{_ms(f['dashboard_30_days'])} / {_ms(f['dashboard_365_days'])}",
+            f"drawn anew (after a refresh) {_ms(f['dashboard_30_days_cold'])} / "
+            f"{_ms(f['dashboard_365_days_cold'])}",
             f"CSV of a year {_ms(f['dashboard_csv_365_days'])}",
-            "",
         ),
         (
             "Transparency report, a year, HTML / JSON, p50/p95 ms",

@@ -277,6 +277,10 @@ CELERY_BEAT_SCHEDULE = {
     "submit-statements": {"task": "reports.tasks.submit_statements", "schedule": 60.0},
 }
 
+# How long the dashboard keeps a drawn page of figures; a refresh of the figures (beat) makes
+# a new one at once, whatever is left of this.
+FIGURES_PAGE_CACHE_SECONDS = env_int("FIGURES_PAGE_CACHE_SECONDS", 3600, minimum=0)
+
 # Internationalisation -----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"

@@ -167,9 +167,16 @@ def test_the_figures_are_built_once_and_read_by_the_dashboard_and_the_report(res
     assert figures["rows"] > 0 and figures["days"] >= 60  # the seed's decisions span 60 days
     assert figures["rerun_written"] == figures["rerun_deleted"] == 0
     assert figures["steady_run_written"] == 0
-    for page in ("dashboard_30_days", "dashboard_365_days", "transparency_365_days"):
+    for page in (
+        "dashboard_30_days",
+        "dashboard_365_days",
+        "dashboard_365_days_cold",
+        "transparency_365_days",
+    ):
         assert figures[page]["n"] == 10
         assert 0 < figures[page]["p50_ms"] <= figures[page]["p95_ms"]
     # A year of figures costs the queries a month costs: the pages read aggregates.
     assert figures["dashboard_365_days"]["queries"] == figures["dashboard_30_days"]["queries"]
+    # Drawn anew, the page reads the figures; kept, it does not.
+    assert figures["dashboard_365_days_cold"]["queries"] > figures["dashboard_365_days"]["queries"]
     assert "Dashboard, 30 days / a year" in results["printed"]

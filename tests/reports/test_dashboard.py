@@ -32,7 +32,7 @@ from reports.services.appeals.filing import appeal_decision
 from reports.services.appeals.outcomes import decide_appeal
 from reports.services.claims import claim_next_emergency
 from reports.services.decisions.decide import decide
-from reports.services.figures import rebuild_figures
+from reports.services.figures import rebuild_figures, refresh_figures
 from reports.services.flaggers import add_member, mark_imprecise
 from reports.services.triage import triage_case
 from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
@@ -409,9 +409,30 @@ def test_the_page_costs_the_same_queries_for_a_week_or_a_year(client, lead, spam
         assert "Lead" in response.content.decode()
         counts[days] = len(queries)
     assert counts[7] == counts[365]
-    # The selector's eight, the categories, and the session, user, permissions and alerts of
-    # every moderation page.
-    assert counts == {7: 13, 365: 13}
+    # The selector's eight, the figures' version, the categories, and the session, user,
+    # permissions and alerts of every moderation page.
+    assert counts == {7: 14, 365: 14}
+
+
+def test_the_drawn_figures_are_kept_until_the_next_refresh(client, lead, spam, spam_moderator):
+    """A second reader of the same period gets the page without its eight queries; once beat
+    refreshes the figures, the page shows the new ones."""
+    client.force_login(lead)
+    first = reported(make_member(), spam, make_member())
+    decide(case_id=first.pk, moderator=spam_moderator, action=DecisionAction.WARN)
+    refresh_figures()
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(URL).content.decode()
+    assert len(queries) == 14 - 8
+    assert "1 decision in the period." in again
+
+    second = reported(make_member(), spam, make_member())
+    decide(case_id=second.pk, moderator=spam_moderator, action=DecisionAction.WARN)
+    assert "1 decision in the period." in client.get(URL).content.decode()  # the kept page
+    refresh_figures()
+    fresh = client.get(URL).content.decode()
+    assert "2 decisions in the period." in fresh
 
 
 def test_the_selector_reads_eight_queries_whatever_the_period(

@@ -11,12 +11,16 @@ from datetime import UTC, date, timedelta
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from reports.models import Category
@@ -92,8 +96,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return _refused(request, form)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     chosen = form.chosen
-    board = dashboard_figures(start, end, categories=[c.pk for c in chosen] if chosen else None)
     by_id = {c.pk: c for c in categories}
+    if form.cleaned_data["format"] == "html":
+        return _page(request, form, start, end, chosen, by_id)
+    board = dashboard_figures(start, end, categories=[c.pk for c in chosen] if chosen else None)
     name = f"hellomod-dashboard-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
     match form.cleaned_data["format"]:
         case "csv":
@@ -116,6 +122,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
             response["Content-Disposition"] = f'inline; filename="{name}.json"'
             return response
+    raise Http404("No such format.")
+
+
+def _page(request, form, start, end, chosen, by_id) -> HttpResponse:
+    """The page. Its figures change only when beat refreshes them, so the part drawn from them
+    is kept in the cache under the figures' version (the cursor's last run), the period, the
+    categories and the reader's language, and drawn again only after a refresh."""
+    updated_at = figures_updated_at()
+    key = ":".join(
+        [
+            "dashboard",
+            get_language() or "",
+            updated_at.isoformat() if updated_at else "never",
+            start.isoformat(),
+            end.isoformat(),
+            ",".join(str(c.pk) for c in chosen),
+        ]
+    )
+    drawn = cache.get(key)
+    if drawn is None:
+        board = dashboard_figures(start, end, categories=[c.pk for c in chosen] if chosen else None)
+        sections = Sections(board, by_id).all() if board.has_figures else []
+        body = render_to_string(
+            "moderation/_dashboard_body.html",
+            {"board": board, "sections": sections, "updated_at": updated_at},
+            request=request,
+        )
+        drawn = (bool(sections), body)
+        cache.set(key, drawn, settings.FIGURES_PAGE_CACHE_SECONDS)
+    has_sections, body = drawn
     query = request.GET.copy()
     query["format"] = "csv"
     return render(
@@ -128,9 +164,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "start_value": start.isoformat(),
             "end_value": end.isoformat(),
             "chosen": chosen,
-            "board": board,
-            "updated_at": board.updated_at,
-            "sections": Sections(board, by_id).all() if board.has_figures else [],
+            "updated_at": updated_at,
+            "sections": has_sections,
+            "body": mark_safe(body),  # noqa: S308 - rendered above by the template engine
             "csv_url": f"?{query.urlencode()}",
         },
     )
