@@ -6,6 +6,7 @@ admins, superusers); anyone else gets a 404. The figures are the daily ones kept
 (reports/services/figures.py), so the page costs the same few queries whatever the period.
 """
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, timedelta
 from functools import wraps
@@ -137,7 +138,10 @@ def _page(request, form, start, end, chosen, by_id) -> HttpResponse:
             updated_at.isoformat() if updated_at else "never",
             start.isoformat(),
             end.isoformat(),
-            ",".join(str(c.pk) for c in chosen),
+            # The categories as one short digest: a long list must not make a long key.
+            hashlib.sha256(
+                ",".join(str(pk) for pk in sorted({c.pk for c in chosen})).encode()
+            ).hexdigest()[:16],
         ]
     )
     drawn = cache.get(key)
