@@ -1,20 +1,15 @@
 """The dashboard's sections as a lead reads them: each a chart, its numbers in a table, and the
 same numbers as flat rows for the CSV (reports/web/views/dashboard.py serves them)."""
 
-from dataclasses import dataclass, field
-from datetime import timedelta
-
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from reports.models import Category, DecisionAction, ReportSource, Tier
+from reports.models import Category, DecisionAction, Tier
 from reports.models.choices import Ground
-from reports.selectors.dashboard import Dashboard, NoticeQuality, Overturns, Sla, Times
+from reports.selectors.dashboard import Dashboard, Sla
 from reports.web.charts import (
     BLUE,
     GREEN,
-    GREY,
     ORANGE,
     PURPLE,
     SKY,
@@ -23,71 +18,23 @@ from reports.web.charts import (
     Series,
     bar_chart,
     count_axis,
-    duration_axis,
     duration_words,
     line_chart,
     percent_axis,
     percent_text,
-    share_chart,
 )
+from reports.web.dashboard_parts import (
+    Column,
+    Section,
+    Table,
+    label,
+    times_chart,
+    times_text,
+)
+from reports.web.dashboard_quality import QualitySections
 
 
-@dataclass
-class Column:
-    label: str
-    numeric: bool = True
-
-
-@dataclass
-class Table:
-    caption: str
-    columns: list[Column]
-    # The first cell of a row is its heading.
-    rows: list[list[object]]
-    total: list[object] | None = None
-
-    def _cells(self, row: list[object]) -> list[tuple[object, bool]]:
-        return [(value, column.numeric) for value, column in zip(row, self.columns, strict=True)]
-
-    @property
-    def body(self) -> list[list[tuple[object, bool]]]:
-        """Each row's cells beside whether they hold a number (aligned right)."""
-        return [self._cells(row) for row in self.rows]
-
-    @property
-    def footer(self) -> list[tuple[object, bool]]:
-        return self._cells(self.total) if self.total else []
-
-
-@dataclass
-class Section:
-    slug: str
-    title: str
-    intro: str = ""
-    figures: list[tuple[str, object]] = field(default_factory=list)
-    charts: list[SafeString] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-
-
-def _label(choices, value) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return str(value) or "—"
-
-
-def _times_text(times: Times) -> str:
-    return _("median %(median)s · 90%% within %(p90)s") % {
-        "median": duration_words(times.median),
-        "p90": duration_words(times.p90),
-    }
-
-
-def _seconds(duration: timedelta | None) -> float | None:
-    return None if duration is None else duration.total_seconds()
-
-
-class Sections:
+class Sections(QualitySections):
     """The sections of one dashboard, with names for its categories."""
 
     def __init__(self, board: Dashboard, categories: dict[int, Category]):
@@ -210,7 +157,7 @@ class Sections:
             table_rows.append(
                 [
                     self.category(key[0]),
-                    _label(Tier, key[1]),
+                    label(Tier, key[1]),
                     d.count,
                     percent_text(d.share),
                     f.count,
@@ -259,24 +206,13 @@ class Sections:
     def time_to_action(self) -> Section:
         board = self.board
         ordered = self.by_category(board.time_to_action)
-        highest = max((_seconds(t.p90) or 0 for _pk, t in ordered), default=0)
-        chart = bar_chart(
+        chart = times_chart(
             chart_id="chart-time",
             title=_("Time from first report to action, per category"),
             description=_("The median and the time within which 90%% were acted on: %(all)s.")
-            % {"all": _times_text(board.time_to_action_all)},
-            rows=[
-                Bar(
-                    self.category(pk),
-                    [_seconds(t.median), _seconds(t.p90)],
-                    _("%(median)s · %(p90)s")
-                    % {"median": duration_words(t.median), "p90": duration_words(t.p90)},
-                )
-                for pk, t in ordered
-            ],
-            series=[Series(_("Median"), BLUE), Series(_("90% within"), SKY)],
-            axis=duration_axis(highest),
-            overlay=True,
+            % {"all": times_text(board.time_to_action_all)},
+            rows=[(self.category(pk), t) for pk, t in ordered],
+            colours=(BLUE, SKY),
         )
         columns = [
             Column(_("Category"), False),
@@ -338,7 +274,7 @@ class Sections:
                     )
                     % {"n": total},
                     rows=[
-                        Bar(_label(DecisionAction, a), [n], f"{n} ({share(n)})") for a, n in actions
+                        Bar(label(DecisionAction, a), [n], f"{n} ({share(n)})") for a, n in actions
                     ],
                     series=[Series(_("Decisions"), BLUE)],
                     axis=count_axis(actions[0][1]),
@@ -349,7 +285,7 @@ class Sections:
                     chart_id="chart-grounds",
                     title=_("Decisions by ground"),
                     description=_("Illegal content (the law) or the community guidelines (terms)."),
-                    rows=[Bar(_label(Ground, g), [n], f"{n} ({share(n)})") for g, n in grounds],
+                    rows=[Bar(label(Ground, g), [n], f"{n} ({share(n)})") for g, n in grounds],
                     series=[Series(_("Decisions"), GREEN)],
                     axis=count_axis(grounds[0][1]),
                 )
@@ -364,13 +300,13 @@ class Sections:
                 Table(
                     _("Decisions by action"),
                     [Column(_("Action"), False), *columns],
-                    [[_label(DecisionAction, a), n, share(n)] for a, n in actions],
+                    [[label(DecisionAction, a), n, share(n)] for a, n in actions],
                     total=[_("All"), total, share(total)],
                 ),
                 Table(
                     _("Decisions by ground"),
                     [Column(_("Ground"), False), *columns],
-                    [[_label(Ground, g), n, share(n)] for g, n in grounds],
+                    [[label(Ground, g), n, share(n)] for g, n in grounds],
                 ),
             ],
         )
@@ -417,218 +353,16 @@ class Sections:
             ],
         )
 
-    # Appeals -----------------------------------------------------------------------------------
-
-    def _overturn_row(self, name: str, o: Overturns) -> list[object]:
-        return [name, o.received, o.decided, o.upheld, o.reversed, o.replaced, percent_text(o.rate)]
-
-    def appeals(self) -> Section:
-        board = self.board
-        outcomes = [
-            Series(_("Upheld"), BLUE),
-            Series(_("Reversed"), VERMILLION),
-            Series(_("Replaced"), PURPLE),
-        ]
-        categories = self.by_category(board.appeals_by_category)
-        moderators = sorted(
-            board.appeals_by_moderator.items(),
-            key=lambda item: (-item[1].decided, self.moderator(item[0])),
-        )
-        charts = []
-        decided_categories = [(pk, o) for pk, o in categories if o.decided]
-        if decided_categories:
-            charts.append(
-                share_chart(
-                    chart_id="chart-appeals",
-                    title=_("What became of the appeals decided, per category"),
-                    description=_("Overturn rate: %(rate)s of %(n)d appeals decided.")
-                    % {"rate": percent_text(board.appeals.rate), "n": board.appeals.decided},
-                    rows=[
-                        Bar(
-                            self.category(pk),
-                            [o.upheld, o.reversed, o.replaced],
-                            _("%(rate)s overturned of %(n)d")
-                            % {"rate": percent_text(o.rate), "n": o.decided},
-                        )
-                        for pk, o in decided_categories
-                    ],
-                    series=outcomes,
-                )
-            )
-        decided_moderators = [(pk, o) for pk, o in moderators if o.decided]
-        if decided_moderators:
-            charts.append(
-                bar_chart(
-                    chart_id="chart-overturns",
-                    title=_("Overturn rate per moderator"),
-                    description=_("The share of appealed decisions reversed or replaced."),
-                    rows=[
-                        Bar(
-                            self.moderator(pk),
-                            [o.rate],
-                            _("%(rate)s of %(n)d") % {"rate": percent_text(o.rate), "n": o.decided},
-                        )
-                        for pk, o in decided_moderators
-                    ],
-                    series=[Series(_("Overturn rate"), VERMILLION)],
-                    axis=percent_axis(),
-                )
-            )
-        columns = [
-            Column(pgettext("number of", "Received")),
-            Column(_("Decided")),
-            Column(_("Upheld")),
-            Column(_("Reversed")),
-            Column(_("Replaced")),
-            Column(_("Overturn rate")),
-        ]
-        a = board.appeals
-        return Section(
-            "appeals",
-            _("Appeals"),
-            _(
-                "Appeals and reviews received and decided in the period. Overturn rate: the "
-                "decisions reversed or replaced with a milder one, out of those decided."
-            ),
-            figures=[
-                (pgettext("number of", "Received"), a.received),
-                (_("Decided"), a.decided),
-                (_("Upheld"), a.upheld),
-                (_("Reversed"), a.reversed),
-                (_("Replaced"), a.replaced),
-                (_("Overturn rate"), percent_text(a.rate)),
-            ],
-            charts=charts,
-            tables=[
-                Table(
-                    _("Appeals per category"),
-                    [Column(_("Category"), False), *columns],
-                    [self._overturn_row(self.category(pk), o) for pk, o in categories],
-                    total=self._overturn_row(_("All"), a),
-                ),
-                Table(
-                    _("Appeals per moderator who took the appealed decision"),
-                    [Column(_("Moderator"), False), *columns],
-                    [self._overturn_row(self.moderator(pk), o) for pk, o in moderators],
-                ),
-            ],
-        )
-
-    def moderator(self, pk: int) -> str:
-        return self.board.moderator_names.get(pk) or _("Former moderator #%(id)d") % {"id": pk}
-
-    def flagger(self, pk: int) -> str:
-        return self.board.flagger_names.get(pk) or _("Organisation #%(id)d") % {"id": pk}
-
-    # Notices -----------------------------------------------------------------------------------
-
-    def notices(self) -> Section:
-        board = self.board
-        series = [
-            Series(pgettext("notice outcome", "Action taken"), BLUE),
-            Series(_("No violation"), ORANGE),
-            Series(_("Closed without review"), GREY),
-        ]
-        sources = sorted(board.notices_by_source.items(), key=lambda item: -item[1].closed)
-        flaggers = sorted(
-            board.notices_by_flagger.items(),
-            key=lambda item: (-item[1].closed, self.flagger(item[0])),
-        )
-
-        def bar(name: str, q: NoticeQuality) -> Bar:
-            return Bar(
-                name,
-                [q.actioned, q.no_violation, q.dismissed],
-                _("%(share)s acted on of %(n)d")
-                % {"share": percent_text(q.actioned_share), "n": q.closed},
-            )
-
-        def row(name: str, q: NoticeQuality) -> list[object]:
-            return [
-                name,
-                q.closed,
-                percent_text(q.actioned_share),
-                percent_text(q.no_violation_share),
-                q.dismissed,
-                q.imprecise,
-            ]
-
-        charts = []
-        closed_sources = [(s, q) for s, q in sources if q.closed]
-        if closed_sources:
-            charts.append(
-                share_chart(
-                    chart_id="chart-sources",
-                    title=_("Notices closed, by where they came from"),
-                    description=_("What became of the notices closed in the period."),
-                    rows=[bar(_label(ReportSource, s), q) for s, q in closed_sources],
-                    series=series,
-                )
-            )
-        closed_flaggers = [(pk, q) for pk, q in flaggers if q.closed]
-        if closed_flaggers:
-            charts.append(
-                share_chart(
-                    chart_id="chart-flaggers",
-                    title=_("Trusted flaggers' notices closed"),
-                    description=_("What became of each trusted flagger's notices."),
-                    rows=[bar(self.flagger(pk), q) for pk, q in closed_flaggers],
-                    series=series,
-                )
-            )
-        columns = [
-            Column(_("Closed")),
-            Column(pgettext("notice outcome", "Action taken")),
-            Column(_("No violation")),
-            Column(_("Closed without review")),
-            Column(_("Marked imprecise")),
-        ]
-        return Section(
-            "notices",
-            _("Reporters and trusted flaggers"),
-            _(
-                "Notices closed in the period and what became of them: the share acted on and the "
-                "share found no violation, out of those closed; trusted flaggers' notices a senior "
-                "marked imprecise."
-            ),
-            charts=charts,
-            tables=[
-                Table(
-                    _("Notices by source"),
-                    [Column(_("Source"), False), *columns],
-                    [row(_label(ReportSource, s), q) for s, q in sources],
-                ),
-                Table(
-                    _("Notices by trusted flagger"),
-                    [Column(_("Organisation"), False), *columns],
-                    [row(self.flagger(pk), q) for pk, q in flaggers],
-                ),
-            ],
-        )
-
-    # Emergencies -------------------------------------------------------------------------------
-
     def emergencies(self) -> Section:
         board = self.board
         ordered = self.by_category(board.emergencies_by_category)
-        highest = max((_seconds(t.p90) or 0 for _pk, t in ordered), default=0)
         e = board.emergencies
-        chart = bar_chart(
+        chart = times_chart(
             chart_id="chart-emergencies",
             title=_("Emergencies: time to first action, per category"),
-            description=_times_text(e),
-            rows=[
-                Bar(
-                    self.category(pk),
-                    [_seconds(t.median), _seconds(t.p90)],
-                    _("%(median)s · %(p90)s")
-                    % {"median": duration_words(t.median), "p90": duration_words(t.p90)},
-                )
-                for pk, t in ordered
-            ],
-            series=[Series(_("Median"), VERMILLION), Series(_("90% within"), ORANGE)],
-            axis=duration_axis(highest),
-            overlay=True,
+            description=times_text(e),
+            rows=[(self.category(pk), t) for pk, t in ordered],
+            colours=(VERMILLION, ORANGE),
         )
         return Section(
             "emergencies",
