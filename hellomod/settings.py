@@ -284,7 +284,26 @@ FIGURES_PAGE_CACHE_SECONDS = env_int("FIGURES_PAGE_CACHE_SECONDS", 3600, minimum
 # Internationalisation -----------------------------------------------------------------------
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# The languages members read hellomod in, each named in itself (as the language menu shows them).
+# Arabic is written right to left (Django's LANGUAGES_BIDI).
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+    ("ru", "Русский"),
+    ("ja", "日本語"),
+    ("ko", "한국어"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("ar", "العربية"),
+    ("hi", "हिन्दी"),
+]
+# The languages moderators' pages and the admin are written in: staff who read another language
+# work in English there, so that no page mixes two languages.
+STAFF_LANGUAGES = ["en", "zh-hans"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -35,7 +35,7 @@ def test_a_new_reason_with_a_stricter_sla_sets_the_due_time_in_the_queue(
 
     # The admin adds "Crypto investment scams" under spam, due within the hour.
     sign_in(page, live_server, "tessa", "a-long-admin-pass")
-    page.get_by_role("link", name="Open the admin").click()
+    page.locator(".home-staff").get_by_role("link", name="Admin").click()
     page.get_by_role("link", name="Categories").first.click()
     page.get_by_role("link", name=spam.name).click()
     page.get_by_role("button", name="Add another Reason").click()

@@ -34,9 +34,9 @@ def test_admin_signs_in_and_reviews_the_categories(page, live_server, screenshot
     make_moderator(role="Trust & Safety admin", username="tessa", password="a-long-admin-pass")
 
     sign_in(page, live_server, "tessa", "a-long-admin-pass")
-    page.get_by_text("Signed in as").wait_for()
+    page.get_by_text("Your member id").wait_for()
     screenshot("home-signed-in")
-    page.get_by_role("link", name="Open the admin").click()
+    page.locator(".home-staff").get_by_role("link", name="Admin").click()
     page.get_by_role("link", name="Categories").first.click()
 
     # The nine members report under, and the one that holds the misuse cases hellomod opens.

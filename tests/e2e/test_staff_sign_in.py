@@ -60,7 +60,7 @@ def test_a_new_moderator_sets_up_an_authenticator_and_signs_in_with_it(
     expect(page.locator(".recovery-codes li")).to_have_count(10)
     screenshot("recovery-codes")
     page.get_by_role("link", name="I have saved them, continue").click()
-    page.get_by_text("Signed in as").wait_for()
+    page.get_by_text("Your member id").wait_for()
 
     # The next sign-in asks for the code only.
     page.get_by_role("button", name="Sign out").first.click()
