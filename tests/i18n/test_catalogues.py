@@ -13,9 +13,10 @@ from hellomod.catalogues import is_member_facing
 
 MEMBER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
 STAFF_LANGUAGES = [code for code in settings.STAFF_LANGUAGES if code != "en"]
-# How many plural forms each language has (the CLDR's, as gettext numbers them).
+# How many plural forms each language's catalogue has: Django's own catalogues' (makemessages
+# copies their header), so that the two merge without a surprise.
 PLURAL_FORMS = {
-    "es": 2, "fr": 2, "de": 2, "it": 2, "pt": 2, "ru": 3, "ja": 1, "ko": 1,
+    "es": 3, "fr": 2, "de": 2, "it": 2, "pt": 2, "ru": 4, "ja": 1, "ko": 1,
     "zh-hans": 1, "zh-hant": 1, "ar": 6, "hi": 2,
 }  # fmt: skip
 # %(name)s, %s, %d, %(n)d … and {name}.
