@@ -248,9 +248,7 @@ def case_file(case: Case, viewer: User) -> CaseFile:
         )
         .order_by("created_at")
     )
-    templates = statement_bodies(
-        category_id=case.category_id, language=case.subject.preferred_language or "en"
-    )
+    templates = statement_bodies(category=case.category, language=case.subject.preferred_language)
     trail = trail_for(viewer, case.audit_events.select_related("actor"))
     return CaseFile(
         case=case,
