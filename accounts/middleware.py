@@ -13,17 +13,20 @@ from django.utils import translation
 from django.utils.translation import ngettext
 
 from accounts import staff_sessions
+from accounts.languages import reader_language, staff_language, supported_language
 from accounts.services import needs_second_factor
 
-SUPPORTED = {code for code, _ in settings.LANGUAGES}
+# Pages written for staff: moderators' pages and the admin.
+STAFF_PATHS = ("/moderation/", "/admin/")
 
 
 class MemberLanguageMiddleware:
-    """Speak the signed-in member's language.
+    """Speak the reader's language.
 
-    LocaleMiddleware has already picked a language from the language cookie or the browser;
-    a member's own language setting wins over the browser, an explicit choice in the language
-    menu (the cookie) wins over both.
+    LocaleMiddleware has already picked a language from the language cookie or the browser; a
+    signed-in person's own language (saved on their profile by the language menu, or set by the
+    platform through the API) wins over both, so that the pages they read and everything sent
+    to them agree. Staff pages are written in the staff languages only (staff_language).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,15 +34,15 @@ class MemberLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not chosen
-            and user.preferred_language in SUPPORTED
-        ):
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = user.preferred_language
+        if user is not None and user.is_authenticated:
+            language = reader_language(user)
+        else:
+            language = supported_language(translation.get_language())
+        if request.path_info.startswith(STAFF_PATHS):
+            language = staff_language(language)
+        if language != translation.get_language():
+            translation.activate(language)
+        request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

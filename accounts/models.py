@@ -1,6 +1,7 @@
 import re
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -71,6 +72,7 @@ class User(AbstractUser):
         _("language of messages"),
         max_length=8,
         default="en",
+        choices=settings.LANGUAGES,
         help_text=_("Language of the pages and notifications this person reads."),
     )
     country = models.CharField(_("country"), max_length=2, blank=True)

@@ -8,6 +8,7 @@ from base64 import b32encode
 
 import django_otp
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, staff_sessions
 from accounts.forms import AuthenticatorForm, SecondFactorForm
@@ -193,3 +195,14 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
             "next": next_url,
         },
     )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language menu: Django's own view (the cookie, the way back), and for a signed-in
+    person the choice saved on their profile, so that their messages follow it too."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        type(request.user).objects.filter(pk=request.user.pk).update(preferred_language=language)
+    return response

@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.web.context_processors.inbox",
+                "accounts.context_processors.languages",
             ],
             # The tags live with the pages that use them (reports/web/), not in the app's root.
             "libraries": {

@@ -117,15 +117,10 @@ def email_message(notification: Notification) -> EmailMultiAlternatives:
     only turns line breaks into paragraphs, so nothing in it can become markup. No external
     images or style sheets: mail clients block them and they would tell a tracker who read it.
     """
-    with translation.override(notification.language or settings.LANGUAGE_CODE):
+    with translation.override(texts.supported_language(notification.language)):
         html = render_to_string(
             "emails/notification.html",
-            {
-                "subject": notification.subject,
-                "body": notification.body,
-                "site_name": SITE_NAME,
-                "language": notification.language,
-            },
+            {"subject": notification.subject, "body": notification.body, "site_name": SITE_NAME},
         )
     message = EmailMultiAlternatives(
         notification.subject,
@@ -235,7 +230,7 @@ def alert_tier(case: Case, *, tier: int, event: str, why: str) -> int:
         key=f"{case.pk}:{tier}",
         values={
             "case": case.pk,
-            "category": case.category.name,
+            "category": lazy(case.category.translated, str)("name"),
             # Labels are lazy: each person reads them in their language.
             "tier": Tier(tier).label,
             "why": why,
@@ -267,7 +262,7 @@ def alert_welfare_check(case: Case, *, decision: Decision, requested_by: User) -
         key=str(decision.pk),
         values={
             "case": case.pk,
-            "category": case.category.name,
+            "category": lazy(case.category.translated, str)("name"),
             "who": requested_by.display_name or requested_by.username,
         },
         case=case,
@@ -294,7 +289,7 @@ def alert_tier_about_many(cases: list[Case], *, tier: int, event: str, key: str)
         key=f"{key}:{category.pk}:{tier}",
         values={
             "count": len(cases),
-            "category": category.name,
+            "category": lazy(category.translated, str)("name"),
             "tier": Tier(tier).label,
             "cases": (
                 lazy(_more_cases, str)(numbers, len(cases) - 20) if len(cases) > 20 else numbers

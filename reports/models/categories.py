@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils import translation
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from reports.models.choices import (
@@ -50,14 +51,26 @@ def check_range(errors: dict, field: str, value, bounds: tuple) -> None:
 
 
 class Translated:
-    """Member-facing text in the reader's language, from the row's `translations`."""
+    """Member-facing text in the reader's language.
+
+    The admins' translation in the row's `translations` comes first; without one, the
+    catalogues' translation of the English text, which they hold for every shipped category and
+    reason (reports/texts/shipped.py); the English text itself only when neither has one (a
+    category an admin added and translated into none of the reader's languages).
+    """
 
     translations: dict
 
     def translated(self, field: str, language: str | None = None) -> str:
-        language = language or get_language() or "en"
+        language = (language or get_language() or settings.LANGUAGE_CODE).lower()
         value = self.translations.get(language, {}).get(field)
-        return value or getattr(self, field)
+        if value:
+            return value
+        english = getattr(self, field)
+        if not english or language == settings.LANGUAGE_CODE:
+            return english
+        with translation.override(language):
+            return gettext(english)
 
     @property
     def display_name(self) -> str:

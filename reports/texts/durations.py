@@ -52,8 +52,10 @@ def describe_duration(duration: timedelta | None, *, empty: str = "") -> str:
 
 
 def datetime_for_reader(moment: datetime) -> str:
-    """A moment in the site's time zone, in the active language's own date format."""
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    """A moment in the site's time zone, in the active language's own date format, with the
+    zone it is told in ("30 de diciembre de 2026 a las 04:56 UTC")."""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
 
 
 def local_time(moment: datetime) -> str:

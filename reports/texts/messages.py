@@ -10,11 +10,11 @@ built-in text of DEFAULTS is used, translated by gettext like the rest of the pr
 import re
 from collections.abc import Mapping
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import supported_language
 from reports.models import NotificationTemplate
 from reports.models.choices import (
     TIMED_ACTIONS,
@@ -264,18 +264,6 @@ DEFAULTS: dict[str, tuple[Promise, Promise | None]] = {
 SUBJECT_ONLY = frozenset({Event.STATEMENT_OF_REASONS, SUPPORT_RESOURCES})
 
 _GETTEXT_NAME = re.compile(r"%\((\w+)\)s")
-
-
-def supported_language(language: str | None) -> str:
-    """The site language a text is written in for someone who reads `language`.
-
-    "zh-Hans" and "zh-hans" are one language; a language the site does not offer (a member
-    may still have one from before) reads the site's default.
-    """
-    try:
-        return translation.get_supported_language_variant(language or "").lower()
-    except LookupError:
-        return settings.LANGUAGE_CODE
 
 
 def load_templates(event: str) -> dict[str, NotificationTemplate]:

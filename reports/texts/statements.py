@@ -12,14 +12,25 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.languages import reader_language, supported_language
 from accounts.models import User
-from reports.models import Case, DecisionAction, Reason, Report, ReportSource, StatementTemplate
+from reports.models import (
+    Case,
+    Category,
+    ContentKind,
+    DecisionAction,
+    Reason,
+    Report,
+    ReportSource,
+    StatementTemplate,
+)
 from reports.models.choices import WELFARE_ACTIONS
 from reports.selectors.welfare import crisis_lines_for, is_welfare
 from reports.texts.durations import datetime_for_reader, describe_duration
 from reports.texts.placeholders import fill_placeholders
+from reports.texts.shipped import CATEGORY_STATEMENTS, STATEMENTS
 from reports.texts.welfare import crisis_lines, emergency_number
 
 # What a welfare action sends the member where the category has no text of its own for it. The
@@ -47,6 +58,24 @@ WELFARE_REMOVAL = gettext_lazy(
 )
 _CARE_PLACEHOLDERS = ("{crisis_lines}", "{emergency_number}")
 
+# What was reported, as {content_kind} names it inside a sentence ("We removed your message").
+# Words of their own rather than the kinds' labels in lower case: a lower-cased label is wrong
+# German ("nachricht") and means nothing in scripts without case.
+CONTENT_NOUNS = {
+    ContentKind.PROFILE_PHOTO: pgettext_lazy("what was reported, in a sentence", "profile photo"),
+    ContentKind.USERNAME: pgettext_lazy("what was reported, in a sentence", "username"),
+    ContentKind.SELF_INTRODUCTION: pgettext_lazy(
+        "what was reported, in a sentence", "self-introduction"
+    ),
+    ContentKind.MESSAGE: pgettext_lazy("what was reported, in a sentence", "message"),
+    ContentKind.VOICE_MESSAGE: pgettext_lazy("what was reported, in a sentence", "voice message"),
+    ContentKind.MOMENT: pgettext_lazy("what was reported, in a sentence", "moment"),
+    ContentKind.COMMENT: pgettext_lazy("what was reported, in a sentence", "comment"),
+    ContentKind.VOICE_ROOM: pgettext_lazy("what was reported, in a sentence", "voice room"),
+    ContentKind.LIVE_STREAM: pgettext_lazy("what was reported, in a sentence", "live stream"),
+}
+ACCOUNT_NOUN = pgettext_lazy("what was reported, in a sentence", "account")
+
 
 def compose_statement(
     case: Case,
@@ -68,10 +97,10 @@ def compose_statement(
     about a member who may be at risk, whose removed content is explained with care.
     `appeal_url` is where {appeal_url} points (see `appeal_link`).
     """
-    language = language or case.subject.preferred_language or "en"
+    language = supported_language(language or case.subject.preferred_language)
     body = None
     if not (welfare and action == DecisionAction.REMOVE_CONTENT):
-        body = statement_bodies(category_id=case.category_id, language=language, action=action).get(
+        body = statement_bodies(category=case.category, language=language, action=action).get(
             action
         )
     with translation.override(language):
@@ -99,18 +128,28 @@ def compose_statement(
 
 
 def statement_bodies(
-    *, category_id: int, language: str, action: str | None = None
+    *, category: Category | int, language: str, action: str | None = None
 ) -> dict[str, str]:
-    """Each action's statement template in `language`, or in English where it has none."""
-    templates = StatementTemplate.objects.filter(
-        category_id=category_id, language__in={language, "en"}
-    )
+    """Each action's statement template as a reader of `language` gets it.
+
+    The admins' text in that language comes first; without one, the shipped text for the
+    action (the category's own, if it ships one), translated into that language by the
+    catalogues. An admins' text in another language is never used: a member reads a shipped
+    text in their own language rather than a newer wording in one they may not read. A language
+    the site does not offer reads English, where the admins' English text comes first.
+    """
+    if isinstance(category, int):
+        category = Category.objects.only("slug").get(pk=category)
+    language = supported_language(language)
+    templates = StatementTemplate.objects.filter(category=category, language=language)
     if action is not None:
         templates = templates.filter(action=action)
-    bodies: dict[str, str] = {}
-    for template in templates:
-        if template.language == language or template.action not in bodies:
-            bodies[template.action] = template.body
+    bodies = dict(templates.values_list("action", "body"))
+    shipped = {**STATEMENTS, **CATEGORY_STATEMENTS.get(category.slug, {})}
+    with translation.override(language):
+        for shipped_action, body in shipped.items():
+            if action in (None, shipped_action):
+                bodies.setdefault(shipped_action, str(body))
     return bodies
 
 
@@ -150,7 +189,9 @@ def fixed_values(
     """
     values = dict(
         category=case.category.translated("name", language),
-        content_kind=(case.content.get_kind_display() if case.content_id else _("account")).lower(),
+        content_kind=str(CONTENT_NOUNS.get(case.content.kind, ACCOUNT_NOUN))
+        if case.content_id
+        else str(ACCOUNT_NOUN),
         appeal_url=appeal_url or appeal_link(),
     )
     if any(name in body for name in _CARE_PLACEHOLDERS):
@@ -201,7 +242,7 @@ def statement_previews(case: Case, templates: dict[str, str]) -> dict[str, str]:
     types. The welfare actions, and a removal on a welfare case, read as `compose_statement`
     writes them.
     """
-    language = case.subject.preferred_language or "en"
+    language = reader_language(case.subject)
     welfare = is_welfare_case(case)
     with translation.override(language):
         bodies = dict(templates)

@@ -365,11 +365,11 @@ def test_the_statement_of_reasons_names_the_category_in_the_members_language(con
 
     text = compose_statement(case, action=DecisionAction.WARN, facts="Spam.")
 
-    assert f'"{SPAM_ZH}"' in text
+    assert f"“{SPAM_ZH}”" in text
     assert SPAM_EN not in text
-    # No Chinese template ships: the text around the name is the English one.
-    assert text.startswith("We reviewed your ")
-    assert "found that it breaks the community guidelines on" in text
+    # No admin wrote a Chinese text: the shipped one, in Chinese, with Chinese words around it.
+    assert text.startswith("我们审核了你的")
+    assert "reviewed" not in text
     assert "{" not in text
 
 

@@ -257,7 +257,7 @@ def test_a_chinese_reader_gets_the_built_in_chinese_text_before_an_admins_englis
         "我们已收到你的举报 R-AAAA-BBBB"
     )
     # A language the site does not offer reads the site's default, the admins' text first.
-    assert texts.render("report_received", language="es", values=values) == (
+    assert texts.render("report_received", language="tr", values=values) == (
         "Got R-AAAA-BBBB",
         "Thanks.",
     )
@@ -318,13 +318,16 @@ def test_a_message_without_placeholders_refuses_any():
 
 
 def test_a_language_the_site_does_not_offer_is_refused():
-    row = NotificationTemplate(event="report_received", language="fr", subject="Reçu", body="Merci")
+    row = NotificationTemplate(event="report_received", language="tr", subject="Aldık", body="Teşekkürler")
 
     with pytest.raises(ValidationError) as refused:
         row.full_clean()
 
     assert refused.value.message_dict == {
-        "language": ["Choose one of the site's languages: en, zh-hans."]
+        "language": [
+            "Choose one of the site's languages: en, es, fr, de, it, pt, ru, ja, ko, zh-hans, "
+            "zh-hant, ar, hi."
+        ]
     }
 
 
