@@ -190,3 +190,11 @@ def platform_account(*, username: str = "platform") -> tuple[User, str, bool]:
 
 def _digits(code: str) -> str:
     return "".join(code.split())
+
+
+def set_language(person: User, language: str) -> User:
+    """Write to this person in `language` from now on: pages, inbox messages, e-mails and
+    statements of reasons (one of settings.LANGUAGES; callers check it)."""
+    person.preferred_language = language
+    User.objects.filter(pk=person.pk).update(preferred_language=language)
+    return person

@@ -488,6 +488,9 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "reports.models.appeals.AppealStatus",
         "AppealOutcomeEnum": "reports.models.appeals.AppealOutcome",
         "AppealKindEnum": "reports.models.appeals.AppealKind",
+        # Content is in any language members speak; hellomod writes to them in its own.
+        "LanguageEnum": "accounts.languages.LANGUAGE_CHOICES",
+        "SiteLanguageEnum": "reports.api.members.LANGUAGE_CODES",
     },
 }
 

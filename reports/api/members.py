@@ -3,10 +3,15 @@ to them in (pages, inbox messages, e-mails, statements of reasons)."""
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, viewsets
 
 from accounts.models import User
+from accounts.services import set_language
 from reports.api.negotiation import UnknownFormatIsNotAcceptable
 from reports.api.parsers import BoundedJSONParser
 from reports.api.schema import RESPONSE_HEADERS, errors
@@ -29,9 +34,7 @@ class MemberSettingsSerializer(serializers.Serializer):
     )
 
     def update(self, instance: User, validated_data: dict) -> User:
-        instance.preferred_language = validated_data["preferred_language"]
-        instance.save(update_fields=["preferred_language"])
-        return instance
+        return set_language(instance, validated_data["preferred_language"])
 
 
 @extend_schema_view(

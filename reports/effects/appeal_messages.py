@@ -7,7 +7,6 @@ the report), so a redelivered task writes nothing twice.
 """
 
 from django.conf import settings
-from django.utils import translation
 
 from reports.effects.notifications import notify
 from reports.effects.outbox import batched, handles
@@ -20,7 +19,6 @@ from reports.models import (
 )
 from reports.models.choices import NotificationEvent
 from reports.texts import messages as texts
-from reports.texts.durations import describe_duration
 
 _MEMBER_ANSWER = {
     AppealOutcome.UPHELD: NotificationEvent.APPEAL_UPHELD,
@@ -51,11 +49,9 @@ def _values(appeal: Appeal, language: str) -> dict[str, object]:
     }
     if appeal.replacement_id:
         replacement = appeal.replacement
-        with translation.override(language):
-            label = str(DecisionAction(replacement.action).label)
-            if replacement.duration:
-                label = f"{label}, {describe_duration(replacement.duration)}"
-        values["new_decision"] = label
+        values["new_decision"] = texts.decision_in_words(
+            replacement.action, replacement.duration, language=language
+        )
     return values
 
 

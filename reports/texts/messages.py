@@ -9,9 +9,11 @@ built-in text of DEFAULTS is used, translated by gettext like the rest of the pr
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import supported_language
@@ -23,6 +25,7 @@ from reports.models.choices import (
     NotificationEvent,
     Tier,
 )
+from reports.texts.durations import describe_duration
 from reports.texts.placeholders import (
     OUTCOME_WELFARE,
     PLACEHOLDERS,
@@ -345,3 +348,15 @@ def preview_statement(body: str, *, action: str, language: str, category=None) -
     values = statement_sample_values(action=action, language=language, category=category)
     with translation.override(supported_language(language)):
         return fill_placeholders(body, values).strip()
+
+
+def decision_in_words(action: str, duration: timedelta | None, *, language: str) -> str:
+    """ "Suspend, 3 days": a decision as a message names it, in the reader's language."""
+    with translation.override(supported_language(language)):
+        label = str(DecisionAction(action).label)
+        if not duration:
+            return label
+        return gettext("%(decision)s, %(duration)s") % {
+            "decision": label,
+            "duration": describe_duration(duration),
+        }

@@ -16,6 +16,8 @@ EXPECTED = {
     ("post", "/api/v1/appeals/"): {"201", "400", "401", "403", "406", "411", "413", "415"},
     ("get", "/api/v1/appeals/"): {"200", "400", "401", "403", "406"},
     ("get", "/api/v1/appeals/{reference}/"): {"200", "401", "404", "406"},
+    ("get", "/api/v1/members/{public_id}/"): {"200", "401", "404", "406"},
+    ("patch", "/api/v1/members/{public_id}/"): {"200", "400", "401", "404", "406", "415"},
 }
 
 
@@ -51,7 +53,7 @@ def test_errors_are_documented_with_the_error_body(schema):
             if status.startswith("2"):
                 continue
             body = response["content"]["application/json"]["schema"]
-            if status == "400" and method == "post":
+            if status == "400" and method in ("post", "patch"):
                 assert body == {"$ref": "#/components/schemas/BadRequest"}, (method, path)
             else:
                 assert body == {"$ref": "#/components/schemas/Error"}, (method, path, status)
