@@ -28,6 +28,8 @@ MEMBER_FACING = (
     "reports/services/intake.py",
     "reports/services/content.py",
     "reports/services/appeals/filing.py",
+    "reports/selectors/appeals.py",
+    "reports/ratelimit.py",
     "reports/evidence.py",
     "reports/storable.py",
     "reports/models/choices.py",
