@@ -37,6 +37,7 @@ from reports.models.choices import (
     Severity,
 )
 from reports.permissions import visible_cases
+from reports.selectors.audit_trail import TrailLine, trail_lines
 from reports.selectors.referrals import trail_for
 from reports.texts.durations import describe_duration
 from reports.texts.statements import statement_bodies
@@ -193,7 +194,7 @@ def policy_panel(category: Category) -> PolicyPanel:
     ]
     reasons = [
         ReasonLine(
-            name=reason.name,
+            name=reason.display_name,
             severity=Severity(
                 reason.severity if reason.severity is not None else category.severity
             ).label,
@@ -223,6 +224,8 @@ class CaseFile:
     reports: list[Report]
     notes: list[Note]
     events: list[AuditEvent]
+    # The events in words, for "What happened to this case".
+    trail: list[TrailLine]
     decisions: list[Decision]
     history: MemberHistory
     statement_templates: dict[str, str]
@@ -249,12 +252,15 @@ def case_file(case: Case, viewer: User) -> CaseFile:
         .order_by("created_at")
     )
     templates = statement_bodies(category=case.category, language=case.subject.preferred_language)
-    trail = trail_for(viewer, case.audit_events.select_related("actor"))
+    events = list(
+        trail_for(viewer, case.audit_events.select_related("actor")).order_by("-id")[:AUDIT_SIZE]
+    )
     return CaseFile(
         case=case,
         reports=reports,
         notes=list(case.notes.select_related("author")),
-        events=list(trail.order_by("-id")[:AUDIT_SIZE]),
+        events=events,
+        trail=trail_lines(events, case=case),
         decisions=list(
             case.decisions.select_related(
                 "moderator", "confirmed_by", "reversed_by", "reason"

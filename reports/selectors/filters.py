@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.languages import LANGUAGE_CHOICES
+from accounts.languages import LANGUAGE_CODES
 from reports.models import Case, CaseStatus, Category, ContentKind, Reason, Tier
 from reports.models.choices import OPEN_CASE_STATUSES
+from reports.selectors.languages import language_name
 
 MEMBER_ONLY = "member"
 
@@ -20,7 +21,10 @@ class CaseFilter(django_filters.FilterSet):
         queryset=Reason.objects.none(), label=_("Reason"), empty_label=_("Any reason")
     )
     language = django_filters.ChoiceFilter(
-        choices=LANGUAGE_CHOICES, label=_("Language"), empty_label=_("Any language")
+        # Named in the reader's language when the page is drawn, sorted by code.
+        choices=lambda: [(code, language_name(code)) for code in sorted(LANGUAGE_CODES)],
+        label=_("Language"),
+        empty_label=_("Any language"),
     )
     tier = django_filters.MultipleChoiceFilter(
         choices=Tier.choices, label=_("Tier"), widget=forms.CheckboxSelectMultiple
@@ -55,6 +59,8 @@ class CaseFilter(django_filters.FilterSet):
         if not user.has_perm("reports.work_escalated"):
             # Frontline moderators only ever see the frontline tier; the filter would be noise.
             del self.filters["tier"]
+        # The reason alone, as the reader's language names it (its category is the queue's).
+        self.form.fields["reason"].label_from_instance = lambda reason: reason.display_name
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)

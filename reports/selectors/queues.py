@@ -24,7 +24,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.languages import LANGUAGE_NAMES
 from accounts.models import Team, TeamMembership, User
 from reports.models import Case, Category, Report, Tier
 from reports.models.choices import (
@@ -37,6 +36,7 @@ from reports.models.choices import (
 from reports.models.queue_order import SERVE_BY, serve_by
 from reports.permissions import moderated_categories, works_escalated
 from reports.selectors import keyset
+from reports.selectors.languages import language_name
 from reports.texts.durations import due_in
 
 QUEUE_COUNTS_SECONDS = 20
@@ -132,7 +132,7 @@ def queue_summaries(moderator: User) -> list[QueueSummary]:
     for category in categories:
         summaries.append(QueueSummary(category, _("All languages")))
         for code in sorted(languages.get(category.pk) or ()):
-            summaries.append(QueueSummary(category, LANGUAGE_NAMES.get(code, code), language=code))
+            summaries.append(QueueSummary(category, language_name(code), language=code))
         if seniors:  # emergencies have one lane across categories (emergency_summary)
             summaries.append(QueueSummary(category, _("Escalated"), tiers=ESCALATED_TIERS))
     by_category: dict[int, list[QueueSummary]] = {}
@@ -257,7 +257,9 @@ class QueueRow:
     late: bool
     report_count: int
     distinct_reporters: int
+    # The content's language (else the case's) in words, and its code for the snippet's `lang`.
     language: str
+    language_code: str
     reported: str
     reason: str
     member: str
@@ -280,9 +282,13 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
     tiers = {value: str(label) for value, label in Tier.choices}
     member, yours, select = _("Member"), _("yours"), _("Select case %(n)s")
     kind_tags = {CaseKind.PATTERN: _("Pattern"), CaseKind.MISUSE: _("Misuse")}
+    languages: dict[str, str] = {}
     rows = []
     for case in page.cases:
         content, subject, holder = case.content, case.subject, case.claimed_by
+        code = (content.language if content else "") or case.language
+        if code not in languages:
+            languages[code] = language_name(code)
         if holder is None:
             status = statuses[case.status]
         else:
@@ -299,15 +305,16 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
                 late=case.due_at < page.now,
                 report_count=case.report_count,
                 distinct_reporters=case.distinct_reporters,
-                language=case.language or "—",
+                language=languages[code],
+                language_code=code,
                 reported=kinds[content.kind] if content else member,
-                reason=case.reason.name if case.reason else "",
+                reason=case.reason.display_name if case.reason else "",
                 member=subject.display_name or subject.username,
                 public_id=subject.public_id,
                 snippet=content.snippet if content else "",
                 status=status,
                 held=holder is not None,
-                category=case.category.name if page.across_categories else "",
+                category=case.category.display_name if page.across_categories else "",
                 expert_notice=getattr(case, "has_expert_notice", False),
                 kind_tag=kind_tags.get(case.kind, ""),
                 additional_reports=case.additional_reports,

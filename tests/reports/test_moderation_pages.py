@@ -364,6 +364,27 @@ def test_undo_restores_the_member_and_gives_the_case_back(client, spam, spam_mod
     assert case.subject.status == "active"
 
 
+def test_a_decided_case_offers_one_undo_per_decision(client, spam, spam_moderator):
+    first, second = content_case(spam), content_case(spam)
+    client.force_login(spam_moderator)
+    client.post(
+        reverse("moderation:decide", args=[first.pk]),
+        {"action": "warn", "version": case_version(first), "ground": "incompatible"},
+    )
+    decision = first.decisions.get()
+    undo = reverse("moderation:undo", args=[decision.pk])
+
+    on_its_case = client.get(reverse("moderation:case", args=[first.pk])).content.decode()
+    elsewhere = client.get(reverse("moderation:case", args=[second.pk])).content.decode()
+    on_the_queue = client.get(reverse("moderation:queue", args=[spam.slug])).content.decode()
+
+    # The case lists its own decision once; every other page offers the latest one once.
+    assert on_its_case.count(f'action="{undo}"') == 1
+    assert "Members hear of it at" in on_its_case
+    assert elsewhere.count(f'action="{undo}"') == 1
+    assert on_the_queue.count(f'action="{undo}"') == 1
+
+
 def test_escalate_release_and_note(client, spam, spam_moderator, senior):
     case = content_case(spam)
     client.force_login(spam_moderator)

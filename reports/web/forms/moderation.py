@@ -55,7 +55,7 @@ _REMOVE_ALONG = frozenset(
 
 def _case_label(case: Case) -> str:
     what = case.content.get_kind_display() if case.content_id else _("the member")
-    return f"#{case.pk} · {case.category.name} · {what}"
+    return f"#{case.pk} · {case.category.display_name} · {what}"
 
 
 class _DecisionFields(forms.Form):
@@ -86,7 +86,7 @@ class _DecisionFields(forms.Form):
     def __init__(self, *args, category, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].queryset = category.reasons.filter(is_active=True)
-        self.fields["reason"].label_from_instance = lambda reason: reason.name
+        self.fields["reason"].label_from_instance = lambda reason: reason.display_name
 
     def clean(self):
         data = super().clean()

@@ -5,12 +5,15 @@ from datetime import datetime
 from django import template
 from django.utils.dateparse import parse_duration
 
+from reports.selectors.languages import language_name, language_names
 from reports.texts.durations import due_in, span
 
 register = template.Library()
 
 
 register.simple_tag(due_in)
+register.filter("language_name", language_name)
+register.filter("language_names", language_names)
 
 
 @register.simple_tag
@@ -56,7 +59,11 @@ def changes(event) -> list[str]:
 
 @register.inclusion_tag("moderation/_undo_offer.html", takes_context=True)
 def undo_offer(context) -> dict:
-    """The moderator's latest decision, while it can still be undone."""
+    """The moderator's latest decision, while it can still be undone.
+
+    Not on the page of the decision's own case: that page lists every decision the moderator
+    may still undo there, each with its one Undo button.
+    """
     from reports.models import Decision
 
     request = context.get("request")
@@ -66,5 +73,7 @@ def undo_offer(context) -> dict:
     decision = Decision.objects.filter(pk=decision_id).first()
     if decision is None or not decision.can_be_undone_by(request.user):
         request.session.pop("undo_decision", None)
+        return {}
+    if "undoable" in context and decision.case_id == getattr(context.get("case"), "pk", None):
         return {}
     return {"decision": decision, "until": decision.undo_deadline}
