@@ -532,7 +532,7 @@ def test_the_pages_read_in_chinese_for_a_member_who_prefers_it(client, spam, spa
         client.force_login(member)
         response = client.get(page_of(decision))
     assert response.status_code == 200
-    assert '<html lang="zh-hans">' in text(response)
+    assert '<html lang="zh-hans" dir="ltr">' in text(response)
 
 
 def test_a_jpeg_attached_to_an_appeal_is_stored_without_its_metadata(

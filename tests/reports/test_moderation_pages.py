@@ -734,8 +734,8 @@ def test_the_statement_preview_is_the_statement_the_member_gets(
     shown = preview.json()["statement"].replace("{facts}", "Sold followers to twelve members.")
     assert appeal_link(decision.uuid) in decision.statement_of_reasons
     assert shown == sent
-    assert "2026年12月8日" in shown  # the end, in the member's own format
-    assert "UTC" not in shown
+    # The end, in the member's own format, with the zone it is told in.
+    assert "2026年12月8日 09:30 UTC" in shown
 
 
 def test_the_statement_preview_is_refused_outside_the_moderator_s_categories(
