@@ -1,5 +1,6 @@
 """What every configuration page of the admin shares: how a form's change is described to the
-services (form_changes, form_edit, inline_edits) and the audited page they save through.
+services (form_changes, form_edit, inline_edits), the fields its forms use (ConfigurationFields)
+and the audited page they save through.
 """
 
 import contextlib
@@ -10,9 +11,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
+from reports.admin.durations import DurationsInWords
 from reports.services.configuration import (
     Edit,
     delete_configuration,
@@ -72,15 +72,6 @@ def inline_edits(formset: BaseInlineFormSet) -> tuple[list[Edit], list[models.Mo
     return edits, deleted
 
 
-DURATION_HINT = _("Written as days hh:mm:ss: 2 00:00:00 is two days, 4:00:00 four hours.")
-
-
-def _with_duration_hint(formfield):
-    if formfield is not None and isinstance(formfield, forms.DurationField):
-        formfield.help_text = format_html("{} {}", formfield.help_text or "", DURATION_HINT).strip()
-    return formfield
-
-
 class TextWithNewlines(forms.CharField):
     """Text as browsers post it (CRLF) compares equal to the same text stored with LF."""
 
@@ -89,16 +80,17 @@ class TextWithNewlines(forms.CharField):
         return value.replace("\r\n", "\n") if isinstance(value, str) else value
 
 
-class DurationHintMixin:
-    """Configuration forms: durations explain their format; long texts keep their newlines."""
+class ConfigurationFields(DurationsInWords):
+    """Configuration pages and their inlines: durations in days, hours and minutes (read in
+    words where they are not edited); long texts keep their newlines."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.TextField):
             kwargs.setdefault("form_class", TextWithNewlines)
-        return _with_duration_hint(super().formfield_for_dbfield(db_field, request, **kwargs))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ConfigurationAdmin(DurationHintMixin, admin.ModelAdmin):
+class ConfigurationAdmin(ConfigurationFields, admin.ModelAdmin):
     show_full_result_count = False
 
 

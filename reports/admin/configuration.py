@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.admin.base import (
     AuditedConfigurationAdmin,
     ConfigurationAdmin,
-    DurationHintMixin,
+    ConfigurationFields,
     form_edit,
     inline_edits,
 )
@@ -118,7 +118,7 @@ class TierFormSet(BaseInlineFormSet):
             )
 
 
-class ReasonInline(DurationHintMixin, admin.StackedInline):
+class ReasonInline(ConfigurationFields, admin.StackedInline):
     model = Reason
     form = ReasonMappingForm
     extra = 0
@@ -148,7 +148,7 @@ class PolicyFormSet(BaseInlineFormSet):
             raise ValidationError(_("A category needs its policy."))
 
 
-class PolicyInline(DurationHintMixin, admin.StackedInline):
+class PolicyInline(ConfigurationFields, admin.StackedInline):
     model = Policy
     formset = PolicyFormSet
     # Every category has exactly one policy: a new category is saved with its policy.
@@ -156,7 +156,7 @@ class PolicyInline(DurationHintMixin, admin.StackedInline):
     can_delete = False
 
 
-class EscalationTierInline(DurationHintMixin, admin.TabularInline):
+class EscalationTierInline(ConfigurationFields, admin.TabularInline):
     model = EscalationTier
     formset = TierFormSet
     extra = 0
@@ -164,14 +164,14 @@ class EscalationTierInline(DurationHintMixin, admin.TabularInline):
     verbose_name_plural = _("Tiers (the frontline SLA follows the category's SLA)")
 
 
-class LadderStepInline(DurationHintMixin, admin.TabularInline):
+class LadderStepInline(ConfigurationFields, admin.TabularInline):
     model = LadderStep
     formset = LadderFormSet
     extra = 0
     fields = ("offence", "action", "duration")
 
 
-class StatementTemplateInline(DurationHintMixin, admin.StackedInline):
+class StatementTemplateInline(ConfigurationFields, admin.StackedInline):
     model = StatementTemplate
     extra = 0
     fields = (("action", "language"), "body", "updated_at")

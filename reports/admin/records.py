@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from reports.admin.durations import DurationsInWords
 from reports.admin.scale import LargeTableMixin, ReadOnlyInline, ReadOnlyRecordMixin
 from reports.models import (
     AuditEvent,
@@ -45,7 +46,7 @@ def _changelist_url(model, **filters) -> str:
 # Moderation records ----------------------------------------------------------------------------
 
 
-class RecordAdmin(ReadOnlyRecordMixin, LargeTableMixin, admin.ModelAdmin):
+class RecordAdmin(DurationsInWords, ReadOnlyRecordMixin, LargeTableMixin, admin.ModelAdmin):
     ordering = ("-pk",)
     sortable_by = ("id",)
 

@@ -43,7 +43,7 @@ def test_a_new_reason_with_a_stricter_sla_sets_the_due_time_in_the_queue(
     row.locator("input[name$='-position']").fill("9")
     row.locator("input[name$='-slug']").fill("crypto-scam")
     row.locator("input[name$='-name']").fill("Crypto investment scams")
-    row.locator("input[name$='-sla']").fill("1:00:00")
+    row.locator("input[name$='-sla_hours']").fill("1")
     row.locator("textarea[name$='-description']").fill("Promises of profit from crypto coins.")
     screenshot("admin-category-new-reason")
     page.get_by_role("button", name="Save", exact=True).click()
