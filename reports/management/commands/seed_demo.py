@@ -17,6 +17,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 from PIL import Image
 
+from accounts.languages import supported_language
 from accounts.models import Team, TeamMembership, User
 from accounts.services import platform_account
 from reports.evidence import CleanImage, clean_image
@@ -236,7 +237,8 @@ class Command(BaseCommand):
                 email=f"{username}@example.com",
                 native_language=language,
                 learning_languages=learning,
-                preferred_language="zh-hans" if language == "zh" else "en",
+                # Each reads hellomod in their own language.
+                preferred_language=supported_language(language),
                 country=country,
                 birth_year=birth_year,
                 self_introduction=LINES[language]["plain"],
