@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     CASE_OPENED = "case.opened", _("Case opened")
     CASE_TRIAGED = "case.triaged", _("Case triaged")
     CASE_CLAIMED = "case.claimed", _("Case claimed")
+    CASE_TAKEN_OVER = "case.taken_over", _("Case taken over")
     CASE_RELEASED = "case.released", _("Case released")
     CASE_LEASE_EXPIRED = "case.lease_expired", _("Case lease expired")
     CASE_ESCALATED = "case.escalated", _("Case escalated")

@@ -1,4 +1,10 @@
-"""Claims: "next case" hands each waiting case to one moderator at a time, for a lease."""
+"""Claims: "next case" hands each waiting case to one moderator at a time, for a lease.
+
+A senior may take over a case another moderator holds; the page the holder leaves gives its
+case back, unless a newer page of the same case (a reload, another tab) renewed the lease since.
+"""
+
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -138,10 +144,15 @@ def renew_lease(*, case_id: int, moderator: User) -> Case | None:
 
 
 @transaction.atomic
-def release_case(*, case_id: int, moderator: User) -> bool:
-    """Give a held case back to its queue; False when this moderator was not holding it."""
+def release_case(*, case_id: int, moderator: User, lease: datetime | None = None) -> bool:
+    """Give a held case back to its queue; False when this moderator was not holding it.
+
+    `lease` is the lease a page that is being left last saw (it renews the lease while open):
+    the case goes back only if the lease is still that one. A reload, or the same case open in
+    another tab, renewed it since, and keeps the case.
+    """
     case = _held_by(case_id, moderator)
-    if case is None:
+    if case is None or (lease is not None and case.lease_expires_at != lease):
         return False
     case.status = Case.unclaimed_status(case.tier)
     case.claimed_by = None
@@ -175,3 +186,48 @@ def claim_case(*, case_id: int, moderator: User) -> Case:
     if not free:
         return case
     return _lease(case, moderator=moderator, now=now)
+
+
+class HolderChanged(Exception):
+    """The case is no longer held by the moderator the page showed: someone took it over first,
+    or it was released or decided meanwhile. `case` is the case as it is now."""
+
+    def __init__(self, case: Case):
+        super().__init__("The case's holder changed.")
+        self.case = case
+
+
+@transaction.atomic
+def take_over_case(*, case_id: int, moderator: User, holder_id: int | None) -> Case:
+    """A senior takes a case another moderator holds: the claim moves to them, with a fresh lease.
+
+    `holder_id` is the holder the senior's page showed. When two seniors take over at once, the
+    case's row lock lets one through; the other finds another holder than the one they saw and
+    is refused (HolderChanged), so a case never changes hands twice on one look.
+    """
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if not can_view_case(moderator, case):
+        raise PermissionDenied("This case belongs to another team or tier.")
+    if not works_escalated(moderator):
+        raise PermissionDenied("Only senior moderators take a case over.")
+    now = timezone.now()
+    if case.claimed_by_id == moderator.pk and case.status == CaseStatus.CLAIMED:
+        return case
+    if case.claimed_by_id != holder_id or not case.is_held_by_someone_else(moderator.pk, now=now):
+        raise HolderChanged(case)
+    if not case.may_be_decided_by(moderator.pk):
+        raise PermissionDenied("A reporter's review gives this case to another moderator.")
+    before = {"claimed_by": case.claimed_by_id, "lease_expires_at": case.lease_expires_at}
+    case.claimed_by = moderator
+    case.lease_expires_at = now + settings.CASE_LEASE
+    case.first_action_at = case.first_action_at or now
+    case.save(update_fields=["claimed_by", "lease_expires_at", "first_action_at"])
+    record_event(
+        action=AuditAction.CASE_TAKEN_OVER,
+        target=case,
+        actor=moderator,
+        case=case,
+        before=before,
+        after={"claimed_by": moderator.pk, "lease_expires_at": case.lease_expires_at},
+    )
+    return case

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:case_id>/decide/", decisions.decide_case, name="decide"),
     path("cases/<int:case_id>/statement/", cases.statement_preview, name="statement"),
     path("cases/<int:case_id>/take/", cases.take, name="take"),
+    path("cases/<int:case_id>/take-over/", cases.take_over, name="take-over"),
     path("cases/<int:case_id>/release/", cases.release, name="release"),
     path("cases/<int:case_id>/lease/", cases.lease, name="lease"),
     path("cases/<int:case_id>/escalate/", cases.escalate, name="escalate"),

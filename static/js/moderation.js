@@ -1,4 +1,5 @@
-// The moderator's pages: keyboard shortcuts, image reveal, lease keep-alive and the statement
+// The moderator's pages: keyboard shortcuts, image reveal, the lease (kept alive, given back
+// when the case is left, and news of a take-over), the bulk bar's count and the statement
 // preview. Every page works without this file; it only saves keystrokes and clicks.
 (function () {
   "use strict";
@@ -55,6 +56,11 @@
   // server's (reports/web/forms/moderation.py).
   function decisionRadios() {
     return decideForm ? $$("input[name=action]", decideForm) : [];
+  }
+  // Another moderator holds the case: the panel is disabled, and says why.
+  function decidingOff() {
+    const fields = decideForm && $("fieldset.decide-fields", decideForm);
+    return Boolean(fields && fields.disabled);
   }
   // The "why" field shows for a decision that needs it, and whenever it holds text or an error:
   // a justification typed, then hidden by another choice, would still be sent.
@@ -145,6 +151,7 @@
   }
   // A number key chooses the decision whose radio carries it; false when none does.
   function choose(key) {
+    if (decidingOff()) return false;
     const choice = decisionRadios().find((radio) => radio.dataset.key === key);
     if (!choice) return false;
     choice.checked = true;
@@ -163,7 +170,7 @@
   }
 
   function submitDecision() {
-    if (!decideForm) return;
+    if (!decideForm || decidingOff()) return;
     const next = $("button[name=then][value=next]", decideForm);
     decideForm.requestSubmit(next || undefined);
   }
@@ -214,6 +221,7 @@
         const row = rows()[current];
         const box = row && $("input[type=checkbox]", row);
         if (box) box.checked = !box.checked;
+        countSelected();
         break;
       }
       case "n": {
@@ -247,11 +255,28 @@
   $$("[data-show-keys]").forEach((button) =>
     button.addEventListener("click", () => $("#keys").showModal())
   );
+  // The bulk bar says how many cases are selected, as they are ticked, and when the page comes
+  // back with a selection (a refused choice, or boxes the browser kept on a reload).
+  const bulkForm = $("#bulk-form");
+  const bulkCount = bulkForm && $("[data-bulk-count]", bulkForm);
+  function countSelected() {
+    if (!bulkCount) return;
+    const n = $$("input[name=cases]:checked", bulkForm).length;
+    const words = n === 1 ? bulkCount.dataset.one : bulkCount.dataset.many;
+    bulkCount.textContent = (words || "{n}").replace("{n}", n);
+    bulkForm.classList.toggle("has-selection", n > 0);
+  }
+  if (bulkForm) {
+    bulkForm.addEventListener("change", countSelected);
+    window.addEventListener("pageshow", countSelected);
+    countSelected();
+  }
   $$("[data-select-all]").forEach((box) =>
     box.addEventListener("change", () => {
       $$("input[name=cases]", box.closest("form")).forEach((each) => {
         each.checked = box.checked;
       });
+      countSelected();
     })
   );
   $$("table[data-rows] tbody tr[data-href]").forEach((row, index) =>
@@ -261,46 +286,87 @@
     })
   );
 
-  // The lease: renewed every minute while the case page is open, given back when it is left.
+  // The lease: renewed every minute while the case page is open, given back when it is left,
+  // however it is left: a link, another address typed, the back button, a closed tab. Each
+  // page of the case its holder is shown renews the lease, and the page being left sends the
+  // lease it last saw: the server gives the case back only if that is still the lease, so a
+  // reload (whose new page has renewed it already) keeps the case.
   const layout = $("[data-lease-url]");
   if (layout) {
+    let holding = true;
+    let given = false;
     const body = () => {
       const data = new FormData();
       data.append("csrfmiddlewaretoken", csrf());
       return data;
     };
+    const lost = (data) => {
+      holding = false;
+      clearInterval(timer);
+      const banner = document.createElement("div");
+      banner.className = data.taken_over ? "banner warning taken-over" : "banner warning";
+      banner.setAttribute("role", "alert");
+      banner.textContent = data.error;
+      layout.before(banner);
+      if (!data.taken_over) return;
+      // Someone else holds the case now: what needs the claim is off, and says why.
+      $$("fieldset.decide-fields, fieldset.escalate-fields").forEach((fieldset) => {
+        fieldset.disabled = true;
+        const reason = $(".held-reason", fieldset.closest("form"));
+        if (reason) {
+          reason.textContent = data.error;
+          reason.hidden = false;
+          fieldset.setAttribute("aria-describedby", reason.id);
+        }
+      });
+      $$("form[data-release]").forEach((form) => form.remove());
+    };
     const renew = () => {
-      if (document.visibilityState !== "visible") return;
+      if (!holding || document.visibilityState !== "visible") return;
       fetch(layout.dataset.leaseUrl, {
         method: "POST",
         body: body(),
         headers: { Accept: "application/json" },
         credentials: "same-origin",
-      }).then((response) => {
-        if (response.status === 409) {
-          response.json().then((data) => {
-            const banner = document.createElement("div");
-            banner.className = "banner warning";
-            banner.setAttribute("role", "alert");
-            banner.textContent = data.error;
-            layout.before(banner);
-          });
-          clearInterval(timer);
-        }
-      });
+      })
+        .then((response) => {
+          if (response.ok) {
+            return response.json().then((data) => {
+              layout.dataset.lease = data.lease_expires_at;
+            });
+          }
+          if (response.status === 409) return response.json().then(lost);
+          return null;
+        })
+        .catch(() => {
+          // Offline for a moment: the next renewal tries again.
+        });
+    };
+    const giveBack = () => {
+      if (!holding || given) return;
+      given = true;
+      const data = body();
+      data.append("beacon", "1");
+      data.append("lease", layout.dataset.lease);
+      navigator.sendBeacon(layout.dataset.releaseUrl, data);
     };
     const timer = setInterval(renew, 60000);
     document.addEventListener("visibilitychange", renew);
-    // Leaving the case for another page of the back-office gives it back at once. A reload,
-    // a closed tab or a link opened inside the case (the member's record) does not: the lease
-    // simply runs out if nobody comes back.
+    window.addEventListener("pagehide", giveBack);
+    // A page kept by the browser for "back" would hold a case it gave back: draw it anew.
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted) window.location.reload();
+    });
+    // Following a link of the back-office gives the case back at once, so that the page it
+    // leads to (the queue) already shows it free; pagehide would do it a moment later. Not
+    // for links inside the case (the member's record), new tabs, or this page itself.
     document.addEventListener("click", (event) => {
       const link = event.target.closest("a[href]");
       if (!link || submitting || link.target === "_blank" || layout.contains(link)) return;
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
       if (link.origin !== window.location.origin || link.closest("dialog")) return;
-      const data = body();
-      data.append("beacon", "1");
-      navigator.sendBeacon(layout.dataset.releaseUrl, data);
+      if (link.pathname === window.location.pathname) return;
+      giveBack();
     });
   }
 })();

@@ -157,3 +157,19 @@ def test_the_trail_costs_no_query_per_event(
     # The case page's own budget (test_moderation_pages): the trail adds none per event.
     with django_assert_max_num_queries(26):
         assert client.get(reverse("moderation:case", args=[case.pk])).status_code == 200
+
+
+def test_a_take_over_says_from_whom_and_to_whom(client, spam, spam_moderator, senior):
+    from reports.services.claims import take_over_case
+
+    senior.display_name = "Senior Sam"
+    senior.save(update_fields=["display_name"])
+    case = content_case(spam)
+    claim_case(case_id=case.pk, moderator=spam_moderator)
+    take_over_case(case_id=case.pk, moderator=senior, holder_id=spam_moderator.pk)
+    client.force_login(senior)
+
+    taken = row_of(trail_rows(client, case), "Case taken over")
+
+    assert "| Senior Sam |" in taken
+    assert "Held by: Moderator Mo → Senior Sam" in taken

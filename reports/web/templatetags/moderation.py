@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django import template
-from django.utils.dateparse import parse_duration
+from django.utils.dateparse import parse_datetime, parse_duration
 
 from reports.selectors.languages import language_name, language_names
 from reports.texts.durations import due_in, span
@@ -77,3 +77,22 @@ def undo_offer(context) -> dict:
     if "undoable" in context and decision.case_id == getattr(context.get("case"), "pk", None):
         return {}
     return {"decision": decision, "until": decision.undo_deadline}
+
+
+@register.inclusion_tag("moderation/_taken_over_notice.html", takes_context=True)
+def taken_over_notice(context) -> dict:
+    """Once, on the next page: a senior took over a case this moderator held.
+
+    Kept in the moderator's session when their case page learned it (its lease renewal) or gave
+    the case back as it was left. The page of that case says so itself.
+    """
+    request = context.get("request")
+    notice = request.session.pop("taken_over", None) if request else None
+    if not notice or not isinstance(notice, dict):
+        return {}
+    if "undoable" in context and notice.get("case") == getattr(context.get("case"), "pk", None):
+        return {}
+    at = parse_datetime(str(notice.get("at", "")))
+    if at is None:
+        return {}
+    return {"notice": {"case": notice.get("case"), "by": notice.get("by", ""), "at": at}}

@@ -1,25 +1,34 @@
-"""The case page and what a moderator does on it short of deciding: take, release, keep the
-lease, escalate, add a note; the member's page and the reported content's image."""
+"""The case page and what a moderator does on it short of deciding: take, take over, release,
+keep the lease, escalate, add a note; the member's page and the reported content's image."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.models import Case, DecisionAction, Tier
+from reports.models import Case, CaseStatus, DecisionAction, Tier
 from reports.permissions import (
     get_case_for_moderator,
     get_content_for_moderator,
     get_member_for_moderator,
+    works_escalated,
 )
 from reports.selectors.case_file import case_file, case_for_page, member_history
 from reports.selectors.decisions import case_version, suggest
+from reports.selectors.holds import TakeOver, taken_over_from, taken_over_in
 from reports.selectors.referrals import member_legal_record
-from reports.services.claims import claim_case, release_case, renew_lease
+from reports.services.claims import (
+    HolderChanged,
+    claim_case,
+    release_case,
+    renew_lease,
+    take_over_case,
+)
 from reports.services.escalation import NEXT_TIER, escalate_case
 from reports.services.notes import add_note
 from reports.texts.statements import statement_as_decided, statement_previews
@@ -43,6 +52,11 @@ from reports.web.views.referral_section import referral_section
 
 
 def case_context(request: HttpRequest, case: Case, form: DecisionForm | None = None) -> dict:
+    holding = case.claimed_by_id == request.user.pk and case.status == CaseStatus.CLAIMED
+    if holding and (renewed := renew_lease(case_id=case.pk, moderator=request.user)):
+        # Each page of the case its holder is shown renews the lease: the page that is left
+        # gives the case back only if no newer page of it renewed the lease since (a reload).
+        case.lease_expires_at = renewed.lease_expires_at
     file = case_file(case, request.user)
     suggestion = suggest(case, ladder=file.policy.ladder_steps)
     version = case_version(case)
@@ -66,8 +80,15 @@ def case_context(request: HttpRequest, case: Case, form: DecisionForm | None = N
         "version": version,
         "escalate_form": EscalateForm(),
         "note_form": NoteForm(),
-        "holding": case.claimed_by_id == request.user.pk and case.status == "claimed",
+        "holding": holding,
         "held_by_other": held_by_other,
+        # Seniors may take the case from whoever holds it (reports.work_escalated).
+        "can_take_over": (
+            held_by_other
+            and works_escalated(request.user)
+            and case.may_be_decided_by(request.user.pk)
+        ),
+        "taken_over": None if holding else taken_over_in(file.events, request.user),
         "proposal": proposal if case.is_open else None,
         "proposal_companions": (
             [c.pk for c in proposal.proposal_companions.all()]
@@ -146,9 +167,67 @@ def take(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @moderator_required
 @require_POST
+def take_over(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A senior takes the case from the moderator holding it, who is told (see `lease`)."""
+    case = get_case_for_moderator(request.user, case_id, queryset=case_for_page(case_id))
+    params = queue_params(request)
+    if not works_escalated(request.user):
+        messages.error(request, _("Only senior moderators can take a case over."))
+        return render(request, "moderation/case.html", case_context(request, case), status=403)
+    holder = request.POST.get("holder", "")
+    holder_id = int(holder) if holder.isascii() and holder.isdecimal() and len(holder) < 19 else 0
+    try:
+        take_over_case(case_id=case.pk, moderator=request.user, holder_id=holder_id)
+    except HolderChanged:
+        # Someone else took it over first, or it was released or decided: say who holds it now.
+        case = case_for_page(case.pk).get()
+        if case.is_held_by_someone_else(request.user.pk, now=timezone.now()):
+            holder = case.claimed_by
+            messages.warning(
+                request,
+                _("%(who)s holds this case now; it changed hands before your request.")
+                % {"who": holder.display_name or holder.username},
+            )
+        elif case.is_open:
+            messages.warning(request, _("Nobody holds this case any more: take it if it is yours."))
+        else:
+            messages.warning(request, _("This case was decided meanwhile."))
+        return redirect(case_url(case, params))
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return render(request, "moderation/case.html", case_context(request, case), status=403)
+    previous = case.claimed_by
+    messages.success(
+        request,
+        _("You hold case #%(case)s now. %(who)s sees that you took it over.")
+        % {"case": case.pk, "who": previous.display_name or previous.username},
+    )
+    return redirect(case_url(case, params))
+
+
+def _tell_of_take_over(request: HttpRequest, take_over: TakeOver | None) -> None:
+    """Keep the news for the moderator's next page (moderation/base.html shows it once)."""
+    if take_over is not None:
+        request.session["taken_over"] = take_over.as_session()
+
+
+@moderator_required
+@require_POST
 def release(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Give the case back: the Release button, or the beacon of a case page being left, which
+    sends the lease it last saw (see `release_case`)."""
     case = get_case_for_moderator(request.user, case_id)
-    released = release_case(case_id=case.pk, moderator=request.user)
+    lease = None
+    if "lease" in request.POST:
+        try:
+            lease = parse_datetime(request.POST["lease"])
+        except ValueError:
+            lease = None
+        if lease is None:
+            return JsonResponse({"error": _("That lease is not a date and time.")}, status=400)
+    released = release_case(case_id=case.pk, moderator=request.user, lease=lease)
+    if not released and case.claimed_by_id != request.user.pk:
+        _tell_of_take_over(request, taken_over_from(case.pk, request.user))
     if wants_json(request):
         return JsonResponse({"released": released})
     if released:
@@ -169,6 +248,18 @@ def lease(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     renewed = renew_lease(case_id=case.pk, moderator=request.user)
     if renewed is None:
+        take_over = taken_over_from(case.pk, request.user)
+        if take_over is not None:
+            _tell_of_take_over(request, take_over)
+            at = timezone.localtime(take_over.at)
+            return JsonResponse(
+                {
+                    "error": _("%(who)s took this case over at %(time)s.")
+                    % {"who": take_over.by, "time": f"{at:%H:%M}"},
+                    "taken_over": True,
+                },
+                status=409,
+            )
         return JsonResponse(
             {"error": _("You no longer hold this case; it went back to the queue.")}, status=409
         )
