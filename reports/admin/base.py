@@ -27,12 +27,27 @@ def form_changes(
     """What an admin form changed, as (before, after) of the changed fields only.
 
     For a new row, `after` holds every field, defaults included: the record shows what was
-    set up, not only what differed from the defaults.
+    set up, not only what differed from the defaults. The fields of a TranslationsForm are
+    recorded as the one field they write, `translations`.
     """
+    per_language = set(getattr(form, "translation_names", ()))
     if created:
-        return {}, {name: plain(value) for name, value in form.cleaned_data.items()}
+        after = {
+            name: plain(value)
+            for name, value in form.cleaned_data.items()
+            if name not in per_language
+        }
+        if per_language:
+            after["translations"] = form.instance.translations
+        return {}, after
     before, after = {}, {}
+    if per_language & set(form.changed_data):
+        was, now = form.stored_translations, form.instance.translations
+        if was != now:
+            before["translations"], after["translations"] = was, now
     for name in form.changed_data:
+        if name in per_language:
+            continue
         field = form.fields[name]
         initial = form.get_initial_for_field(field, name)
         if isinstance(field, forms.ModelChoiceField) and initial is not None:

@@ -31,6 +31,13 @@ from reports.admin.base import (
 )
 from reports.admin.scale import NoWritesMixin
 from reports.admin.statements import MAPPING_FIELDS, CategoryMappingForm, ReasonMappingForm
+from reports.admin.translations import (
+    LanguagesByName,
+    TranslationsAdmin,
+    language_choices,
+    translation_lines,
+    translations_form,
+)
 from reports.models import (
     AuditEvent,
     Category,
@@ -118,9 +125,14 @@ class TierFormSet(BaseInlineFormSet):
             )
 
 
-class ReasonInline(ConfigurationFields, admin.StackedInline):
+# A reason's description is read by moderators only: members read its name, translated here.
+CategoryForm = translations_form(CategoryMappingForm, Category, ("name", "description"))
+ReasonForm = translations_form(ReasonMappingForm, Reason, ("name",))
+
+
+class ReasonInline(TranslationsAdmin, ConfigurationFields, admin.StackedInline):
     model = Reason
-    form = ReasonMappingForm
+    form = ReasonForm
     extra = 0
     # Reports, cases and decisions point at reasons; retire one by unticking "active".
     can_delete = False
@@ -133,11 +145,11 @@ class ReasonInline(ConfigurationFields, admin.StackedInline):
                     ("severity", "sla", "is_critical", "is_active"),
                     ("handling", "minimum_action"),
                     "description",
-                    "translations",
                 )
             },
         ),
-        (_("Transparency Database"), {"fields": (MAPPING_FIELDS,)}),
+        (_("Translations"), {"classes": ["collapse"], "fields": translation_lines(("name",))}),
+        (_("Transparency Database"), {"classes": ["collapse"], "fields": MAPPING_FIELDS}),
     )
 
 
@@ -171,8 +183,13 @@ class LadderStepInline(ConfigurationFields, admin.TabularInline):
     fields = ("offence", "action", "duration")
 
 
-class StatementTemplateInline(ConfigurationFields, admin.StackedInline):
+class StatementTemplateForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+
+
+class StatementTemplateInline(LanguagesByName, ConfigurationFields, admin.StackedInline):
     model = StatementTemplate
+    form = StatementTemplateForm
     extra = 0
     fields = (("action", "language"), "body", "updated_at")
     readonly_fields = ("updated_at",)
@@ -193,8 +210,8 @@ class RetireForm(forms.Form):
 
 
 @admin.register(Category)
-class CategoryAdmin(AuditedConfigurationAdmin):
-    form = CategoryMappingForm
+class CategoryAdmin(TranslationsAdmin, AuditedConfigurationAdmin):
+    form = CategoryForm
     list_display = (
         "name",
         "slug",
@@ -208,7 +225,7 @@ class CategoryAdmin(AuditedConfigurationAdmin):
     list_filter = ("is_active", "severity")
     search_fields = ("name", "slug")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "description", "translations")}),
+        (None, {"fields": ("name", "slug", "description")}),
         (
             _("Handling"),
             {
@@ -220,6 +237,17 @@ class CategoryAdmin(AuditedConfigurationAdmin):
                     "appeal_sla",
                     "details_required",
                 )
+            },
+        ),
+        (
+            _("Translations"),
+            {
+                "classes": ["collapse"],
+                "description": _(
+                    "Empty: not translated here. Members then read the text shown in grey, "
+                    "hellomod's own translation of the English."
+                ),
+                "fields": translation_lines(("name", "description")),
             },
         ),
         (_("Transparency Database"), {"fields": MAPPING_FIELDS}),
@@ -347,7 +375,9 @@ class EditedOnTheCategoryPage(NoWritesMixin):
 
 
 @admin.register(Reason)
-class ReasonAdmin(EditedOnTheCategoryPage, AuditedConfigurationAdmin):
+class ReasonAdmin(TranslationsAdmin, EditedOnTheCategoryPage, AuditedConfigurationAdmin):
+    form = ReasonForm
+    exclude = ("translations",)
     list_display = ("name", "category", "slug", "severity", "sla", "is_critical", "is_active")
     list_select_related = ("category",)
     list_filter = ("category", "is_critical", "is_active")

@@ -177,6 +177,17 @@ class DurationPartsField(forms.Field):
 # Read, not edited ------------------------------------------------------------------------------
 
 
+def reads_only(shown_by, request, obj) -> bool:
+    """Whether the page shows this admin's (or inline's) fields to someone who may not edit
+    them, as Django then shows every field read-only."""
+    if isinstance(shown_by, InlineModelAdmin):
+        return not (
+            shown_by.has_change_permission(request, obj)
+            or shown_by.has_add_permission(request, obj)
+        )
+    return obj is not None and not shown_by.has_change_permission(request, obj)
+
+
 class DurationInWords:
     """Shows one DurationField of a row in words; stands in for the field's name wherever the
     admin lists or shows it read-only. Its str() is the field's name, which the admin's
@@ -261,8 +272,4 @@ class DurationsInWords:
         return [name for name in names if name in readonly]
 
     def _reads_only(self, request, obj) -> bool:
-        if isinstance(self, InlineModelAdmin):
-            return not (
-                self.has_change_permission(request, obj) or self.has_add_permission(request, obj)
-            )
-        return obj is not None and not self.has_change_permission(request, obj)
+        return reads_only(self, request, obj)

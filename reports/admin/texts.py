@@ -13,6 +13,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from reports.admin.base import AuditedConfigurationAdmin
+from reports.admin.translations import (
+    LanguagesByName,
+    language_choices,
+    language_name,
+    language_of,
+)
 from reports.models import NotificationTemplate, StatementTemplate
 from reports.models.choices import NotificationEvent
 from reports.texts import messages as texts
@@ -23,11 +29,20 @@ PREVIEW = "_preview"
 
 
 def _language_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    return forms.ChoiceField(label=_("Language"), choices=language_choices)
 
 
-def _language_name(code: str) -> str:
-    return dict(settings.LANGUAGES).get(code, code)
+class LanguageFilter(admin.SimpleListFilter):
+    """The texts of one language, each language by its name."""
+
+    title = _("language")
+    parameter_name = "language"
+
+    def lookups(self, request, model_admin):
+        return language_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 def _names(placeholders: dict[str, str]) -> str:
@@ -53,7 +68,7 @@ class _Previewing:
         return False
 
 
-class TextAdmin(AuditedConfigurationAdmin):
+class TextAdmin(LanguagesByName, AuditedConfigurationAdmin):
     """An admin for texts with placeholders, with a Preview button on its form.
 
     Saved changes are audited like all configuration; a preview saves nothing, so it is not.
@@ -128,8 +143,8 @@ class NotificationTemplateForm(forms.ModelForm):
 @admin.register(NotificationTemplate)
 class NotificationTemplateAdmin(TextAdmin):
     form = NotificationTemplateForm
-    list_display = ("event", "language", "subject", "updated_at")
-    list_filter = ("event", "language")
+    list_display = ("event", language_of, "subject", "updated_at")
+    list_filter = ("event", LanguageFilter)
     search_fields = ("subject", "body")
     readonly_fields = ("updated_at",)
     fields = ("event", "language", "subject", "body", "updated_at")
@@ -152,7 +167,7 @@ class NotificationTemplateAdmin(TextAdmin):
         )
         if instance.event in texts.SUBJECT_ONLY:
             body = None
-        return {"language": _language_name(instance.language), "subject": subject, "body": body}
+        return {"language": language_name(instance.language), "subject": subject, "body": body}
 
     def placeholder_help(self, request, obj) -> list[dict]:
         events = [NotificationEvent(obj.event)] if obj else list(NotificationEvent)
@@ -196,9 +211,9 @@ class StatementTemplateForm(forms.ModelForm):
 @admin.register(StatementTemplate)
 class StatementTemplateAdmin(TextAdmin):
     form = StatementTemplateForm
-    list_display = ("category", "action", "language", "updated_at")
+    list_display = ("category", "action", language_of, "updated_at")
     list_select_related = ("category",)
-    list_filter = ("category", "action", "language")
+    list_filter = ("category", "action", LanguageFilter)
     readonly_fields = ("updated_at",)
     fields = ("category", "action", "language", "body", "updated_at")
 
@@ -209,7 +224,7 @@ class StatementTemplateAdmin(TextAdmin):
             language=instance.language,
             category=instance.category,
         )
-        return {"language": _language_name(instance.language), "subject": None, "body": body}
+        return {"language": language_name(instance.language), "subject": None, "body": body}
 
     def placeholder_help(self, request, obj) -> list[dict]:
         return [
