@@ -10,10 +10,18 @@ superusers only, and the suite fails until it is given one.
 """
 
 from enum import StrEnum
+from typing import NamedTuple
 
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import reads_records
 
@@ -83,6 +91,97 @@ AUDIENCES: dict[str, Audience] = {
 }
 
 
+class Section(NamedTuple):
+    """A part of the admin's home page: the models one task needs, in the order it needs them."""
+
+    slug: str
+    name: Promise
+    models: tuple[str, ...]
+
+
+# The admin's home page, by task rather than by app. Every registered model is in one section
+# (tests/reports/test_admin_home.py); each person sees the sections holding a model they may
+# open, which AUDIENCES decides as above.
+SECTIONS = (
+    Section(
+        "policies",
+        _("Policies"),
+        (
+            "reports.category",
+            "reports.reason",
+            "reports.policy",
+            "reports.escalationtier",
+            "reports.ladderstep",
+            "reports.statementtemplate",
+            "reports.notificationtemplate",
+            "reports.ratelimit",
+            "reports.misusepolicy",
+            "reports.crisisresource",
+        ),
+    ),
+    Section(
+        "people",
+        _("Teams and people"),
+        (
+            "accounts.team",
+            "accounts.teammembership",
+            "accounts.user",
+            "reports.flaggerorganisation",
+            "reports.flaggermembership",
+        ),
+    ),
+    Section(
+        "records",
+        _("Records"),
+        (
+            "reports.report",
+            "reports.case",
+            "reports.decision",
+            "reports.bulkdecision",
+            "reports.appeal",
+            "reports.appealevidence",
+            "reports.evidence",
+            "reports.note",
+            "reports.enforcement",
+            "reports.strike",
+            "reports.referral",
+            "reports.legalhold",
+            "reports.evidencebundle",
+            "reports.content",
+            "reports.auditevent",
+            "reports.dailyfigure",
+            "reports.figurecursor",
+            "reports.transparencystatement",
+            "reports.activerecipients",
+        ),
+    ),
+    Section(
+        "delivery",
+        _("Delivery"),
+        (
+            "reports.notification",
+            "reports.outboxmessage",
+            "reports.webhookendpoint",
+            "reports.webhookdelivery",
+            "reports.configurationjob",
+        ),
+    ),
+    Section(
+        "access",
+        _("Platform access"),
+        (
+            "authtoken.tokenproxy",
+            "auth.group",
+            "axes.accessattempt",
+            "otp_totp.totpdevice",
+            "otp_static.staticdevice",
+        ),
+    ),
+)
+# Where a model no section names would show, rather than nowhere (the test above fails on it).
+OTHER = Section("other", _("Other"), ())
+
+
 def audience_of(model: type[Model]) -> Audience:
     return AUDIENCES.get(model._meta.label_lower, Audience.SUPERUSERS)
 
@@ -142,11 +241,81 @@ class AudienceGuard:
 
 
 class HellomodAdminSite(admin.AdminSite):
-    site_header = "hellomod · Trust & Safety"
-    site_title = "hellomod admin"
-    index_title = "Configuration and records"
+    site_header = _("hellomod · Trust & Safety")
+    site_title = _("hellomod admin")
+    index_title = _("Configuration and records")
     # The home page warns about categories, languages and tiers that no team works.
     index_template = "admin/hellomod_index.html"
+
+    def get_app_list(self, request, app_label=None):
+        """The sections of the home page (and of the menu beside every page) this person may
+        open, each with its models in order; with `app_label`, only that app's models."""
+        found = self._build_app_dict(request, app_label)
+        by_label = {
+            model["model"]._meta.label_lower: model
+            for app in found.values()
+            for model in app["models"]
+        }
+        listed = []
+        for section in (*SECTIONS, OTHER):
+            labels = section.models if section is not OTHER else sorted(by_label)
+            models = [by_label.pop(label) for label in labels if label in by_label]
+            if models:
+                listed.append(
+                    {
+                        "name": section.name,
+                        "app_label": section.slug,
+                        "app_url": reverse(f"{self.name}:section", args=[section.slug]),
+                        "has_module_perms": True,
+                        "models": models,
+                    }
+                )
+        return listed
+
+    def get_urls(self):
+        return [
+            path("section/<slug:section>/", self.admin_view(self.section_view), name="section"),
+            *super().get_urls(),
+        ]
+
+    def section_view(self, request, section: str):
+        """One section of the home page, as Django shows one app."""
+        shown = [s for s in self.get_app_list(request) if s["app_label"] == section]
+        if not shown:
+            raise Http404("No such section, or nothing in it for you.")
+        context = {
+            **self.each_context(request),
+            "title": shown[0]["name"],
+            "subtitle": None,
+            "app_list": shown,
+            "app_label": section,
+        }
+        request.current_app = self.name
+        return TemplateResponse(request, "admin/app_index.html", context)
+
+    def app_index(self, request, app_label, extra_context=None):
+        # The page of one app (its models, in their sections) is titled by the app, not by
+        # the first of its sections.
+        name = apps.get_app_config(app_label).verbose_name
+        title = gettext("%(app)s administration") % {"app": name}
+        return super().app_index(request, app_label, {"title": title, **(extra_context or {})})
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        # Each model page's breadcrumbs lead back to its section (templates/admin/).
+        context["admin_section"] = self._section_of(request, context["available_apps"])
+        return context
+
+    @staticmethod
+    def _section_of(request, sections: list[dict]) -> dict | None:
+        match = getattr(request, "resolver_match", None)
+        url_name = getattr(match, "url_name", None) or ""
+        for section in sections:
+            for model in section["models"]:
+                opts = model["model"]._meta
+                if url_name.startswith(f"{opts.app_label}_{opts.model_name}_"):
+                    return {"name": section["name"], "url": section["app_url"]}
+        return None
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
