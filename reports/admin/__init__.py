@@ -6,6 +6,7 @@ the admin site (`hellomod.admin_site`).
 
 from reports.admin import (
     appeals,
+    categories,
     configuration,
     crisis_lines,
     figures,
@@ -23,6 +24,7 @@ from reports.admin import (
 
 __all__ = [
     "appeals",
+    "categories",
     "configuration",
     "crisis_lines",
     "figures",

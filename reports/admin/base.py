@@ -139,3 +139,36 @@ class HttpsAddresses:
         if isinstance(db_field, models.URLField):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def _holds_an_error(form: forms.BaseForm, fields) -> bool:
+    names = set()
+    for entry in fields:
+        names.update(entry if isinstance(entry, list | tuple) else (entry,))
+    return bool(names & set(form.errors))
+
+
+def _opened(options: dict) -> dict:
+    return {**options, "classes": [c for c in options.get("classes", ()) if c != "collapse"]}
+
+
+class OpenSectionsWithErrors:
+    """A page in collapsed sections shows every section holding an error open.
+
+    Django opens a collapsed fieldset whose own fields have errors, but not when they sit
+    several to a line, and opens an inline whose forms have errors, but not for an error of the
+    inline as a whole (a ladder with a gap, a tier missing): those are opened here.
+    """
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        adminform = context.get("adminform")
+        if adminform is not None and adminform.form.errors:
+            form = adminform.form
+            adminform.fieldsets = [
+                (name, _opened(opts) if _holds_an_error(form, opts["fields"]) else opts)
+                for name, opts in adminform.fieldsets
+            ]
+        for inline in context.get("inline_admin_formsets", ()):
+            if inline.formset.is_bound and inline.formset.non_form_errors():
+                inline.classes = " ".join(c for c in inline.classes.split() if c != "collapse")
+        return super().render_change_form(request, context, *args, **kwargs)
