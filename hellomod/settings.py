@@ -339,9 +339,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # E-mail -----------------------------------------------------------------------------------------
 
+# With DEBUG on, each message is written to a file under EMAIL_FILE_PATH with one line in the log
+# (hellomod/mail.py), rather than printed whole among the other lines.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
+    "hellomod.mail.FileAndLogLineBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
