@@ -2,10 +2,12 @@
 language alone: its words and the values placed into it (category, duration, end date and zone,
 decision, what was reported)."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import lazy
 
@@ -196,3 +198,20 @@ def test_a_replaced_decision_is_named_in_the_readers_language(language):
 
 def test_every_event_is_checked():
     assert set(EVENTS) >= set(NotificationEvent.values)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_e_mail_around_a_message_reads_in_its_language(language):
+    context = {"subject": "", "body": "", "site_name": "hellomod"}
+    with translation.override(language):
+        page = render_to_string("emails/notification.html", context)
+    english = render_to_string("emails/notification.html", context)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+    assert (
+        foreign_parts(
+            text, language=language, english=" ".join(re.sub(r"<[^>]+>", " ", english).split())
+        )
+        == []
+    )
+    assert ('dir="rtl"' in page) == (language == "ar")
