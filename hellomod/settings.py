@@ -219,7 +219,9 @@ if REDIS_URL:
         "visibility_timeout": 3600,
     }
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The folders are the broker, but kombu asks every URL for a host and warns when it names
+    # none: named here, as any broker URL names one.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),

@@ -96,7 +96,7 @@ def test_quick_start_defaults_need_no_server():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "filesystem://",
+        "filesystem://localhost/",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
 
