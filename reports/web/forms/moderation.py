@@ -9,6 +9,7 @@ from reports.models import Case, DecisionAction, MisusePolicy, Reason
 from reports.models.categories import ACTION_ORDER
 from reports.models.choices import MISUSE_ACTIONS, TIMED_ACTIONS, WELFARE_ACTIONS, Ground
 from reports.selectors.welfare import is_welfare
+from reports.services import bulk as bulk_decisions
 from reports.services.decisions.misuse_terms import MISUSE_CASE_ACTIONS, is_misuse_case
 from reports.services.decisions.welfare import (
     MAX_JUSTIFICATION,
@@ -224,7 +225,11 @@ class BulkDecisionForm(_DecisionFields):
         # care, and cases whose reason asks for a why, are decided one at a time.
         data = super().clean()
         action, cases = data.get("action"), data.get("cases")
-        if action and cases:
+        if cases is not None and len(cases) > bulk_decisions.MAX_CASES:
+            self.add_error(
+                "cases", _("At most %(n)d cases at once.") % {"n": bulk_decisions.MAX_CASES}
+            )
+        elif action and cases:
             reasons = [case.reason for case in cases.select_related("reason")]
             problems = justification_errors(
                 action=action, reasons=reasons, justification="", bulk=True

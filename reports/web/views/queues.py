@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from reports.models import BulkDecision, DecisionAction, Tier
@@ -33,7 +34,7 @@ from reports.selectors.queues import (
     queue_rows,
     queue_summaries,
 )
-from reports.services.bulk import start_bulk_decision
+from reports.services.bulk import MAX_CASES, start_bulk_decision
 from reports.services.claims import claim_next_emergency, release_case
 from reports.web.forms.moderation import BulkDecisionForm
 from reports.web.views.moderation import (
@@ -127,6 +128,9 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
         viewer=request.user,
         case_url=lambda pk: in_queue(reverse("moderation:case", args=[pk]), params),
     )
+    # A bulk choice that was refused comes back as it was chosen, with why (see `bulk`).
+    kept = request.session.pop(_kept_key(category), None) or {}
+    ticked = set(kept.get("cases", ()))
     return render(
         request,
         "moderation/queue.html",
@@ -136,9 +140,18 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": rows,
             "query": query.urlencode(),
+            "page_query": request.GET.urlencode(),
             "params": params,
             # Care is given one member at a time: the bulk form offers the sanctions only.
             "actions": [(a.value, a.label) for a in SANCTIONS],
+            "kept": kept,
+            "ticked": ticked,
+            "ticked_count": sum(1 for row in rows if row.pk in ticked),
+            # How the bar counts the selection as it changes: "{n}" stands for the number.
+            "selected_words": tuple(
+                ngettext("%(n)d selected", "%(n)d selected", n).replace("%(n)d", "{n}")
+                for n in (1, 2)
+            ),
         },
     )
 
@@ -155,6 +168,47 @@ def next_case(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _kept_key(category) -> str:
+    return f"bulk-refused:{category.pk}"
+
+
+def _back_to_queue(
+    request: HttpRequest, category, errors: list[str], invalid: list[str]
+) -> HttpResponse:
+    """A refused bulk choice goes back to the queue page it came from, the same cases ticked,
+    the same decision, days and words, and why it was refused shown in the bulk bar."""
+    ids = [v for v in request.POST.getlist("cases") if v.isascii() and v.isdecimal()]
+    request.session[_kept_key(category)] = {
+        "cases": [int(v) for v in ids[:MAX_CASES] if len(v) < 19],
+        "action": request.POST.get("action", "")[:40],
+        "days": request.POST.get("days", "")[:6],
+        "reason": request.POST.get("reason", "")[:19],
+        "facts": request.POST.get("facts", "")[:2000],
+        "errors": errors,
+        # The bar's fields the errors are about, marked for the eye and for screen readers.
+        "invalid": [name for name in invalid if name in {"action", "days", "facts"}],
+    }
+    query = _queue_query(request)
+    url = reverse("moderation:queue", args=[category.slug])
+    return redirect(f"{url}?{query}#bulk-bar" if query else f"{url}#bulk-bar")
+
+
+def _queue_query(request: HttpRequest) -> str:
+    """The queue page's filters, language, tiers and page, sent with the bulk form, read as a
+    query string of that queue only."""
+    return QueryDict(request.POST.get("query", "")[:2000]).urlencode()
+
+
+def _form_errors(form: BulkDecisionForm) -> list[str]:
+    """The form's errors, each named by the field it is about (the cases speak for themselves)."""
+    lines = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = field.label if field is not None and name != "cases" else ""
+        lines += [f"{label}: {error}" if label else str(error) for error in errors]
+    return lines
+
+
 @moderator_required
 @require_POST
 def bulk(request: HttpRequest, slug: str) -> HttpResponse:
@@ -163,12 +217,7 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
     cases = visible_cases(request.user).filter(category=category, status__in=OPEN_CASE_STATUSES)
     form = BulkDecisionForm(request.POST, category=category, cases=cases)
     if not form.is_valid():
-        return render(
-            request,
-            "moderation/bulk_confirm.html",
-            {"category": category, "form": form, "counts": None},
-            status=400,
-        )
+        return _back_to_queue(request, category, _form_errors(form), list(form.errors))
     selected = list(form.cleaned_data["cases"].select_related("category"))
     if request.POST.get("confirm") != "1":
         now = timezone.now()
@@ -183,6 +232,7 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
                 "action_label": DecisionAction(form.cleaned_data["action"]).label,
                 "held": len(held),
                 "selected": selected,
+                "queue_query": _queue_query(request),
             },
         )
     data = form.cleaned_data
@@ -199,12 +249,7 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         for name, errors in error.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
-        return render(
-            request,
-            "moderation/bulk_confirm.html",
-            {"category": category, "form": form, "counts": None},
-            status=400,
-        )
+        return _back_to_queue(request, category, _form_errors(form), list(form.errors))
     return redirect("moderation:bulk-progress", job.pk)
 
 
