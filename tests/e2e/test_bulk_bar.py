@@ -94,3 +94,37 @@ def test_the_bulk_bar_stays_on_top_counts_and_keeps_a_refused_choice(page, live_
     page.locator("input[name=days]").fill("3")
     page.get_by_role("button", name="Review…").click()
     page.get_by_role("button", name="Confirm: decide").wait_for()
+
+
+def test_a_chinese_moderator_reads_languages_and_categories_in_chinese(
+    page, live_server, screenshot
+):
+    spam = Category.objects.get(slug="spam-solicitation")
+    li = make_moderator(team=make_team(spam), username="li", password=PASSWORD)
+    author = make_member(display_name="Shop Sam", native_language="ja", learning_languages=["en"])
+    content = make_content(author, text="フォロワーを安く売ります", language="ja")
+    case = submit_report(
+        reporter=make_member(),
+        subject=author,
+        category=spam,
+        content=content,
+        reason=spam.reasons.get(slug="advertising"),
+    ).case
+
+    sign_in(page, live_server, "li", PASSWORD)
+    li.preferred_language = (
+        "zh-hans"  # set after signing in, whose pages the helper reads in English
+    )
+    li.save(update_fields=["preferred_language"])
+    page.goto(f"{live_server.url}/moderation/queues/{spam.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("垃圾信息、广告或招揽")
+    row = page.locator("table.queue tbody tr").first
+    expect(row.locator(".tag.lang")).to_have_text("日语")
+    expect(row).to_contain_text("广告或推销")
+    screenshot("moderation-queue-chinese")
+
+    page.goto(f"{live_server.url}/moderation/cases/{case.pk}/")
+    expect(page.locator(".case-main .tag.lang").first).to_have_text("日语")
+    expect(page.locator(".member")).to_contain_text("日语")
+    expect(page.locator(".member")).to_contain_text("英语")
+    screenshot("moderation-case-chinese")

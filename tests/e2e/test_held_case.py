@@ -1,5 +1,6 @@
-"""A held case in Chromium: left by typing another address it goes back to the queue, reloaded
-it stays; a senior takes it over and the former holder's open page learns it."""
+"""A held case in Chromium: left by typing another address, by the back button or by closing its
+tab it goes back to the queue, reloaded it stays; a senior takes it over and the former holder's
+open page learns it."""
 
 import time
 
@@ -59,6 +60,14 @@ def test_a_case_left_by_typing_another_address_goes_back_to_the_queue(page, live
     page.get_by_role("button", name="Release").wait_for()
     page.go_back()
     page.wait_for_url("**/reports/mine/")
+    wait_for(lambda: holder_of(case) == (CaseStatus.OPEN, None), what="the case to be given back")
+
+    # Held again in a tab of its own, which is closed.
+    claim_case(case_id=case.pk, moderator=User.objects.get(username="mo"))
+    tab = page.context.new_page()
+    tab.goto(f"{live_server.url}/moderation/cases/{case.pk}/")
+    tab.get_by_role("button", name="Release").wait_for()
+    tab.close(run_before_unload=True)
     wait_for(lambda: holder_of(case) == (CaseStatus.OPEN, None), what="the case to be given back")
 
 
