@@ -291,7 +291,9 @@ def test_a_beacon_never_releases_someone_else_s_claim(client, held_case, colleag
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("lease", ["", "yesterday", "2026-02-30T10:00:00+00:00"])
+@pytest.mark.parametrize(
+    "lease", ["", "yesterday", "2026-02-30T10:00:00+00:00", "2026-11-30T10:00:00"]
+)
 def test_a_garbled_lease_is_a_400_and_keeps_the_case(client, held_case, spam_moderator, lease):
     client.force_login(spam_moderator)
 

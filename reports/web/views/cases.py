@@ -223,7 +223,7 @@ def release(request: HttpRequest, case_id: int) -> HttpResponse:
             lease = parse_datetime(request.POST["lease"])
         except ValueError:
             lease = None
-        if lease is None:
+        if lease is None or timezone.is_naive(lease):
             return JsonResponse({"error": _("That lease is not a date and time.")}, status=400)
     released = release_case(case_id=case.pk, moderator=request.user, lease=lease)
     if not released and case.claimed_by_id != request.user.pk:
