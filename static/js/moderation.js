@@ -358,14 +358,22 @@
       if (event.persisted) window.location.reload();
     });
     // Following a link of the back-office gives the case back at once, so that the page it
-    // leads to (the queue) already shows it free; pagehide would do it a moment later. Not
-    // for links inside the case (the member's record), new tabs, or this page itself.
+    // leads to (the queue) already shows it free; pagehide would do it a moment later. A link
+    // inside the case (the member's record, another of their cases) keeps it, for the moderator
+    // who comes back to decide: its lease runs out if they do not. New tabs leave this page be.
     document.addEventListener("click", (event) => {
       const link = event.target.closest("a[href]");
-      if (!link || submitting || link.target === "_blank" || layout.contains(link)) return;
+      if (!link || submitting || link.target === "_blank" || link.closest("dialog")) return;
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-      if (link.origin !== window.location.origin || link.closest("dialog")) return;
+      if (link.origin !== window.location.origin) return;
       if (link.pathname === window.location.pathname) return;
+      if (layout.contains(link)) {
+        given = true; // looked at, not left: pagehide keeps the case
+        setTimeout(() => {
+          given = false; // still here: the link went nowhere
+        }, 3000);
+        return;
+      }
       giveBack();
     });
   }

@@ -50,6 +50,15 @@ def test_a_case_left_by_typing_another_address_goes_back_to_the_queue(page, live
     time.sleep(1.5)  # the old page's beacon has long arrived
     assert holder_of(case) == (CaseStatus.CLAIMED, "mo")
 
+    # The member's record, opened from the case, keeps it for the moderator who comes back.
+    page.locator(".member .target-name a").click()
+    page.wait_for_url("**/moderation/members/**")
+    time.sleep(1)
+    assert holder_of(case) == (CaseStatus.CLAIMED, "mo")
+    page.go_back()
+    page.get_by_role("button", name="Release").wait_for()
+    assert holder_of(case) == (CaseStatus.CLAIMED, "mo")
+
     # Another address typed in: the case is free again.
     page.goto(f"{live_server.url}/reports/mine/")
     wait_for(lambda: holder_of(case) == (CaseStatus.OPEN, None), what="the case to be given back")
