@@ -192,6 +192,7 @@ def world(spam, member, reporter, spam_moderator, ts_admin):
         "content_type_id": ContentType.objects.get_for_model(Case).pk,
         "object_id": report.case_id,
         "app_label": "reports",
+        "section": "policies",
         "format": "json",
         "url": "no-such-page/",
     }

@@ -7,8 +7,9 @@ the record as one change with its consequences: the category's policy history, t
 tier following the category's SLA, open cases rescheduled.
 
 The page is long, so it comes in sections: the essentials open, then Translations, Reasons,
-Policy, Tiers, Ladder, Statements and the Transparency Database closed; a section holding an
-error opens (OpenSectionsWithErrors).
+Policy, Tiers, Ladder, Statements and the Transparency Database closed, and the History (the
+link to the policy history) open at the end; a section holding an error opens
+(OpenSectionsWithErrors).
 """
 
 import itertools
@@ -266,7 +267,8 @@ class CategoryAdmin(OpenSectionsWithErrors, TranslationsAdmin, AuditedConfigurat
         (
             _("History"),
             {
-                "classes": ["collapse", "after-inlines"],
+                # Open: its link to the policy history is how an admin finds what changed.
+                "classes": ["after-inlines"],
                 "fields": ("policy_history", "created_at", "updated_at"),
             },
         ),

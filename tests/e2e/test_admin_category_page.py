@@ -18,7 +18,6 @@ SECTIONS = [
     "Enforcement ladder",
     "Statements of reasons",
     "Transparency Database",
-    "History",
 ]
 
 
@@ -50,6 +49,7 @@ def test_the_category_page_opens_short_with_its_sections_closed(category_page, p
     expect(page.locator("#id_name")).to_be_visible()
     expect(page.locator("#id_sla_0")).to_be_visible()
     expect(page.locator("#id_severity")).to_be_visible()
+    expect(page.get_by_role("link", name="Every change, with before and after")).to_be_visible()
     closed = height(page)
     screenshot("admin-category-sections-closed")
 

@@ -38,6 +38,7 @@ def test_a_new_reason_with_a_stricter_sla_sets_the_due_time_in_the_queue(
     page.locator(".home-staff").get_by_role("link", name="Admin").click()
     page.get_by_role("link", name="Categories").first.click()
     page.get_by_role("link", name=spam.name).click()
+    page.locator("#reasons-group summary").first.click()  # the Reasons section opens
     page.get_by_role("button", name="Add another Reason").click()
     row = page.locator("#reasons-group .inline-related.dynamic-reasons").last
     row.locator("input[name$='-position']").fill("9")

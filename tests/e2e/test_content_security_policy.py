@@ -199,6 +199,7 @@ def test_every_page_runs_under_the_policy_with_its_scripts_working(
     visit(page, f"{base}/admin/reports/category/{spam.pk}/change/")
     reasons = page.locator("#reasons-group .inline-related.dynamic-reasons")
     before = reasons.count()
+    page.locator("#reasons-group summary").first.click()  # the Reasons section opens
     page.get_by_role("button", name="Add another Reason").click()  # the admin's inlines.js
     expect(reasons).to_have_count(before + 1)
     screenshot("csp-admin-category")
