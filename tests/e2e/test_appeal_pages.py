@@ -109,7 +109,7 @@ def test_a_senior_replaces_a_suspension_with_a_milder_decision(page, live_server
         screenshot(name)
 
     sign_in(page, live_server, "sana", "a-long-senior-password")
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     page.locator("nav.subnav").get_by_role("link", name="Appeals").click()
     row = page.get_by_role("row", name=spam.name)
     expect(row).to_contain_text("3")

@@ -1,6 +1,7 @@
 """A moderator works the spam queue by keyboard: next case, blurred evidence, suspend 7 days."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -56,7 +57,7 @@ def test_moderator_takes_the_next_case_and_suspends_with_the_keyboard(
     second = submit_report(reporter=make_member(), subject=make_member(), category=spam).case
 
     sign_in(page, live_server, "mo", "a-long-moderator-pass")
-    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
     screenshot("moderation-home")
     page.get_by_role("link", name="All languages").click()
     page.get_by_role("heading", name=spam.name).wait_for()
@@ -81,7 +82,8 @@ def test_moderator_takes_the_next_case_and_suspends_with_the_keyboard(
     statement = page.locator("#statement")
     expect(statement).to_contain_text("no automated decision-making was involved")
     expect(statement).to_contain_text("Sent the same advert to 40 members.")
-    expect(statement).not_to_contain_text("UTC")
+    # The end in the member's own date format, with the zone it is told in.
+    expect(statement).to_contain_text(re.compile(r"until [A-Z][a-z]+\.? \d{1,2}, \d{4}, .+ UTC"))
     screenshot("moderation-case-deciding")
     page.keyboard.press("Control+Enter")
 
