@@ -154,6 +154,12 @@ class ReasonInline(TranslationsAdmin, ConfigurationFields, admin.StackedInline):
         (_("Transparency Database"), {"classes": ["collapse"], "fields": MAPPING_FIELDS}),
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "description":
+            formfield.widget.attrs["rows"] = 3  # a sentence or two, on a page of several reasons
+        return formfield
+
 
 class PolicyFormSet(BaseInlineFormSet):
     def clean(self):
