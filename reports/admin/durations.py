@@ -117,6 +117,7 @@ class DurationPartsField(forms.Field):
         "negative": _("The %(part)s cannot be negative: write 0 or more."),
         "too_long": _("That is too long: write at most %(days)s days in all."),
         "invalid": _("Write the duration in days, hours and minutes."),
+        "negative_whole": _("A duration cannot be negative."),
     }
 
     def __init__(self, *, longest: timedelta = LONGEST, **kwargs):
@@ -166,6 +167,8 @@ class DurationPartsField(forms.Field):
         value = parse_duration(text.strip())
         if value is None:
             raise self._error("invalid")
+        if value < timedelta(0):
+            raise self._error("negative_whole")
         if value > self.longest:
             raise self._error("too_long", days=self.longest.days)
         return value

@@ -167,6 +167,11 @@ def test_a_duration_posted_whole_is_still_understood(admin_client, staffed_spam)
     staffed_spam.refresh_from_db()
     assert staffed_spam.sla == timedelta(hours=12)
 
+    for whole, message in (("-1 00:00:00", "cannot be negative"), ("soon", "in days, hours")):
+        refused = admin_client.post(url, {**data, "sla": whole})
+        assert refused.status_code == 200
+        assert message in form_errors(refused, "sla")
+
 
 def test_the_frontline_tier_follows_a_category_sla_typed_in_parts(admin_client, staffed_spam):
     response = post_parts(admin_client, staffed_spam, "sla", hours="6")
