@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CrisisResource(models.Model):
@@ -23,7 +24,9 @@ class CrisisResource(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     text = models.CharField(_("text message"), max_length=80, blank=True)
     url = models.URLField(_("web address"), blank=True)
-    hours = models.CharField(_("hours"), max_length=80, blank=True)
+    hours = models.CharField(
+        pgettext_lazy("when a crisis line answers", "hours"), max_length=80, blank=True
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
