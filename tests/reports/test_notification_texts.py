@@ -318,7 +318,9 @@ def test_a_message_without_placeholders_refuses_any():
 
 
 def test_a_language_the_site_does_not_offer_is_refused():
-    row = NotificationTemplate(event="report_received", language="tr", subject="Aldık", body="Teşekkürler")
+    row = NotificationTemplate(
+        event="report_received", language="tr", subject="Aldık", body="Teşekkürler"
+    )
 
     with pytest.raises(ValidationError) as refused:
         row.full_clean()
