@@ -25,6 +25,7 @@ from reports.models import (
     Decision,
     DecisionAction,
     Enforcement,
+    EscalationTier,
     Evidence,
     EvidenceBundle,
     FigureCursor,
@@ -192,3 +193,17 @@ def make_records(spam, hate, *, rows: int = ROWS, dismissed: int = DISMISSED) ->
 @pytest.fixture
 def records(spam, hate) -> SimpleNamespace:
     return make_records(spam, hate)
+
+
+@pytest.fixture
+def staffed_spam(spam, spam_team):
+    """The spam category with a team at every tier, as a configured category has."""
+    EscalationTier.objects.filter(category=spam).update(team=spam_team)
+    return spam
+
+
+@pytest.fixture
+def ts_admin_client(client, ts_admin):
+    """The test client signed in as a Trust & Safety admin."""
+    client.force_login(ts_admin)
+    return client

@@ -21,18 +21,6 @@ CLOSED = [
 ]
 
 
-@pytest.fixture
-def staffed_spam(spam, spam_team):
-    EscalationTier.objects.filter(category=spam).update(team=spam_team)
-    return spam
-
-
-@pytest.fixture
-def admin_client(client, ts_admin):
-    client.force_login(ts_admin)
-    return client
-
-
 def closed_sections(html: str) -> list[str]:
     """The page's own sections drawn closed (a reason's sections have smaller headings)."""
     return re.findall(r"<details><summary>\s*<h2[^>]*>\s*([^<]+?)\s*</h2>", html)
@@ -44,10 +32,10 @@ def post(client, category, **changes):
     return client.post(url, data)
 
 
-def test_the_sections_start_closed_in_order(admin_client, staffed_spam):
+def test_the_sections_start_closed_in_order(ts_admin_client, staffed_spam):
     url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
 
-    html = admin_client.get(url).content.decode()
+    html = ts_admin_client.get(url).content.decode()
 
     assert closed_sections(html) == CLOSED
     assert html.index('name="sla_days"') < html.index("<details>")  # the essentials come first
@@ -55,33 +43,33 @@ def test_the_sections_start_closed_in_order(admin_client, staffed_spam):
     assert last_section > html.index('id="statement_templates-group"')
 
 
-def test_an_error_of_the_whole_tier_table_opens_its_section(admin_client, staffed_spam):
+def test_an_error_of_the_whole_tier_table_opens_its_section(ts_admin_client, staffed_spam):
     url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
-    page = admin_client.get(url)
+    page = ts_admin_client.get(url)
     inlines = page.context["inline_admin_formsets"]
     tiers = next(i.formset for i in inlines if i.formset.model is EscalationTier)
     senior = next(f for f in tiers.forms if f.instance.tier == Tier.SENIOR)
     # Every row valid on its own; the table as a whole misses a tier.
     data = {**posted_form(page), f"{senior.prefix}-DELETE": "on"}
 
-    html = admin_client.post(url, data).content.decode()
+    html = ts_admin_client.post(url, data).content.decode()
 
     assert "Give each tier exactly one row" in html
     assert "Tiers (the frontline SLA follows the category&#x27;s SLA)" not in closed_sections(html)
     assert "Policy" in closed_sections(html)
 
 
-def test_an_error_beside_another_field_opens_its_section(admin_client, staffed_spam):
+def test_an_error_beside_another_field_opens_its_section(ts_admin_client, staffed_spam):
     # A Japanese description shares its line with the Japanese name.
-    html = post(admin_client, staffed_spam, description_ja="説" * 3, name_ja="名" * 81)
+    html = post(ts_admin_client, staffed_spam, description_ja="説" * 3, name_ja="名" * 81)
 
     assert "Ensure this value has at most 80 characters" in html.content.decode()
     assert "Translations" not in closed_sections(html.content.decode())
 
 
-def test_an_error_in_one_reason_opens_the_reasons(admin_client, staffed_spam):
+def test_an_error_in_one_reason_opens_the_reasons(ts_admin_client, staffed_spam):
     url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
-    page = admin_client.get(url)
+    page = ts_admin_client.get(url)
     reasons = next(
         i.formset for i in page.context["inline_admin_formsets"] if i.formset.model is Reason
     )
@@ -89,7 +77,7 @@ def test_an_error_in_one_reason_opens_the_reasons(admin_client, staffed_spam):
     data = {**posted_form(page), f"{name}_days": "", f"{name}_hours": "-2", f"{name}_minutes": ""}
     data.pop(name, None)
 
-    html = admin_client.post(url, data).content.decode()
+    html = ts_admin_client.post(url, data).content.decode()
 
     assert "The hours cannot be negative: write 0 or more." in html
     assert "Reasons" not in closed_sections(html)

@@ -20,18 +20,6 @@ pytestmark = pytest.mark.django_db
 RAW_DURATION = re.compile(r"\b\d+ days?, \d+:\d\d:\d\d\b|\b\d+ \d\d:\d\d:\d\d\b|\b\d+:\d\d:\d\d\b")
 
 
-@pytest.fixture
-def staffed_spam(spam, spam_team):
-    EscalationTier.objects.filter(category=spam).update(team=spam_team)
-    return spam
-
-
-@pytest.fixture
-def admin_client(client, ts_admin):
-    client.force_login(ts_admin)
-    return client
-
-
 def category_url(category) -> str:
     return reverse("admin:reports_category_change", args=[category.pk])
 
@@ -50,15 +38,17 @@ def form_errors(response, field: str) -> str:
     return " ".join(response.context["adminform"].form.errors.get(field, []))
 
 
-def test_the_sla_is_typed_in_days_hours_and_minutes_and_comes_back_so(admin_client, staffed_spam):
+def test_the_sla_is_typed_in_days_hours_and_minutes_and_comes_back_so(
+    ts_admin_client, staffed_spam
+):
     response = post_parts(
-        admin_client, staffed_spam, "appeal_sla", days="2", hours="3", minutes="30"
+        ts_admin_client, staffed_spam, "appeal_sla", days="2", hours="3", minutes="30"
     )
 
     assert response.status_code == 302, form_errors(response, "appeal_sla")
     staffed_spam.refresh_from_db()
     assert staffed_spam.appeal_sla == timedelta(days=2, hours=3, minutes=30)
-    page = admin_client.get(category_url(staffed_spam)).content.decode()
+    page = ts_admin_client.get(category_url(staffed_spam)).content.decode()
     for part, value in (("days", "2"), ("hours", "3"), ("minutes", "30")):
         assert re.search(rf'<input[^>]*name="appeal_sla_{part}"[^>]*value="{value}"', page), part
     assert re.search(r'<label[^>]*for="id_appeal_sla_0"[^>]*>Appeal SLA:</label>', page)
@@ -76,9 +66,9 @@ def test_the_sla_is_typed_in_days_hours_and_minutes_and_comes_back_so(admin_clie
     ],
 )
 def test_a_wrong_duration_is_explained_next_to_its_field(
-    admin_client, staffed_spam, parts, message
+    ts_admin_client, staffed_spam, parts, message
 ):
-    response = post_parts(admin_client, staffed_spam, "sla", **parts)
+    response = post_parts(ts_admin_client, staffed_spam, "sla", **parts)
 
     assert response.status_code == 200
     assert message in form_errors(response, "sla")
@@ -87,9 +77,11 @@ def test_a_wrong_duration_is_explained_next_to_its_field(
     assert staffed_spam.sla == timedelta(hours=48)
 
 
-def test_a_ladder_steps_duration_is_typed_in_parts_on_the_category_page(admin_client, staffed_spam):
+def test_a_ladder_steps_duration_is_typed_in_parts_on_the_category_page(
+    ts_admin_client, staffed_spam
+):
     url = category_url(staffed_spam)
-    page = admin_client.get(url)
+    page = ts_admin_client.get(url)
     ladder = next(
         inline.formset
         for inline in page.context["inline_admin_formsets"]
@@ -101,22 +93,22 @@ def test_a_ladder_steps_duration_is_typed_in_parts_on_the_category_page(admin_cl
     data.pop(name)
     data.update({f"{name}_days": "10", f"{name}_hours": "12", f"{name}_minutes": ""})
 
-    response = admin_client.post(url, data)
+    response = ts_admin_client.post(url, data)
 
     assert response.status_code == 302
     suspension.instance.refresh_from_db()
     assert suspension.instance.duration == timedelta(days=10, hours=12)
 
 
-def test_lists_show_durations_in_words(admin_client, staffed_spam):
+def test_lists_show_durations_in_words(ts_admin_client, staffed_spam):
     staffed_spam.sla = timedelta(days=2)
     staffed_spam.save(update_fields=["sla"])
 
     for model in (Category, EscalationTier, LadderStep):
         url = reverse(f"admin:reports_{model._meta.model_name}_changelist")
-        page = admin_client.get(url).content.decode()
+        page = ts_admin_client.get(url).content.decode()
         assert not RAW_DURATION.search(page), (model.__name__, RAW_DURATION.search(page))
-    categories = admin_client.get(reverse("admin:reports_category_changelist")).content.decode()
+    categories = ts_admin_client.get(reverse("admin:reports_category_changelist")).content.decode()
     row = re.search(r"<tr>.*?Spam, advertising or solicitation.*?</tr>", categories, re.S).group()
     assert '<td class="field-sla">2 days</td>' in row
 
@@ -159,22 +151,22 @@ def test_a_decisions_length_reads_in_words_in_its_record(client, ts_admin, spam)
         assert not RAW_DURATION.search(page.content.decode())
 
 
-def test_a_duration_posted_whole_is_still_understood(admin_client, staffed_spam):
+def test_a_duration_posted_whole_is_still_understood(ts_admin_client, staffed_spam):
     url = category_url(staffed_spam)
-    data = {**posted_form(admin_client.get(url)), "sla": "12:00:00"}
+    data = {**posted_form(ts_admin_client.get(url)), "sla": "12:00:00"}
 
-    assert admin_client.post(url, data).status_code == 302
+    assert ts_admin_client.post(url, data).status_code == 302
     staffed_spam.refresh_from_db()
     assert staffed_spam.sla == timedelta(hours=12)
 
     for whole, message in (("-1 00:00:00", "cannot be negative"), ("soon", "in days, hours")):
-        refused = admin_client.post(url, {**data, "sla": whole})
+        refused = ts_admin_client.post(url, {**data, "sla": whole})
         assert refused.status_code == 200
         assert message in form_errors(refused, "sla")
 
 
-def test_the_frontline_tier_follows_a_category_sla_typed_in_parts(admin_client, staffed_spam):
-    response = post_parts(admin_client, staffed_spam, "sla", hours="6")
+def test_the_frontline_tier_follows_a_category_sla_typed_in_parts(ts_admin_client, staffed_spam):
+    response = post_parts(ts_admin_client, staffed_spam, "sla", hours="6")
 
     assert response.status_code == 302
     frontline = EscalationTier.objects.get(category=staffed_spam, tier=Tier.FRONTLINE)

@@ -9,7 +9,6 @@ from django.utils import translation
 
 from reports.models import (
     AuditEvent,
-    EscalationTier,
     NotificationTemplate,
     Reason,
     StatementTemplate,
@@ -20,18 +19,6 @@ from tests.reports.test_admin import posted_form
 pytestmark = pytest.mark.django_db
 
 OTHER_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
-
-
-@pytest.fixture
-def staffed_spam(spam, spam_team):
-    EscalationTier.objects.filter(category=spam).update(team=spam_team)
-    return spam
-
-
-@pytest.fixture
-def admin_client(client, ts_admin):
-    client.force_login(ts_admin)
-    return client
 
 
 def category_url(category) -> str:
@@ -50,9 +37,9 @@ def input_tag(page: str, name: str) -> str:
 
 
 def test_the_category_page_has_a_name_and_a_description_field_per_language(
-    admin_client, staffed_spam
+    ts_admin_client, staffed_spam
 ):
-    page = admin_client.get(category_url(staffed_spam)).content.decode()
+    page = ts_admin_client.get(category_url(staffed_spam)).content.decode()
 
     assert 'name="translations"' not in page
     assert "{&quot;zh-hans" not in page  # the translations are never shown as JSON
@@ -66,8 +53,8 @@ def test_the_category_page_has_a_name_and_a_description_field_per_language(
     assert 'value="垃圾信息、广告或招揽"' in input_tag(page, "name_zh_hans")
 
 
-def test_an_empty_field_shows_what_members_read_instead(admin_client, staffed_spam):
-    page = admin_client.get(category_url(staffed_spam)).content.decode()
+def test_an_empty_field_shows_what_members_read_instead(ts_admin_client, staffed_spam):
+    page = ts_admin_client.get(category_url(staffed_spam)).content.decode()
 
     name_ja = input_tag(page, "name_ja")
     description_ja = input_tag(page, "description_ja")
@@ -78,9 +65,9 @@ def test_an_empty_field_shows_what_members_read_instead(admin_client, staffed_sp
     )
 
 
-def test_saving_writes_only_the_filled_in_translations(admin_client, staffed_spam):
+def test_saving_writes_only_the_filled_in_translations(ts_admin_client, staffed_spam):
     url = category_url(staffed_spam)
-    data = posted_form(admin_client.get(url))
+    data = posted_form(ts_admin_client.get(url))
     data.update(
         {
             "name_ja": "  スパム・宣伝  ",
@@ -89,7 +76,7 @@ def test_saving_writes_only_the_filled_in_translations(admin_client, staffed_spa
         }
     )
 
-    response = admin_client.post(url, data)
+    response = ts_admin_client.post(url, data)
 
     assert response.status_code == 302
     staffed_spam.refresh_from_db()
@@ -102,9 +89,9 @@ def test_saving_writes_only_the_filled_in_translations(admin_client, staffed_spa
     assert set(event.before["translations"]["zh-hans"]) == {"name", "description"}
 
 
-def test_a_reasons_name_is_translated_on_the_category_page(admin_client, staffed_spam):
+def test_a_reasons_name_is_translated_on_the_category_page(ts_admin_client, staffed_spam):
     url = category_url(staffed_spam)
-    page = admin_client.get(url)
+    page = ts_admin_client.get(url)
     reasons = next(
         inline.formset
         for inline in page.context["inline_admin_formsets"]
@@ -117,7 +104,7 @@ def test_a_reasons_name_is_translated_on_the_category_page(admin_client, staffed
     data = posted_form(page)
     data[f"{reasons.prefix}-0-name_ko"] = "광고 또는 판매"
 
-    assert admin_client.post(url, data).status_code == 302
+    assert ts_admin_client.post(url, data).status_code == 302
 
     form.instance.refresh_from_db()
     assert form.instance.translations["ko"] == {"name": "광고 또는 판매"}
@@ -125,11 +112,11 @@ def test_a_reasons_name_is_translated_on_the_category_page(admin_client, staffed
     assert AuditEvent.objects.filter(action="reason.changed", target_id=str(form.instance.pk))
 
 
-def test_a_translation_too_long_is_refused_next_to_its_field(admin_client, staffed_spam):
+def test_a_translation_too_long_is_refused_next_to_its_field(ts_admin_client, staffed_spam):
     url = category_url(staffed_spam)
-    data = {**posted_form(admin_client.get(url)), "name_ja": "名" * 81}
+    data = {**posted_form(ts_admin_client.get(url)), "name_ja": "名" * 81}
 
-    response = admin_client.post(url, data)
+    response = ts_admin_client.post(url, data)
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["name_ja"]
@@ -148,7 +135,7 @@ def test_a_moderator_reads_the_translations_as_a_list(client, staffed_spam, spam
     assert 'name="name_ja"' not in page
 
 
-def test_text_templates_name_their_languages(admin_client, staffed_spam):
+def test_text_templates_name_their_languages(ts_admin_client, staffed_spam):
     StatementTemplate.objects.create(
         category=staffed_spam, action="warn", language="ja", body="警告です。{facts}"
     )
@@ -156,10 +143,10 @@ def test_text_templates_name_their_languages(admin_client, staffed_spam):
         event="report.received", language="ko", subject="받았어요", body="신고를 받았어요."
     )
 
-    category_page = admin_client.get(category_url(staffed_spam)).content.decode()
-    statements = admin_client.get(reverse("admin:reports_statementtemplate_changelist"))
-    notifications = admin_client.get(reverse("admin:reports_notificationtemplate_changelist"))
-    new_text = admin_client.get(reverse("admin:reports_notificationtemplate_add"))
+    category_page = ts_admin_client.get(category_url(staffed_spam)).content.decode()
+    statements = ts_admin_client.get(reverse("admin:reports_statementtemplate_changelist"))
+    notifications = ts_admin_client.get(reverse("admin:reports_notificationtemplate_changelist"))
+    new_text = ts_admin_client.get(reverse("admin:reports_notificationtemplate_add"))
 
     assert '<option value="ja" selected>日本語 · Japanese</option>' in category_page
     assert '<td class="field-language_of">日本語 · Japanese</td>' in statements.content.decode()

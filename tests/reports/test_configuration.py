@@ -44,19 +44,6 @@ def post_category(client, category, **changes):
     return client.post(reverse("admin:reports_category_change", args=[category.pk]), data)
 
 
-@pytest.fixture
-def staffed_spam(spam, spam_team):
-    """The spam category with a team at every tier, as a configured category has."""
-    EscalationTier.objects.filter(category=spam).update(team=spam_team)
-    return spam
-
-
-@pytest.fixture
-def admin_client(client, ts_admin):
-    client.force_login(ts_admin)
-    return client
-
-
 def run_outbox(topic: str) -> int:
     ran = 0
     while message := OutboxMessage.objects.filter(topic=topic, status="pending").first():
@@ -68,8 +55,8 @@ def run_outbox(topic: str) -> int:
 # --- Validation ---
 
 
-def test_the_admin_form_round_trips_unchanged(admin_client, staffed_spam):
-    response = post_category(admin_client, staffed_spam)
+def test_the_admin_form_round_trips_unchanged(ts_admin_client, staffed_spam):
+    response = post_category(ts_admin_client, staffed_spam)
 
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     assert not AuditEvent.objects.filter(category=staffed_spam).exists()  # nothing changed
@@ -84,9 +71,9 @@ def test_the_admin_form_round_trips_unchanged(admin_client, staffed_spam):
     ],
 )
 def test_a_bad_category_value_is_refused_next_to_its_field(
-    admin_client, staffed_spam, field, value, message
+    ts_admin_client, staffed_spam, field, value, message
 ):
-    response = post_category(admin_client, staffed_spam, **{field: value})
+    response = post_category(ts_admin_client, staffed_spam, **{field: value})
 
     assert response.status_code == 200
     assert message in str(response.context["adminform"].form.errors[field])
@@ -103,8 +90,8 @@ def test_a_bad_category_value_is_refused_next_to_its_field(
         ("strike_lifetime", "0", "Must be between 1 days and 1825 days."),
     ],
 )
-def test_a_bad_policy_value_is_refused(admin_client, staffed_spam, field, value, message):
-    response = post_category(admin_client, staffed_spam, **{f"policy-0-{field}": value})
+def test_a_bad_policy_value_is_refused(ts_admin_client, staffed_spam, field, value, message):
+    response = post_category(ts_admin_client, staffed_spam, **{f"policy-0-{field}": value})
 
     assert response.status_code == 200
     policy = next(
@@ -123,23 +110,23 @@ def _ladder_prefix(response) -> str:
     raise AssertionError("no ladder inline")
 
 
-def test_a_ladder_with_a_gap_or_a_milder_step_is_refused(admin_client, staffed_spam):
-    page = change_page(admin_client, staffed_spam)
+def test_a_ladder_with_a_gap_or_a_milder_step_is_refused(ts_admin_client, staffed_spam):
+    page = change_page(ts_admin_client, staffed_spam)
     prefix = _ladder_prefix(page)
     data = admin_form_data(page)
 
     gap = {**data, f"{prefix}-1-offence": "7"}
-    refused = admin_client.post(page.request["PATH_INFO"], gap)
+    refused = ts_admin_client.post(page.request["PATH_INFO"], gap)
     assert "without gaps or repeats" in refused.content.decode()
 
     milder = {**data, f"{prefix}-2-action": "warn", f"{prefix}-2-duration": ""}
-    refused = admin_client.post(page.request["PATH_INFO"], milder)
+    refused = ts_admin_client.post(page.request["PATH_INFO"], milder)
     assert "is milder than offence" in refused.content.decode()
     assert LadderStep.objects.get(category=staffed_spam, offence=3).action == "suspend"
 
 
-def test_the_frontline_sla_is_changed_on_the_category_only(admin_client, staffed_spam):
-    page = change_page(admin_client, staffed_spam)
+def test_the_frontline_sla_is_changed_on_the_category_only(ts_admin_client, staffed_spam):
+    page = change_page(ts_admin_client, staffed_spam)
     data = admin_form_data(page)
     tiers = next(
         i.formset
@@ -149,16 +136,16 @@ def test_the_frontline_sla_is_changed_on_the_category_only(admin_client, staffed
     frontline = next(n for n, f in enumerate(tiers.forms) if f.instance.tier == Tier.FRONTLINE)
     data[f"{tiers.prefix}-{frontline}-sla"] = "1:00:00"
 
-    response = admin_client.post(page.request["PATH_INFO"], data)
+    response = ts_admin_client.post(page.request["PATH_INFO"], data)
 
     assert "The frontline SLA is the category&#x27;s SLA" in response.content.decode()
     assert not ConfigurationJob.objects.exists()
     assert not AuditEvent.objects.filter(category=staffed_spam).exists()
 
 
-def test_every_tier_needs_a_team(admin_client, spam):
+def test_every_tier_needs_a_team(ts_admin_client, spam):
     # As shipped, no tier has a team: the admin must name them before saving anything else.
-    response = post_category(admin_client, spam)
+    response = post_category(ts_admin_client, spam)
 
     assert response.status_code == 200
     assert "Every tier needs a team to work it." in response.content.decode()
@@ -176,8 +163,10 @@ def test_a_statement_with_an_unknown_placeholder_cannot_be_saved(spam):
 # --- Audit and history ---
 
 
-def test_a_policy_change_is_recorded_and_shown_in_the_history(admin_client, staffed_spam, ts_admin):
-    post_category(admin_client, staffed_spam, **{"policy-0-escalation_threshold": "3"})
+def test_a_policy_change_is_recorded_and_shown_in_the_history(
+    ts_admin_client, staffed_spam, ts_admin
+):
+    post_category(ts_admin_client, staffed_spam, **{"policy-0-escalation_threshold": "3"})
 
     event = AuditEvent.objects.get(category=staffed_spam, action="policy.changed")
     assert event.actor == ts_admin
@@ -185,7 +174,7 @@ def test_a_policy_change_is_recorded_and_shown_in_the_history(admin_client, staf
         {"escalation_threshold": 5},
         {"escalation_threshold": 3},
     )
-    history = admin_client.get(reverse("admin:reports_category_history", args=[staffed_spam.pk]))
+    history = ts_admin_client.get(reverse("admin:reports_category_history", args=[staffed_spam.pk]))
     assert "escalation_threshold: 5 → 3" in history.content.decode()
 
 
@@ -206,7 +195,7 @@ def test_a_moderator_can_read_but_not_change_configuration(client, staffed_spam,
 # --- SLA changes reschedule open cases ---
 
 
-def test_a_stricter_sla_reschedules_the_open_cases(admin_client, staffed_spam, spam_moderator):
+def test_a_stricter_sla_reschedules_the_open_cases(ts_admin_client, staffed_spam, spam_moderator):
     waiting = submit_report(
         reporter=make_member(), subject=make_member(), category=staffed_spam
     ).case
@@ -217,7 +206,7 @@ def test_a_stricter_sla_reschedules_the_open_cases(admin_client, staffed_spam, s
         status=CaseStatus.ESCALATED, tier=Tier.SENIOR, escalated_at=timezone.now()
     )
 
-    response = post_category(admin_client, staffed_spam, sla="2:00:00")
+    response = post_category(ts_admin_client, staffed_spam, sla="2:00:00")
 
     assert response.status_code == 302
     job = ConfigurationJob.objects.get()
@@ -303,7 +292,7 @@ def test_a_reasons_sla_changed_without_the_admin_reschedules_the_open_cases(staf
 # --- Retiring a category ---
 
 
-def test_retiring_a_category_moves_its_open_cases(admin_client, staffed_spam, hate, ts_admin):
+def test_retiring_a_category_moves_its_open_cases(ts_admin_client, staffed_spam, hate, ts_admin):
     subject = make_member()
     content = make_content(subject)
     moving = submit_report(
@@ -321,7 +310,7 @@ def test_retiring_a_category_moves_its_open_cases(admin_client, staffed_spam, ha
         reporter=reporter, subject=subject, category=hate, content=content, description="Hate text"
     ).case
 
-    response = admin_client.post(
+    response = ts_admin_client.post(
         reverse("admin:reports_category_retire", args=[staffed_spam.pk]), {"move_to": hate.pk}
     )
 
@@ -340,15 +329,15 @@ def test_retiring_a_category_moves_its_open_cases(admin_client, staffed_spam, ha
     assert AuditEvent.objects.filter(action="case.moved", case=moving).count() == 1
     assert not AuditEvent.objects.filter(action="case.moved", category__isnull=False).exists()
     assert AuditEvent.objects.filter(action="category.retired", actor=ts_admin).exists()
-    form = admin_client.get(reverse("reports:report")).context["form"]
+    form = ts_admin_client.get(reverse("reports:report")).context["form"]
     assert staffed_spam not in form.fields["category"].queryset
 
 
-def test_retiring_into_itself_or_a_retired_category_is_refused(admin_client, staffed_spam, hate):
+def test_retiring_into_itself_or_a_retired_category_is_refused(ts_admin_client, staffed_spam, hate):
     Category.objects.filter(pk=hate.pk).update(is_active=False)
     url = reverse("admin:reports_category_retire", args=[staffed_spam.pk])
 
-    response = admin_client.post(url, {"move_to": hate.pk})
+    response = ts_admin_client.post(url, {"move_to": hate.pk})
 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
@@ -358,7 +347,7 @@ def test_retiring_into_itself_or_a_retired_category_is_refused(admin_client, sta
 # --- Coverage warnings ---
 
 
-def test_the_admin_home_lists_work_nobody_is_set_to_do(admin_client, staffed_spam, hate):
+def test_the_admin_home_lists_work_nobody_is_set_to_do(ts_admin_client, staffed_spam, hate):
     make_team(hate, languages=["ja"])
     submit_report(
         reporter=make_member(),
@@ -368,7 +357,7 @@ def test_the_admin_home_lists_work_nobody_is_set_to_do(admin_client, staffed_spa
     )
     Case.objects.filter(category=hate).update(language="ko")
 
-    page = admin_client.get(reverse("admin:index")).content.decode()
+    page = ts_admin_client.get(reverse("admin:index")).content.decode()
 
     assert "Work nobody is set to do" in page
     assert "No team covers “Sexual content or behaviour”" in page or "No team covers" in page
@@ -380,13 +369,13 @@ def test_the_admin_home_lists_work_nobody_is_set_to_do(admin_client, staffed_spa
 # --- Teams, trusted flaggers and rate limits ---
 
 
-def test_team_coverage_changes_show_in_each_categorys_history(admin_client, staffed_spam, hate):
+def test_team_coverage_changes_show_in_each_categorys_history(ts_admin_client, staffed_spam, hate):
     team = make_team(staffed_spam, name="Night shift")
-    page = admin_client.get(reverse("admin:accounts_team_change", args=[team.pk]))
+    page = ts_admin_client.get(reverse("admin:accounts_team_change", args=[team.pk]))
     data = admin_form_data(page)
     data["categories"] = [hate.pk]
 
-    response = admin_client.post(reverse("admin:accounts_team_change", args=[team.pk]), data)
+    response = ts_admin_client.post(reverse("admin:accounts_team_change", args=[team.pk]), data)
 
     assert response.status_code == 302
     dropped = AuditEvent.objects.get(category=staffed_spam, action="team.coverage_changed")
@@ -396,23 +385,23 @@ def test_team_coverage_changes_show_in_each_categorys_history(admin_client, staf
 
 
 def test_a_person_becomes_a_trusted_flagger_through_the_registry_not_their_page(
-    admin_client, ts_admin
+    ts_admin_client, ts_admin
 ):
     """The flag follows membership of an active organisation (Trusted flaggers in the admin);
     the person's page shows it and cannot set it."""
     flagger = make_member()
-    page = admin_client.get(reverse("admin:accounts_user_change", args=[flagger.pk]))
+    page = ts_admin_client.get(reverse("admin:accounts_user_change", args=[flagger.pk]))
     data = admin_form_data(page)
     data["is_trusted_flagger"] = "on"
 
-    admin_client.post(reverse("admin:accounts_user_change", args=[flagger.pk]), data)
+    ts_admin_client.post(reverse("admin:accounts_user_change", args=[flagger.pk]), data)
 
     flagger.refresh_from_db()
     assert not flagger.is_trusted_flagger
     assert not AuditEvent.objects.filter(action="person.changed", target_id=str(flagger.pk))
 
 
-def test_a_rate_limit_set_in_the_admin_applies_to_the_next_report(admin_client, settings):
+def test_a_rate_limit_set_in_the_admin_applies_to_the_next_report(ts_admin_client, settings):
     from reports import ratelimit
     from reports.models import RateLimit
 
@@ -420,11 +409,11 @@ def test_a_rate_limit_set_in_the_admin_applies_to_the_next_report(admin_client, 
     member = make_member()
     assert ratelimit.limit_for(member) == 20  # the default, now cached
 
-    refused = admin_client.post(
+    refused = ts_admin_client.post(
         reverse("admin:reports_ratelimit_add"), {"audience": "members", "reports_per_hour": "0"}
     )
     assert "Must be between 1 and 10000." in refused.content.decode()
-    admin_client.post(
+    ts_admin_client.post(
         reverse("admin:reports_ratelimit_add"), {"audience": "members", "reports_per_hour": "3"}
     )
 
@@ -475,21 +464,21 @@ def test_a_category_without_a_policy_is_still_triaged(staffed_spam):
     assert case.triaged_at is not None
 
 
-def test_ladders_tiers_and_reasons_change_only_on_the_category_page(admin_client, staffed_spam):
+def test_ladders_tiers_and_reasons_change_only_on_the_category_page(ts_admin_client, staffed_spam):
     step = LadderStep.objects.filter(category=staffed_spam).first()
 
-    assert admin_client.get(reverse("admin:reports_ladderstep_add")).status_code == 403
+    assert ts_admin_client.get(reverse("admin:reports_ladderstep_add")).status_code == 403
     assert (
-        admin_client.post(
+        ts_admin_client.post(
             reverse("admin:reports_ladderstep_delete", args=[step.pk]), {"post": "yes"}
         )
     ).status_code == 403
-    assert admin_client.get(reverse("admin:reports_escalationtier_add")).status_code == 403
+    assert ts_admin_client.get(reverse("admin:reports_escalationtier_add")).status_code == 403
     assert LadderStep.objects.filter(pk=step.pk).exists()
 
 
-def test_a_tier_team_must_cover_the_category(admin_client, staffed_spam, hate):
-    page = change_page(admin_client, staffed_spam)
+def test_a_tier_team_must_cover_the_category(ts_admin_client, staffed_spam, hate):
+    page = change_page(ts_admin_client, staffed_spam)
     data = admin_form_data(page)
     tiers = next(
         i.formset
@@ -498,18 +487,18 @@ def test_a_tier_team_must_cover_the_category(admin_client, staffed_spam, hate):
     )
     data[f"{tiers.prefix}-1-team"] = make_team(hate, name="Hate only").pk
 
-    response = admin_client.post(page.request["PATH_INFO"], data)
+    response = ts_admin_client.post(page.request["PATH_INFO"], data)
 
     assert response.status_code == 200
     assert "Hate only does not cover this category" in response.content.decode()
 
 
-def test_active_is_changed_by_retiring_not_by_unticking(admin_client, staffed_spam):
+def test_active_is_changed_by_retiring_not_by_unticking(ts_admin_client, staffed_spam):
     submit_report(reporter=make_member(), subject=make_member(), category=staffed_spam)
-    data = admin_form_data(change_page(admin_client, staffed_spam))
+    data = admin_form_data(change_page(ts_admin_client, staffed_spam))
     data.pop("is_active", None)
 
-    admin_client.post(reverse("admin:reports_category_change", args=[staffed_spam.pk]), data)
+    ts_admin_client.post(reverse("admin:reports_category_change", args=[staffed_spam.pk]), data)
 
     staffed_spam.refresh_from_db()
     assert staffed_spam.is_active
@@ -537,7 +526,7 @@ def test_rescheduling_keeps_the_clock_of_an_urgent_reason(staffed_spam, ts_admin
 
 
 def test_content_held_for_review_stays_held_when_its_case_joins_another(
-    admin_client, staffed_spam, hate, ts_admin
+    ts_admin_client, staffed_spam, hate, ts_admin
 ):
     from reports.models import Content
     from reports.services.decisions.decide import decide
@@ -552,7 +541,7 @@ def test_content_held_for_review_stays_held_when_its_case_joins_another(
     hate_case = submit_report(
         reporter=make_member(), subject=subject, category=hate, content=content
     ).case
-    admin_client.post(
+    ts_admin_client.post(
         reverse("admin:reports_category_retire", args=[staffed_spam.pk]), {"move_to": hate.pk}
     )
     run_outbox("move_cases")
@@ -576,15 +565,15 @@ def test_a_ban_leaves_companions_that_want_a_second_moderator(spam, hate, ts_adm
     assert hate_case.status == CaseStatus.OPEN
 
 
-def test_personal_details_stay_out_of_the_audit_trail(admin_client):
+def test_personal_details_stay_out_of_the_audit_trail(ts_admin_client):
     person = make_member()
     data = admin_form_data(
-        admin_client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+        ts_admin_client.get(reverse("admin:accounts_user_change", args=[person.pk]))
     )
     data["email"] = "new-address@example.com"
     data.pop("is_active", None)  # and the account switched off, which is on the record
 
-    admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), data)
+    ts_admin_client.post(reverse("admin:accounts_user_change", args=[person.pk]), data)
 
     person.refresh_from_db()
     assert (person.email, person.is_active) == ("new-address@example.com", False)
@@ -592,19 +581,19 @@ def test_personal_details_stay_out_of_the_audit_trail(admin_client):
     assert event.after == {"is_active": False}
 
 
-def test_a_history_address_with_no_number_is_a_404(admin_client):
-    response = admin_client.get("/admin/reports/category/abc/history/")
+def test_a_history_address_with_no_number_is_a_404(ts_admin_client):
+    response = ts_admin_client.get("/admin/reports/category/abc/history/")
 
     assert response.status_code in (302, 404)  # the admin sends unknown objects home
 
 
-def test_a_new_category_needs_its_policy(admin_client):
-    page = admin_client.get(reverse("admin:reports_category_add"))
+def test_a_new_category_needs_its_policy(ts_admin_client):
+    page = ts_admin_client.get(reverse("admin:reports_category_add"))
     data = admin_form_data(page)
     data.update(name="Scams", slug="scams", description="Scams.", sla="1 00:00:00")
     data["policy-TOTAL_FORMS"] = "0"
 
-    response = admin_client.post(reverse("admin:reports_category_add"), data)
+    response = ts_admin_client.post(reverse("admin:reports_category_add"), data)
 
     assert response.status_code == 200
     policy = next(
@@ -614,8 +603,8 @@ def test_a_new_category_needs_its_policy(admin_client):
     assert not Category.objects.filter(slug="scams").exists()
 
 
-def test_a_deleted_ladder_step_is_recorded_with_its_values(admin_client, staffed_spam):
-    page = change_page(admin_client, staffed_spam)
+def test_a_deleted_ladder_step_is_recorded_with_its_values(ts_admin_client, staffed_spam):
+    page = change_page(ts_admin_client, staffed_spam)
     data = admin_form_data(page)
     prefix = _ladder_prefix(page)
     last = LadderStep.objects.filter(category=staffed_spam).order_by("-offence").first()
@@ -632,7 +621,7 @@ def test_a_deleted_ladder_step_is_recorded_with_its_values(admin_client, staffed
     )
     data[f"{prefix}-{index}-DELETE"] = "on"
 
-    response = admin_client.post(page.request["PATH_INFO"], data)
+    response = ts_admin_client.post(page.request["PATH_INFO"], data)
 
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="ladderstep.deleted", category=staffed_spam)

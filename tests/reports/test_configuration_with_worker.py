@@ -38,19 +38,6 @@ SUSPEND_TEXT = (
 )
 
 
-@pytest.fixture
-def staffed_spam(spam, spam_team):
-    """The spam category with a team at every tier, as a configured category has."""
-    EscalationTier.objects.filter(category=spam).update(team=spam_team)
-    return spam
-
-
-@pytest.fixture
-def admin_client(client, ts_admin):
-    client.force_login(ts_admin)
-    return client
-
-
 def _prefix(response, model) -> str:
     for inline in response.context["inline_admin_formsets"]:
         if inline.formset.model is model:
@@ -78,7 +65,7 @@ def save_category(client, category, edit) -> None:
 
 
 def test_a_configuration_saved_in_the_admin_drives_triage_suggestion_and_statement(
-    celery_worker, admin_client, staffed_spam, spam_moderator, senior
+    celery_worker, ts_admin_client, staffed_spam, spam_moderator, senior
 ):
     def stricter_spam(page, data):
         data["policy-0-escalation_threshold"] = "2"
@@ -93,7 +80,7 @@ def test_a_configuration_saved_in_the_admin_drives_triage_suggestion_and_stateme
         suspend = _row(data, statements, action="suspend", language="en")
         data[f"{statements}-{suspend}-body"] = SUSPEND_TEXT
 
-    save_category(admin_client, staffed_spam, stricter_spam)
+    save_category(ts_admin_client, staffed_spam, stricter_spam)
 
     assert Policy.objects.get(category=staffed_spam).escalation_threshold == 2
     step = LadderStep.objects.get(category=staffed_spam, offence=1)
@@ -154,7 +141,7 @@ def test_a_configuration_saved_in_the_admin_drives_triage_suggestion_and_stateme
 
 
 def test_a_stricter_sla_saved_in_the_admin_reschedules_open_cases_on_the_worker(
-    celery_worker, admin_client, staffed_spam, spam_moderator
+    celery_worker, ts_admin_client, staffed_spam, spam_moderator
 ):
     waiting = [
         submit_report(reporter=make_member(), subject=make_member(), category=staffed_spam).case
@@ -168,9 +155,9 @@ def test_a_stricter_sla_saved_in_the_admin_reschedules_open_cases_on_the_worker(
     assert decided.status == CaseStatus.DECIDED
     assert all(case.due_at == case.opened_at + timedelta(hours=48) for case in waiting)
 
-    response = admin_client.post(
+    response = ts_admin_client.post(
         reverse("admin:reports_category_change", args=[staffed_spam.pk]),
-        {**admin_form_data(change_page(admin_client, staffed_spam)), "sla": "6:00:00"},
+        {**admin_form_data(change_page(ts_admin_client, staffed_spam)), "sla": "6:00:00"},
         follow=True,
     )
 
@@ -190,8 +177,8 @@ def test_a_stricter_sla_saved_in_the_admin_reschedules_open_cases_on_the_worker(
     assert frontline.sla == timedelta(hours=6)
 
     # The queue shows the new due times.
-    admin_client.force_login(spam_moderator)
-    queue = admin_client.get(reverse("moderation:queue", args=[staffed_spam.slug]))
+    ts_admin_client.force_login(spam_moderator)
+    queue = ts_admin_client.get(reverse("moderation:queue", args=[staffed_spam.slug]))
     page = queue.content.decode()
     assert page.count("in 5 h 59") + page.count("in 6 h 00") == 3
     assert "in 47 h" not in page and "in 2 days" not in page
