@@ -35,6 +35,20 @@ def _settled(decision: Decision) -> None:
     OutboxMessage.objects.filter(status="pending").update(available_at=earlier)
 
 
+def suspend_and_tell(case_id: int, category) -> Decision:
+    """A moderator of the category suspends the case's member for a week; everyone is told."""
+    decision = decide(
+        case_id=case_id,
+        moderator=make_moderator(team=make_team(category)),
+        action="suspend",
+        duration=timedelta(days=7),
+        facts="",
+    )
+    _settled(decision)
+    run_outbox()
+    return decision
+
+
 def test_a_spanish_member_picks_espanol_and_hears_the_outcome_in_spanish(
     page, live_server, screenshot, spam
 ):
@@ -54,15 +68,7 @@ def test_a_spanish_member_picks_espanol_and_hears_the_outcome_in_spanish(
         expect(page.get_by_role("heading", level=1)).to_have_text(translation.gettext("Safety"))
     assert User.objects.get(pk=sofia.pk).preferred_language == "es"
 
-    decision = decide(
-        case_id=report.case_id,
-        moderator=make_moderator(team=make_team(spam)),
-        action="suspend",
-        duration=timedelta(days=7),
-        facts="",
-    )
-    _settled(decision)
-    run_outbox()
+    suspend_and_tell(report.case_id, spam)
 
     with translation.override("es"):
         subject = str(texts.DEFAULTS["outcome_actioned"][0]) % {"reference": report.reference}
@@ -109,15 +115,7 @@ def test_an_arabic_member_reads_his_receipt_and_statement_right_to_left(
     case = make_report(
         reporter=spammer, subject=amal, category=spam, content=make_content(amal)
     ).case
-    decision = decide(
-        case_id=case.pk,
-        moderator=make_moderator(team=make_team(spam)),
-        action="suspend",
-        duration=timedelta(days=7),
-        facts="",
-    )
-    _settled(decision)
-    run_outbox()
+    decision = suspend_and_tell(case.pk, spam)
     page.goto(f"{live_server.url}/decisions/{decision.uuid}/")
     statement = page.locator(".inbox-body").first
     statement.wait_for()
