@@ -61,7 +61,7 @@ def test_a_new_reason_with_a_stricter_sla_sets_the_due_time_in_the_queue(
     assert created.after["name"] == "Crypto investment scams"
     page.get_by_role("link", name=spam.name).first.click()
     page.get_by_role("link", name="Every change, with before and after").click()
-    history = page.locator("table.policy-history tbody tr", has_text="reason.created")
+    history = page.locator("table.policy-history tbody tr", has_text="Reason created")
     expect(history).to_contain_text("name: Crypto investment scams")
     expect(history).to_contain_text("Tessa from T&S")
     screenshot("admin-policy-history-new-reason")
