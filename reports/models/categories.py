@@ -472,7 +472,8 @@ class StatementTemplate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.category.name}: {self.get_action_display()} ({self.language})"
+        language = dict(settings.LANGUAGES).get(self.language, self.language)
+        return f"{self.category.name}: {self.get_action_display()} ({language})"
 
     def clean(self) -> None:
         from reports.texts.placeholders import STATEMENT_PLACEHOLDERS, braced, unknown_placeholders
