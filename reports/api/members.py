@@ -57,7 +57,8 @@ class MemberSettingsViewSet(
 ):
     """A member's settings: the platform reads and sets any member's, a member their own ("me").
 
-    Another member's id answers 404 to a member, as an unknown id does: ids reveal nothing.
+    Another member's id answers 404 to a member, as an unknown id does: ids reveal nothing. A
+    staff account answers the platform the same 404.
     """
 
     serializer_class = MemberSettingsSerializer
@@ -75,7 +76,11 @@ class MemberSettingsViewSet(
             return user
         if not sends_for_members(user):
             raise Http404
-        member = User.objects.filter(public_id=public_id, is_active=True).first()
+        # Members of the community only: staff accounts are hellomod's own, and the language
+        # they read decides the language of their alerts (an emergency for the on-call senior).
+        member = User.objects.filter(
+            public_id=public_id, is_active=True, is_staff=False, is_superuser=False
+        ).first()
         if member is None:
             raise Http404
         return member
