@@ -12,7 +12,7 @@ three queries for the whole trail, and none when the case's own rows name them.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -195,6 +195,11 @@ _IMPLIED: dict[str, Callable[[AuditEvent], dict[str, Any]]] = {
 }
 
 _PEOPLE_FIELDS = ("claimed_by",)
+# What people wrote (a reporter's details, a moderator's why, an admin's names): shown as written,
+# never read as a length or a moment, however much it looks like one ("P3D", an ISO date).
+WRITTEN_FIELDS = frozenset(
+    {"description", "justification", "facts", "name", "authority", "legal_ground", "note"}
+)
 LONG_TEXT = 200
 
 
@@ -294,11 +299,25 @@ def _choice(value: Any, enums: Iterable[type]) -> str | None:
 
 
 def _moment(value: Any, *, near: datetime) -> str | None:
-    moment = parse_datetime(value) if isinstance(value, str) and len(value) >= 16 else None
-    if moment is None or moment.tzinfo is None:
+    if not (isinstance(value, str) and len(value) >= 16):
         return None
-    local, day = timezone.localtime(moment), timezone.localtime(near).date()
+    try:
+        moment = parse_datetime(value)
+        if moment is None or moment.tzinfo is None:
+            return None
+        local, day = timezone.localtime(moment), timezone.localtime(near).date()
+    except (ValueError, OverflowError):  # a date that is no day, or past the calendar's ends
+        return None
     return f"{local:%H:%M}" if local.date() == day else f"{local:%Y-%m-%d %H:%M}"
+
+
+def _length(value: Any) -> timedelta | None:
+    if not (isinstance(value, str) and value.startswith("P")):
+        return None
+    try:
+        return parse_duration(value)
+    except (ValueError, OverflowError):  # more days than Python counts
+        return None
 
 
 def _value(key: str, value: Any, event: AuditEvent, names: _Names) -> str:
@@ -325,10 +344,11 @@ def _value(key: str, value: Any, event: AuditEvent, names: _Names) -> str:
         return ", ".join(str(v) for v in value)
     if key in {"into", "from"}:
         return f"#{value}"
-    if (moment := _moment(value, near=event.created_at)) is not None:
-        return moment
-    if isinstance(value, str) and value.startswith("P") and (length := parse_duration(value)):
-        return describe_duration(length)
+    if key not in WRITTEN_FIELDS:
+        if (moment := _moment(value, near=event.created_at)) is not None:
+            return moment
+        if length := _length(value):
+            return describe_duration(length)
     text = str(value)
     return text if len(text) <= LONG_TEXT else text[: LONG_TEXT - 1] + "…"
 

@@ -3,9 +3,11 @@ the language of pages, /api/v1/members/, the admin's translation and duration fi
 pages, held cases and take-over, the release beacon, refused bulk choices kept for the queue,
 the case's audit trail in words, and the quick start's e-mail files.
 
-Some tests show problems this pass found, fixed since (the platform's token changing the
-language of staff accounts, in which their emergency alerts are then written); the others pin
-defences that the feature tests do not check yet.
+Some tests show problems this pass found, fixed since (a member's report text that looks like an
+ISO duration or date breaking the case page of every moderator who opens it, or read there as a
+length or a time; the platform's token changing the language of staff accounts, in which their
+emergency alerts are then written); the others pin defences that the feature tests do not check
+yet.
 """
 
 import io
@@ -21,18 +23,23 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from reports.effects.outbox import run_message
 from reports.models import (
+    Case,
     EscalationTier,
     Notification,
     OutboxMessage,
+    Reason,
 )
+from reports.services.claims import claim_case, take_over_case
 from tests.api.conftest import api_for, is_json_error
 from tests.conftest import make_member, make_moderator, make_report
+from tests.reports.test_admin import posted_form
 from tests.reports.test_moderation_pages import content_case
 
 pytestmark = pytest.mark.django_db
 
 SITE_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 MEMBERS = "/api/v1/members/"
+XSS = '"><svg onload=alert(1)><script>alert(2)</script>'
 
 
 def html(response) -> str:
@@ -432,3 +439,84 @@ def test_me_has_one_spelling(reporter, spelling):
 
     assert is_json_error(answer, 404)
     assert User.objects.get(pk=reporter.pk).preferred_language == "en"
+
+
+# === The case's audit trail in words =============================================================
+
+
+def amended(spam, words: str, **reporter) -> Case:
+    """A reporter reports a member, then adds `words` to the same report: the trail records the
+    description before and after."""
+    person = make_member(**reporter)
+    subject = make_member()
+    first = make_report(reporter=person, subject=subject, category=spam, description="")
+    make_report(reporter=person, subject=subject, category=spam, description=words)
+    return Case.objects.get(pk=first.case_id)
+
+
+def trail(page: str) -> str:
+    start = page.index('id="audit-title"')
+    return page[start : page.index("</table>", start)]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "P9999999999D",  # an ISO duration past Python's range
+        "PT99999999999999H",
+        "P999999999DT24H",
+        "2026-02-30T10:00:00+00:00",  # an ISO date that is no day
+        "0001-01-01T00:10:00+01:00",  # a moment before year 1 in UTC
+        "9999-12-31T23:59:59-01:00",  # a moment after year 9999 in UTC
+    ],
+)
+def test_a_reporters_words_never_break_the_case_page(client, spam, spam_moderator, words):
+    case = amended(spam, words)
+    client.force_login(spam_moderator)
+
+    page = client.get(reverse("moderation:case", args=[case.pk]))
+
+    assert page.status_code == 200
+    assert f"Details: — → {words}" in trail(html(page))
+
+
+@pytest.mark.parametrize(
+    ("words", "not_shown"),
+    [("P3D", "3 days"), ("PT15M", "15 minutes"), ("2026-01-01T10:00:00+00:00", "2026-01-01 10:00")],
+)
+def test_a_reporters_words_are_shown_as_written_not_read_as_a_length_or_a_time(
+    client, spam, spam_moderator, words, not_shown
+):
+    case = amended(spam, words)
+    client.force_login(spam_moderator)
+
+    details = trail(html(client.get(reverse("moderation:case", args=[case.pk]))))
+
+    assert f"Details: — → {words}" in details
+    assert not_shown not in details
+
+
+def test_markup_in_the_trail_is_shown_as_text(client, spam, spam_moderator, senior):
+    case = amended(spam, XSS, display_name=XSS)
+    Reason.objects.filter(category=spam).update(name=XSS)
+    User.objects.filter(pk=spam_moderator.pk).update(display_name=XSS)
+    claim_case(case_id=case.pk, moderator=User.objects.get(pk=spam_moderator.pk))
+    take_over_case(case_id=case.pk, moderator=senior, holder_id=spam_moderator.pk)
+    client.force_login(senior)
+
+    page = html(client.get(reverse("moderation:case", args=[case.pk])))
+
+    assert "<svg onload" not in page and "<script>alert(2)" not in page
+    assert "&lt;svg onload=alert(1)&gt;" in trail(page)  # the words, and the former holder
+
+
+def test_an_odd_name_never_breaks_the_policy_history(admin_client, staffed_spam):
+    url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
+    data = posted_form(admin_client.get(url))
+    data["name"] = "P9999999999D"
+    assert admin_client.post(url, data).status_code == 302
+
+    history = admin_client.get(reverse("admin:reports_category_history", args=[staffed_spam.pk]))
+
+    assert history.status_code == 200
+    assert "P9999999999D" in html(history)

@@ -36,8 +36,13 @@ def get_item(mapping: dict, key):
 def _plain(value) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, str) and value.startswith("P") and (duration := parse_duration(value)):
-        return span(duration)  # durations are stored as ISO 8601 text
+    if isinstance(value, str) and value.startswith("P"):
+        try:
+            duration = parse_duration(value)  # durations are stored as ISO 8601 text
+        except (ValueError, OverflowError):  # text that only looks like one ("P9999999999D")
+            duration = None
+        if duration:
+            return span(duration)
     return str(value)
 
 
