@@ -34,6 +34,7 @@ from reports.selectors.queues import CategoryHealth, queue_health
 from reports.selectors.welfare import crisis_lines_for, needs_care
 from reports.texts import messages as texts
 from reports.texts.durations import describe_duration, local_time
+from reports.texts.statements import statement_as_sent
 from reports.texts.welfare import right_now
 
 
@@ -307,7 +308,9 @@ def decision_taken(*, decision_id: int) -> None:
     """
     decision = (
         Decision.objects.select_for_update(of=("self",))
-        .select_related("case__category", "case__subject")
+        .select_related(
+            "case__category", "case__subject", "case__content", "case__reason", "reason"
+        )
         .get(pk=decision_id)
     )
     if decision.is_reversed:
@@ -346,13 +349,18 @@ def decision_taken(*, decision_id: int) -> None:
                 "decision": DecisionAction(decision.action).label,
             },
         )
+        # In the member's language of now, which the subject is in too; the decision keeps
+        # what was sent, which its page shows as "What we told you".
+        statement = statement_as_sent(decision)
+        if statement != decision.statement_of_reasons:
+            decision.statement_of_reasons = statement
+            decision.save(update_fields=["statement_of_reasons"])
         notify(
             recipient=member,
             event="statement_of_reasons",
             key=str(decision.pk),
             subject=subject,
-            # The statement of reasons is the decision's own, composed when it was taken.
-            body=decision.statement_of_reasons,
+            body=statement,
             case=decision.case,
             decision=decision,
         )

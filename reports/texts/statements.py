@@ -235,6 +235,27 @@ def statement_as_decided(
     )
 
 
+def statement_as_sent(decision) -> str:
+    """A decision's statement as its member reads it when told, after the undo window.
+
+    Composed again from the decision's own terms (its facts, length, end and reason) in the
+    language the member reads at that moment: a member who changed language between the
+    decision and the telling reads one language, never the subject in one and the statement in
+    another. For a member who did not, it is the statement composed when it was decided.
+    """
+    case = decision.case
+    return compose_statement(
+        case,
+        action=decision.action,
+        duration=decision.duration,
+        ends_at=decision.ends_at,
+        facts=decision.facts,
+        automated_detection=decision.automated_detection,
+        welfare=is_welfare_case(case, decision.reason),
+        appeal_url=appeal_link(decision.uuid),
+    )
+
+
 def statement_previews(case: Case, templates: dict[str, str]) -> dict[str, str]:
     """Each action's statement with what is already known filled in; the page fills the rest.
 

@@ -2,14 +2,19 @@
 staff pages speak the staff languages only; Arabic pages read right to left."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
-from tests.conftest import make_member, make_moderator, make_team
+from reports.effects.outbox import run_message
+from reports.models import Decision, Notification, OutboxMessage
+from reports.services.decisions.decide import decide
+from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
+from tests.i18n.mixing import latin_words
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +118,62 @@ def test_every_page_names_its_favicon_and_the_icon_is_served(client):
     assert 'rel="icon"' in page and "favicon.svg" in page
     icon = client.get("/favicon.ico", follow=True)
     assert icon.status_code == 200
+
+
+def _tell_now(decision) -> None:
+    """The undo window is over: the worker tells the members."""
+    earlier = decision.starts_at - timedelta(minutes=10)
+    Decision.objects.filter(pk=decision.pk).update(starts_at=earlier, created_at=earlier)
+    OutboxMessage.objects.filter(status="pending").update(available_at=timezone.now())
+    while message := OutboxMessage.objects.filter(status="pending").order_by("pk").first():
+        run_message(message.pk)
+
+
+def test_a_member_who_changes_language_before_being_told_reads_the_statement_in_the_new_one(
+    spam,
+):
+    member = make_member(preferred_language="en")
+    report = make_report(
+        reporter=make_member(), subject=member, category=spam, content=make_content(member)
+    )
+    decision = decide(
+        case_id=report.case_id,
+        moderator=make_moderator(team=make_team(spam)),
+        action="suspend",
+        duration=timedelta(days=7),
+        facts="",
+    )
+    english = decision.statement_of_reasons
+    User.objects.filter(pk=member.pk).update(preferred_language="ja")
+
+    _tell_now(decision)
+
+    told = Notification.objects.get(
+        recipient=member, event="statement_of_reasons", channel="in_app"
+    )
+    assert latin_words(told.subject + told.body) == []
+    assert spam.translated("name", "ja") in told.body
+    # The decision's page shows what was sent.
+    assert Decision.objects.get(pk=decision.pk).statement_of_reasons == told.body != english
+
+
+def test_a_member_who_kept_their_language_is_sent_the_statement_as_decided(spam):
+    member = make_member(preferred_language="de")
+    report = make_report(
+        reporter=make_member(), subject=member, category=spam, content=make_content(member)
+    )
+    decision = decide(
+        case_id=report.case_id,
+        moderator=make_moderator(team=make_team(spam)),
+        action="restrict",
+        duration=timedelta(days=3),
+        facts="Hat 40 Mitgliedern denselben Link geschickt.",
+    )
+
+    _tell_now(decision)
+
+    told = Notification.objects.get(
+        recipient=member, event="statement_of_reasons", channel="in_app"
+    )
+    assert told.body == decision.statement_of_reasons
+    assert "Hat 40 Mitgliedern denselben Link geschickt." in told.body

@@ -37,6 +37,7 @@ from reports.models import (
     Appeal,
     AppealOutcome,
     Case,
+    CaseStatus,
     Category,
     Content,
     ContentKind,
@@ -45,6 +46,7 @@ from reports.models import (
     Enforcement,
     EscalationTier,
     FlaggerOrganisation,
+    OutboxMessage,
     Report,
     ReportSource,
     Strike,
@@ -53,6 +55,7 @@ from reports.models import (
 from reports.services.appeals.filing import appeal_decision, ask_for_review
 from reports.services.appeals.outcomes import decide_appeal
 from reports.services.categories import save_category_rows
+from reports.services.claims import claim_case
 from reports.services.configuration import Edit, plain, save_configuration
 from reports.services.content import record_content
 from reports.services.decisions.decide import decide
@@ -128,6 +131,7 @@ class Command(BaseCommand):
         created = self._reports(rng, members)
         appeals = self._appeals(members)
         history = self._history(members)
+        self._held_case()
         self._active_recipients(admin)
         figures = refresh_figures()
         queue_statements()  # what beat would have sent the Transparency Database by now
@@ -433,6 +437,20 @@ class Command(BaseCommand):
                 appeals += 1
         return appeals
 
+    @staticmethod
+    def _held_case() -> None:
+        """A spam case the moderator is working on, for the senior to see held (and take over)
+        for the lease's length after the seed."""
+        if Case.objects.filter(status=CaseStatus.CLAIMED).exists():
+            return
+        case = (
+            Case.objects.filter(category__slug="spam-solicitation", status=CaseStatus.OPEN)
+            .order_by("opened_at")
+            .first()
+        )
+        if case is not None:
+            claim_case(case_id=case.pk, moderator=User.objects.get(username="moderator"))
+
     def _history(self, members: list[User]) -> int:
         """Six weeks of decided cases and answered appeals, once, so that the dashboard and
         the transparency report have a month of figures to show."""
@@ -529,11 +547,17 @@ class Command(BaseCommand):
         Enforcement.objects.filter(decision=decision).update(
             starts_at=F("starts_at") - by, ends_at=F("ends_at") - by
         )
-        Strike.objects.filter(decision=decision).update(expires_at=F("expires_at") - by)
+        Strike.objects.filter(decision=decision).update(
+            created_at=F("created_at") - by, expires_at=F("expires_at") - by
+        )
         Report.objects.filter(case_id=decision.case_id).update(resolved_at=F("resolved_at") - by)
         Case.objects.filter(pk=decision.case_id).update(
             resolved_at=F("resolved_at") - by, first_action_at=F("first_action_at") - by
         )
+        # Its undo window is long over: the members hear of it as soon as the worker runs.
+        OutboxMessage.objects.filter(
+            topic="notify_decision", status="pending", payload__decision_id=decision.pk
+        ).update(available_at=timezone.now())
 
     @staticmethod
     def _backdate(report: Report, when) -> None:
