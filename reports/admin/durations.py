@@ -46,6 +46,15 @@ def split_duration(value: timedelta) -> list[str]:
     return [str(days), str(hours), _number(minutes)]
 
 
+def parsed_duration(text: str) -> timedelta | None:
+    """Django's reading of a whole duration ("2 00:00:00", "P2D"), or None for one that is not
+    a duration; OverflowError for one longer than Python counts ("P9999999999D")."""
+    try:
+        return parse_duration(text.strip())
+    except ValueError:
+        return None
+
+
 def _number(value: Decimal) -> str:
     if value == value.to_integral_value():
         return str(int(value))
@@ -69,7 +78,10 @@ class DurationPartsWidget(forms.MultiWidget):
 
     def decompress(self, value):
         if isinstance(value, str):
-            value = parse_duration(value.strip())
+            try:
+                value = parsed_duration(value)
+            except OverflowError:
+                value = None  # refused by the field, which says why
         if isinstance(value, timedelta):
             return split_duration(value)
         return [None, None, None]
@@ -164,7 +176,10 @@ class DurationPartsField(forms.Field):
     def _whole(self, text: str) -> timedelta | None:
         if not text.strip():
             return None
-        value = parse_duration(text.strip())
+        try:
+            value = parsed_duration(text)
+        except OverflowError:
+            raise self._error("too_long", days=self.longest.days) from None
         if value is None:
             raise self._error("invalid")
         if value < timedelta(0):

@@ -5,9 +5,9 @@ the case's audit trail in words, and the quick start's e-mail files.
 
 Some tests show problems this pass found, fixed since (a member's report text that looks like an
 ISO duration or date breaking the case page of every moderator who opens it, or read there as a
-length or a time; the platform's token changing the language of staff accounts, in which their
-emergency alerts are then written); the others pin defences that the feature tests do not check
-yet.
+length or a time; a whole duration posted past Python's range breaking the admin's page; the
+platform's token changing the language of staff accounts, in which their emergency alerts are
+then written); the others pin defences that the feature tests do not check yet.
 """
 
 import io
@@ -24,6 +24,7 @@ from accounts.models import User
 from reports.effects.outbox import run_message
 from reports.models import (
     Case,
+    Category,
     EscalationTier,
     Notification,
     OutboxMessage,
@@ -520,3 +521,77 @@ def test_an_odd_name_never_breaks_the_policy_history(admin_client, staffed_spam)
 
     assert history.status_code == 200
     assert "P9999999999D" in html(history)
+
+
+# === Durations in the admin ======================================================================
+
+
+def post_category(client, category, **fields):
+    """The category page posted back as it stands, with some fields changed."""
+    url = reverse("admin:reports_category_change", args=[category.pk])
+    data = posted_form(client.get(url))
+    for name, value in fields.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return client.post(url, data)
+
+
+def errors_of(response, field: str) -> str:
+    return " ".join(response.context["adminform"].form.errors.get(field, []))
+
+
+@pytest.mark.parametrize(
+    "whole",
+    [
+        "1000000000 00:00:00",
+        "999999999 23:59:60",
+        "P9999999999D",
+        "PT99999999999999H",
+        "P999999999DT24H",
+        "-P1D",
+        "1e9",
+        "NaN",
+        "\x00",
+    ],
+)
+def test_a_whole_duration_past_any_range_is_a_form_error(admin_client, staffed_spam, whole):
+    # A script, or an older page, posts the duration whole under the field's own name.
+    response = post_category(
+        admin_client, staffed_spam, sla=whole, sla_days=None, sla_hours=None, sla_minutes=None
+    )
+
+    assert response.status_code == 200
+    assert errors_of(response, "sla")
+    if whole.startswith(("1000", "9999", "P9", "PT9")):
+        assert "That is too long: write at most 36500 days in all." in errors_of(response, "sla")
+    assert Category.objects.get(pk=staffed_spam.pk).sla == staffed_spam.sla
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        {"sla_days": "1e9"},
+        {"sla_hours": "9" * 5000},
+        {"sla_minutes": "1e999999999"},
+        {"sla_days": "NaN"},
+        {"sla_days": "Infinity"},
+        {"sla_days": "-Infinity"},
+        {"sla_hours": "sNaN"},
+        {"sla_days": "0x10"},
+        {"sla_days": "1/2"},
+        {"sla_minutes": "-0.5"},
+        {"sla_minutes": "1e-999999999"},
+        {"sla_days": "\x00"},
+        {"sla_days": "٣١"},  # Arabic-Indic digits: 31 days, past the SLA's 30
+    ],
+)
+def test_huge_or_malformed_duration_parts_are_form_errors(admin_client, staffed_spam, parts):
+    fields = {"sla_days": "", "sla_hours": "", "sla_minutes": "", **parts}
+
+    response = post_category(admin_client, staffed_spam, **fields)
+
+    assert response.status_code == 200
+    assert errors_of(response, "sla")
+    assert Category.objects.get(pk=staffed_spam.pk).sla == staffed_spam.sla
