@@ -308,6 +308,8 @@ LANGUAGES = [
 # work in English there, so that no page mixes two languages.
 STAFF_LANGUAGES = ["en", "zh-hans"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats for the languages Django's own locales leave them out for (Arabic, Hindi).
+FORMAT_MODULE_PATH = ["hellomod.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -215,3 +215,16 @@ def test_the_e_mail_around_a_message_reads_in_its_language(language):
         == []
     )
     assert ('dir="rtl"' in page) == (language == "ar")
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "de", "it", "pt", "ru", "ar", "hi"])
+def test_a_date_reads_day_month_year_where_the_language_does(language):
+    """Not "Dec. 30, 2026, 4:56 a.m.": Django's Arabic and Hindi locales have no date-and-time
+    format of their own, hellomod's formats give them one."""
+    with translation.override(language):
+        moment = datetime_for_reader(ENDS_AT)
+
+    # The day first (Italian names the weekday before it), never an English month.
+    assert re.match(r"^(\w+ )?30\b", moment), moment
+    assert "Dec" not in moment
+    assert moment.endswith("04:56 UTC") or moment.endswith("4:56 UTC"), moment
