@@ -161,7 +161,12 @@ def _notices(rows: Rows, categories: list[Category], flaggers: dict[int, str]) -
     imprecise = _sum(rows, Metric.NOTICES_IMPRECISE)
 
     def by_source(**where) -> dict:
-        counts = _sum(rows, Metric.NOTICES, "source", **where)
+        # A notice from a trusted flagger's member is the organisation's (Art. 22), through
+        # whichever channel it came: the report counts it under its flagger, so the totals do too.
+        counts = _sum(rows, Metric.NOTICES, "source", flagger=0, **where)
+        counts[ReportSource.TRUSTED_FLAGGER.value] += (
+            _sum(rows, Metric.NOTICES, **where).total() - counts.total()
+        )
         return {
             "members": sum(counts[s] for s in MEMBER_SOURCES),
             **{source: counts[source] for source in NOTICE_SOURCES},

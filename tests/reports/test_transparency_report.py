@@ -503,3 +503,26 @@ def test_a_ts_admin_enters_a_month_and_a_moderator_cannot(client, ts_admin, spam
     assert ActiveRecipients.objects.count() == 1
     listing = client.get(reverse("admin:reports_activerecipients_changelist"))
     assert "2025-03" in listing.content.decode()
+
+
+def test_a_trusted_flaggers_notice_through_the_app_counts_as_the_flaggers(db, hate, hotline):
+    """The totals and the per-flagger table agree: the notice is the organisation's, whichever
+    channel its member used."""
+    _organisation, flagger = hotline
+    subject = make_member()
+    with at(T0):
+        make_report(
+            reporter=flagger,
+            subject=subject,
+            category=hate,
+            content=make_content(subject),
+            source=ReportSource.APP,
+        )
+    with at(T0 + timedelta(days=40)):
+        rebuild_figures(*MARCH)
+
+    notices = transparency_report(*MARCH)["notices"]
+
+    assert notices["by_source"]["trusted_flagger"] == 1
+    assert notices["by_source"]["app"] == notices["by_source"]["members"] == 0
+    assert [f["received"] for f in notices["trusted_flaggers"]] == [1]
