@@ -9,6 +9,8 @@ text (reports/texts/shipped.py). Saving writes the filled-in fields back into th
 model's own checks run on it as before.
 """
 
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -23,6 +25,13 @@ from reports.admin.durations import reads_only
 
 # What each translated text is called on the page.
 TEXT_LABELS = {"name": _("Name"), "description": _("Description")}
+# Explicit direction formatting: embeddings, overrides, isolates and the characters ending them.
+# One left open turns the text after it around, past the end of the name, into the statement or
+# page that quotes it. The marks (LRM, RLM, ALM) only lean one character one way: welcome.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Line breaks and control characters: a name is quoted on one line, in e-mail subjects too, where
+# a line break makes the mail library refuse the whole message.
+BREAKS = frozenset({"Cc", "Zl", "Zp"})
 
 
 def translated_languages() -> list[str]:
@@ -60,6 +69,21 @@ def translation_lines(texts: tuple[str, ...]) -> tuple:
     return tuple(line if len(line) > 1 else line[0] for line in lines)
 
 
+def text_problem(value: str, *, one_line: bool) -> str | None:
+    """Why an admin's name or description cannot be shown as typed, or None."""
+    if any(char in DIRECTION_CONTROLS for char in value):
+        return gettext(
+            "Remove the invisible direction characters (U+202A to U+202E, U+2066 to U+2069): "
+            "each language's direction is set by hellomod itself."
+        )
+    welcome = () if one_line else ("\n", "\r", "\t")
+    if any(unicodedata.category(char) in BREAKS and char not in welcome for char in value):
+        if one_line:
+            return gettext("Write the name on one line, without line breaks or control characters.")
+        return gettext("Remove the control characters: a description may hold line breaks only.")
+    return None
+
+
 def shipped_text(english: str, code: str) -> str:
     """What a member reading `code` is shown for an English text nobody translated here."""
     if not english:
@@ -95,6 +119,18 @@ class TranslationsForm(forms.ModelForm):
     @property
     def translation_names(self) -> list[str]:
         return [field_name(text, code) for code in translated_languages() for text in self.texts]
+
+    def clean(self):
+        data = super().clean()
+        # The English texts and their translations alike: members read both.
+        written = [(text, text) for text in self.texts] + [
+            (field_name(text, code), text) for code in translated_languages() for text in self.texts
+        ]
+        for name, text in written:
+            value = self.cleaned_data.get(name) if name in self.fields else None
+            if isinstance(value, str) and (problem := text_problem(value, one_line=text == "name")):
+                self.add_error(name, problem)
+        return data
 
     def translations(self) -> dict:
         """The translations the form's fields make, over those it does not edit."""

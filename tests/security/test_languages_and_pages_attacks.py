@@ -5,15 +5,19 @@ the case's audit trail in words, and the quick start's e-mail files.
 
 Some tests show problems this pass found, fixed since (a member's report text that looks like an
 ISO duration or date breaking the case page of every moderator who opens it, or read there as a
-length or a time; a whole duration posted past Python's range breaking the admin's page; the
+length or a time; a whole duration posted past Python's range breaking the admin's page; line
+breaks, which stop every e-mail whose subject names the category, and invisible direction
+overrides, which turn the text after them around, typed into category and reason names; the
 platform's token changing the language of staff accounts, in which their emergency alerts are
 then written); the others pin defences that the feature tests do not check yet.
 """
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
@@ -21,16 +25,19 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from reports.effects.notifications import email_message
 from reports.effects.outbox import run_message
 from reports.models import (
     Case,
     Category,
+    DecisionAction,
     EscalationTier,
     Notification,
     OutboxMessage,
     Reason,
 )
 from reports.services.claims import claim_case, take_over_case
+from reports.services.decisions.decide import decide
 from tests.api.conftest import api_for, is_json_error
 from tests.conftest import make_member, make_moderator, make_report
 from tests.reports.test_admin import posted_form
@@ -595,3 +602,198 @@ def test_huge_or_malformed_duration_parts_are_form_errors(admin_client, staffed_
     assert response.status_code == 200
     assert errors_of(response, "sla")
     assert Category.objects.get(pk=staffed_spam.pk).sla == staffed_spam.sla
+
+
+# === Translations typed in the admin =============================================================
+
+# Invisible characters that turn the direction of the text after them (the "Trojan Source" trick):
+# right-to-left override, left-to-right embedding, right-to-left isolate, pop formatting.
+RLO, LRE, RLI, PDF = "\u202e", "\u202a", "\u2067", "\u202c"
+
+
+def reasons_prefix(response) -> str:
+    return next(
+        inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Reason
+    )
+
+
+def translate(client, category, **fields):
+    """The category page posted back with these translation (or English) fields changed."""
+    return post_category(client, category, **fields)
+
+
+def test_markup_typed_as_a_translation_reaches_members_as_text(
+    admin_client, staffed_spam, reporter, member
+):
+    assert translate(admin_client, staffed_spam, name_es=XSS, description_es=XSS).status_code == 302
+    User.objects.filter(pk__in=[reporter.pk, member.pk]).update(preferred_language="es")
+    reader = signed_in(User.objects.get(pk=reporter.pk))
+
+    form = html(reader.get(reverse("reports:report")))
+    make_report(reporter=User.objects.get(pk=reporter.pk), subject=member, category=staffed_spam)
+    while message := OutboxMessage.objects.filter(status="pending").first():
+        run_message(message.pk)
+    receipt = Notification.objects.get(recipient=reporter, event="report_received", channel="email")
+    inbox = Notification.objects.get(recipient=reporter, event="report_received", channel="in_app")
+    message_page = html(reader.get(reverse("reports:inbox-message", args=[inbox.pk])))
+    email_html = email_message(receipt).alternatives[0][0]
+
+    assert XSS in receipt.body  # plain text, as written …
+    for page in (form, message_page, email_html):  # … and never markup
+        assert "<svg onload" not in page and "<script>alert(2)" not in page
+        assert "&lt;svg onload=alert(1)&gt;" in page
+
+
+def test_markup_in_a_translation_is_text_in_a_statement_and_on_staff_pages(
+    admin_client, staffed_spam, member, spam_moderator
+):
+    assert translate(admin_client, staffed_spam, name_es=XSS, name_zh_hans=XSS).status_code == 302
+    User.objects.filter(pk=member.pk).update(preferred_language="es")
+    User.objects.filter(pk=spam_moderator.pk).update(preferred_language="zh-hans")
+    waiting = content_case(staffed_spam)
+    decided = content_case(staffed_spam, subject=User.objects.get(pk=member.pk))
+    decision = decide(case_id=decided.pk, moderator=spam_moderator, action=DecisionAction.WARN)
+    moderator = signed_in(User.objects.get(pk=spam_moderator.pk))
+
+    queue = html(moderator.get(reverse("moderation:queue", args=[staffed_spam.slug])))
+    case_page = html(moderator.get(reverse("moderation:case", args=[waiting.pk])))
+    # The member reads the statement once the decision can no longer be undone.
+    with time_machine.travel(decision.notified_at + timedelta(seconds=1), tick=False):
+        statement = html(
+            signed_in(User.objects.get(pk=member.pk)).get(
+                reverse("reports:decision", args=[decision.uuid])
+            )
+        )
+
+    assert XSS in decision.statement_of_reasons
+    for page in (statement, queue, case_page):
+        assert "<svg onload" not in page and "<script>alert(2)" not in page
+        assert "&lt;svg onload=alert(1)&gt;" in page
+
+
+def test_markup_in_a_name_stays_text_in_the_admins_fields_placeholders_and_lists(
+    admin_client, staffed_spam, spam_team
+):
+    assert translate(admin_client, staffed_spam, name=XSS, name_ja=XSS).status_code == 302
+
+    url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
+    editing = html(admin_client.get(url))
+    reading = html(signed_in(make_moderator(team=spam_team)).get(url))
+
+    # The English name is the placeholder of every empty name field: an attribute, escaped.
+    assert 'placeholder="&quot;&gt;&lt;svg onload=alert(1)&gt;' in editing
+    for page in (editing, reading):
+        assert "<svg onload" not in page and "<script>alert(2)" not in page
+    assert "日本語 · Japanese: &quot;&gt;&lt;svg onload=alert(1)&gt;" in reading
+
+
+@pytest.mark.parametrize("field", ["name", "name_es", "name_zh_hans", "name_ar"])
+@pytest.mark.parametrize(
+    "value",
+    ["Spam\r\nBcc: list@evil.example", "Spam\nand more", "Spam\x1b[31m", "Spam\u2028more"],
+    ids=["crlf", "lf", "escape", "line-separator"],
+)
+def test_a_name_is_one_line_of_text(admin_client, staffed_spam, field, value):
+    # A category's name is in the subject of the e-mails about it ("[Emergency] Case 12 · …"):
+    # a line break there makes the mail library refuse the whole message, so no alert goes out.
+    before = Category.objects.get(pk=staffed_spam.pk)
+
+    response = translate(admin_client, staffed_spam, **{field: value})
+
+    assert response.status_code == 200
+    assert "on one line" in errors_of(response, field)
+    after = Category.objects.get(pk=staffed_spam.pk)
+    assert (after.name, after.translations) == (before.name, before.translations)
+
+
+@pytest.mark.parametrize("field", ["name", "description", "name_es", "description_ar"])
+@pytest.mark.parametrize("control", [RLO, LRE, RLI, PDF], ids=["RLO", "LRE", "RLI", "PDF"])
+def test_invisible_direction_overrides_are_refused(admin_client, staffed_spam, field, control):
+    # "‮moc.elpmaxe" reads "example.com" backwards-forwards; the override runs on past the name,
+    # into the statement or the page around it.
+    before = Category.objects.get(pk=staffed_spam.pk)
+
+    response = translate(admin_client, staffed_spam, **{field: f"Spam {control}reversed"})
+
+    assert response.status_code == 200
+    assert "direction" in errors_of(response, field)
+    after = Category.objects.get(pk=staffed_spam.pk)
+    assert (after.name, after.description, after.translations) == (
+        before.name,
+        before.description,
+        before.translations,
+    )
+
+
+def test_a_reasons_name_is_held_to_the_same_rules(admin_client, staffed_spam):
+    url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
+    page = admin_client.get(url)
+    prefix = reasons_prefix(page)
+    before = {r.pk: (r.name, r.translations) for r in Reason.objects.filter(category=staffed_spam)}
+
+    for field, value in (("name_es", f"{RLO}x"), ("name", "a\r\nb"), ("name_ko", "x" * 81)):
+        data = {**posted_form(page), f"{prefix}-0-{field}": value}
+        response = admin_client.post(url, data)
+        assert response.status_code == 200, field
+        after = {
+            r.pk: (r.name, r.translations) for r in Reason.objects.filter(category=staffed_spam)
+        }
+        assert after == before, field
+
+
+def test_right_to_left_marks_and_line_breaks_in_a_description_are_kept(admin_client, staffed_spam):
+    # The marks (RLM, LRM, ALM) only say which way a neutral character leans; they end nowhere.
+    name = "رسائل مزعجة\u200f (Spam)"
+    description = "سطر أول\u200f\r\nسطر ثان"
+
+    response = translate(admin_client, staffed_spam, name_ar=name, description_ar=description)
+
+    assert response.status_code == 302
+    saved = Category.objects.get(pk=staffed_spam.pk).translations["ar"]
+    assert saved["name"] == name
+    assert saved["description"].replace("\r\n", "\n") == description.replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("field", ["name_es", "name_ja", "name_ar"])
+def test_a_translated_name_has_the_english_names_limit(admin_client, staffed_spam, field):
+    too_long = translate(admin_client, staffed_spam, **{field: "x" * 81})
+    just_right = translate(admin_client, staffed_spam, **{field: "y" * 80})
+
+    assert too_long.status_code == 200
+    assert "at most 80 characters" in errors_of(too_long, field)
+    assert just_right.status_code == 302
+    code = field.removeprefix("name_")
+    assert Category.objects.get(pk=staffed_spam.pk).translations[code]["name"] == "y" * 80
+
+
+def test_a_long_translated_description_is_as_welcome_as_a_long_english_one(
+    admin_client, staffed_spam
+):
+    text = "Mensajes no deseados. " * 2000  # 44,000 characters; the English one has no limit
+
+    english = translate(admin_client, staffed_spam, description=text.strip())
+    spanish = translate(admin_client, staffed_spam, description_es=text.strip())
+
+    assert (english.status_code, spanish.status_code) == (302, 302)
+
+
+def test_a_nul_in_a_translation_is_refused(admin_client, staffed_spam):
+    response = translate(admin_client, staffed_spam, name_es="Sp\x00am")
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in errors_of(response, "name_es")
+
+
+@pytest.mark.parametrize("role", ["Moderator", "Senior moderator", "Trust & Safety lead"])
+def test_only_those_who_configure_may_write_translations(staffed_spam, spam_team, role):
+    reader = signed_in(make_moderator(role=role, team=spam_team))
+    url = reverse("admin:reports_category_change", args=[staffed_spam.pk])
+    data = posted_form(signed_in(make_moderator(role="Trust & Safety admin")).get(url))
+    data["name_es"] = "Cambiado"
+
+    response = reader.post(url, data)
+
+    assert response.status_code == 403
+    assert "es" not in Category.objects.get(pk=staffed_spam.pk).translations
