@@ -19,16 +19,20 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from reports.effects.notifications import email_message
 from reports.effects.outbox import run_message
 from reports.models import (
+    AuditEvent,
     Case,
+    CaseStatus,
     Category,
     DecisionAction,
     EscalationTier,
@@ -36,10 +40,12 @@ from reports.models import (
     OutboxMessage,
     Reason,
 )
-from reports.services.claims import claim_case, take_over_case
+from reports.services.claims import HolderChanged, claim_case, take_over_case
+from reports.services.decisions.core import CaseUnavailable
 from reports.services.decisions.decide import decide
 from tests.api.conftest import api_for, is_json_error
-from tests.conftest import make_member, make_moderator, make_report
+from tests.concurrency import run_at_once
+from tests.conftest import make_member, make_moderator, make_report, make_team
 from tests.reports.test_admin import posted_form
 from tests.reports.test_moderation_pages import content_case
 
@@ -797,3 +803,252 @@ def test_only_those_who_configure_may_write_translations(staffed_spam, spam_team
 
     assert response.status_code == 403
     assert "es" not in Category.objects.get(pk=staffed_spam.pk).translations
+
+
+# === Held cases, take-over and the release beacon ================================================
+
+
+@pytest.fixture
+def held(spam, spam_moderator) -> Case:
+    """A case Moderator Mo holds, their lease running."""
+    case = content_case(spam)
+    claim_case(case_id=case.pk, moderator=spam_moderator)
+    return Case.objects.get(pk=case.pk)
+
+
+def take_over_url(case) -> str:
+    return reverse("moderation:take-over", args=[case.pk])
+
+
+def release_url(case) -> str:
+    return reverse("moderation:release", args=[case.pk])
+
+
+def holder_of(case) -> tuple:
+    case = Case.objects.get(pk=case.pk)
+    return case.status, case.claimed_by_id, case.lease_expires_at
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("anonymous", 302),
+        ("member", 404),
+        ("moderator of another team", 404),
+        ("senior of another team", 404),
+        ("moderator of the team", 403),
+    ],
+)
+def test_only_a_senior_who_may_see_the_case_takes_it_over(
+    held, spam_moderator, hate, spam_team, persona, status
+):
+    people = {
+        "member": lambda: make_member(),
+        "moderator of another team": lambda: make_moderator(team=make_team(hate)),
+        "senior of another team": lambda: make_moderator(
+            role="Senior moderator", team=make_team(hate)
+        ),
+        "moderator of the team": lambda: make_moderator(team=spam_team),
+    }
+    browser = Client() if persona == "anonymous" else signed_in(people[persona]())
+    before = holder_of(held)
+
+    response = browser.post(take_over_url(held), {"holder": spam_moderator.pk})
+
+    assert response.status_code == status
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    assert holder_of(held) == before
+    assert not AuditEvent.objects.filter(action="case.taken_over").exists()
+
+
+@pytest.mark.parametrize("persona", ["senior", "lead", "ts-admin", "superuser"])
+def test_those_who_work_escalated_cases_take_a_case_over_on_the_record(
+    held, spam_moderator, senior, lead, ts_admin, superuser, persona
+):
+    taker = {"senior": senior, "lead": lead, "ts-admin": ts_admin, "superuser": superuser}[persona]
+    browser = signed_in(taker)
+
+    response = browser.post(take_over_url(held), {"holder": spam_moderator.pk})
+
+    if taker.has_perm("reports.work_escalated"):
+        assert response.status_code == 302
+        assert holder_of(held)[1] == taker.pk
+        event = AuditEvent.objects.get(action="case.taken_over")
+        assert (event.actor_id, event.before["claimed_by"]) == (taker.pk, spam_moderator.pk)
+    else:  # an admin who does not work queues is told so, and nothing moves
+        assert response.status_code in {403, 404}
+        assert holder_of(held)[1] == spam_moderator.pk
+
+
+def test_another_site_cannot_take_a_case_over_or_give_one_back(held, spam_moderator, senior):
+    senior_browser = Client(enforce_csrf_checks=True)
+    senior_browser.force_login(senior)
+    holder_browser = Client(enforce_csrf_checks=True)
+    holder_browser.force_login(spam_moderator)
+    before = holder_of(held)
+
+    taken = senior_browser.post(take_over_url(held), {"holder": spam_moderator.pk})
+    given = holder_browser.post(
+        release_url(held), {"beacon": "1", "lease": held.lease_expires_at.isoformat()}
+    )
+    renewed = holder_browser.post(reverse("moderation:lease", args=[held.pk]))
+
+    assert (taken.status_code, given.status_code, renewed.status_code) == (403, 403, 403)
+    assert holder_of(held) == before
+
+
+def test_take_over_release_and_lease_answer_only_post(held, spam_moderator, senior):
+    for browser in (signed_in(senior), signed_in(spam_moderator)):
+        for url in (
+            take_over_url(held),
+            release_url(held),
+            reverse("moderation:lease", args=[held.pk]),
+        ):
+            assert browser.get(url, {"holder": spam_moderator.pk}).status_code == 405
+    assert holder_of(held)[:2] == (CaseStatus.CLAIMED, spam_moderator.pk)
+
+
+@pytest.mark.parametrize(
+    "holder", ["senior", "colleague", "nobody", "0", "1e3", " 1", "١", "\x00", "1" * 5000]
+)
+def test_a_forged_holder_never_moves_the_claim(held, spam_moderator, senior, spam_team, holder):
+    colleague = make_moderator(team=spam_team)
+    forged = {"senior": str(senior.pk), "colleague": str(colleague.pk), "nobody": ""}.get(
+        holder, holder
+    )
+    before = holder_of(held)
+
+    response = signed_in(senior).post(take_over_url(held), {"holder": forged}, follow=True)
+
+    assert response.status_code == 200
+    assert "Moderator Mo holds this case now; it changed hands before your request." in html(
+        response
+    )
+    assert holder_of(held) == before
+
+
+def test_a_senior_cannot_take_over_a_case_a_review_keeps_from_them(held, spam_moderator, senior):
+    Case.objects.filter(pk=held.pk).update(not_for=senior)
+    before = holder_of(held)
+
+    response = signed_in(senior).post(take_over_url(held), {"holder": spam_moderator.pk})
+
+    assert response.status_code == 403
+    assert "A reporter&#x27;s review gives this case to another moderator." in html(response)
+    assert holder_of(held) == before
+
+
+def test_a_case_whose_lease_ran_out_is_not_taken_over_but_taken(held, spam_moderator, senior):
+    Case.objects.filter(pk=held.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+    response = signed_in(senior).post(
+        take_over_url(held), {"holder": spam_moderator.pk}, follow=True
+    )
+
+    assert "Nobody holds this case any more: take it if it is yours." in html(response)
+    assert holder_of(held)[1] == spam_moderator.pk
+    assert not AuditEvent.objects.filter(action="case.taken_over").exists()
+
+
+@pytest.mark.parametrize("who", ["colleague", "senior", "ts-admin"])
+def test_nobody_gives_back_a_claim_that_is_not_theirs_even_with_its_lease(
+    held, spam_team, senior, ts_admin, who
+):
+    someone = {"colleague": make_moderator(team=spam_team), "senior": senior, "ts-admin": ts_admin}
+    browser = signed_in(someone[who])
+    before = holder_of(held)
+
+    beacon = browser.post(
+        release_url(held), {"beacon": "1", "lease": held.lease_expires_at.isoformat()}
+    )
+    button = browser.post(release_url(held))
+
+    assert beacon.json() == {"released": False}
+    assert button.status_code == 302
+    assert holder_of(held) == before
+    assert not AuditEvent.objects.filter(action="case.released").exists()
+
+
+@pytest.mark.parametrize(
+    "lease",
+    [
+        "0001-01-01T00:10:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "2026-01-01T00:00:00+23:59",
+        "2026-01-01T00:00:00+24:00",
+        "2026-01-01T00:00:00+99:99",
+        "9" * 10_000,
+        "2026-01-01T00:00:00.000000000000001+00:00",
+        "\x00",
+    ],
+)
+def test_a_forged_lease_neither_gives_the_case_back_nor_breaks(held, spam_moderator, lease):
+    before = holder_of(held)
+
+    answer = signed_in(spam_moderator).post(release_url(held), {"beacon": "1", "lease": lease})
+
+    assert answer.status_code in {200, 400}
+    assert answer["Content-Type"] == "application/json"
+    assert answer.json().get("released", False) is False
+    assert holder_of(held) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_take_over_and_the_holders_decision_at_once_leave_one_outcome(spam, spam_team):
+    holder = make_moderator(team=spam_team, display_name="Moderator Mo")
+    taker = make_moderator(role="Senior moderator", team=spam_team, display_name="Senior Sam")
+    case = content_case(spam)
+    claim_case(case_id=case.pk, moderator=holder)
+
+    def act(what):
+        try:
+            if what == "take over":
+                take_over_case(case_id=case.pk, moderator=taker, holder_id=holder.pk)
+            else:
+                decide(case_id=case.pk, moderator=holder, action=DecisionAction.NO_VIOLATION)
+        except (HolderChanged, CaseUnavailable, PermissionDenied):
+            return what, False
+        return what, True
+
+    outcome = dict(run_at_once(act, ["take over", "decide"]))
+
+    case.refresh_from_db()
+    taken = AuditEvent.objects.filter(action="case.taken_over").count()
+    decided = case.decisions.count()
+    assert list(outcome.values()).count(True) == 1, outcome
+    if outcome["take over"]:
+        assert (case.status, case.claimed_by_id, taken, decided) == (
+            CaseStatus.CLAIMED,
+            taker.pk,
+            1,
+            0,
+        )
+    else:
+        assert (case.status, taken, decided) == (CaseStatus.DECIDED, 0, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_take_over_and_the_holders_beacon_at_once_leave_one_outcome(spam, spam_team):
+    holder = make_moderator(team=spam_team, display_name="Moderator Mo")
+    taker = make_moderator(role="Senior moderator", team=spam_team, display_name="Senior Sam")
+    case = content_case(spam)
+    claim_case(case_id=case.pk, moderator=holder)
+    lease = Case.objects.get(pk=case.pk).lease_expires_at.isoformat()
+    browsers = {"take over": signed_in(taker), "release": signed_in(holder)}
+
+    def act(what):
+        if what == "take over":
+            response = browsers[what].post(take_over_url(case), {"holder": holder.pk}, follow=True)
+            return what, "You hold case" in html(response)
+        response = browsers[what].post(release_url(case), {"beacon": "1", "lease": lease})
+        return what, response.json()["released"]
+
+    outcome = dict(run_at_once(act, ["take over", "release"]))
+
+    case.refresh_from_db()
+    assert list(outcome.values()).count(True) == 1, outcome
+    if outcome["take over"]:
+        assert (case.status, case.claimed_by_id) == (CaseStatus.CLAIMED, taker.pk)
+    else:
+        assert (case.status, case.claimed_by_id) == (CaseStatus.OPEN, None)
