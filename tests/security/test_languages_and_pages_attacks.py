@@ -13,24 +13,31 @@ then written); the others pin defences that the feature tests do not check yet.
 """
 
 import io
+import logging
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.mail import BadHeaderError, EmailMessage
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from hellomod.mail import FileAndLogLineBackend
 from reports.effects.notifications import email_message
 from reports.effects.outbox import run_message
 from reports.models import (
     AuditEvent,
+    BulkDecision,
     Case,
     CaseStatus,
     Category,
@@ -1052,3 +1059,246 @@ def test_a_take_over_and_the_holders_beacon_at_once_leave_one_outcome(spam, spam
         assert (case.status, case.claimed_by_id) == (CaseStatus.CLAIMED, taker.pk)
     else:
         assert (case.status, case.claimed_by_id) == (CaseStatus.OPEN, None)
+
+
+# === A refused bulk choice, kept for the queue page ==============================================
+
+
+def bulk_bar(page: str) -> str:
+    start = page.index('id="bulk-bar"')
+    return page[start : page.index("</table>", start)]
+
+
+def refused_bulk(browser, category, **data):
+    """A bulk choice the queue refuses (a suspension without days, unless `data` says else)."""
+    data = {"action": "suspend", "days": "", "facts": "", **data}
+    return browser.post(reverse("moderation:bulk", args=[category.slug]), data, follow=True)
+
+
+@pytest.mark.parametrize("field", ["facts", "days", "reason", "action"])
+def test_values_kept_from_a_refused_bulk_choice_come_back_as_text(spam, spam_moderator, field):
+    cases = [content_case(spam) for _ in range(2)]
+    browser = signed_in(spam_moderator)
+
+    response = refused_bulk(browser, spam, cases=[c.pk for c in cases], **{field: XSS})
+
+    page = html(response)
+    assert response.status_code == 200
+    assert "<svg onload" not in page and "<script>alert(2)" not in page
+    assert "This bulk decision cannot go ahead:" in bulk_bar(page)
+    assert not BulkDecision.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "next=https://evil.example/",
+        "x=1#https://evil.example/",
+        "tier=1\r\nLocation: https://evil.example/",
+        "//evil.example/",
+        "a" * 5000,
+        "language=%00&tier=99",
+    ],
+)
+def test_the_way_back_to_the_queue_stays_on_the_queue(spam, spam_moderator, query):
+    case = content_case(spam)
+    browser = signed_in(spam_moderator)
+
+    response = browser.post(
+        reverse("moderation:bulk", args=[spam.slug]),
+        {"cases": [case.pk], "action": "suspend", "days": "", "query": query},
+    )
+
+    assert response.status_code == 302
+    where = urlsplit(response["Location"])
+    assert (where.scheme, where.netloc) == ("", "")
+    assert where.path == reverse("moderation:queue", args=[spam.slug])
+    assert "\n" not in response["Location"] and "\r" not in response["Location"]
+    # The queue page drawn, or its filters refusing what the forged query asks, with why.
+    page = browser.get(response["Location"])
+    assert page.status_code in {200, 400}
+    assert page.status_code == 200 or 'class="error' in html(page)
+
+
+def test_cases_of_another_team_are_neither_ticked_nor_told(spam, hate, spam_moderator):
+    mine = content_case(spam)
+    theirs = content_case(hate, text="Someone else's secret case")
+    browser = signed_in(spam_moderator)
+
+    response = refused_bulk(browser, spam, cases=[mine.pk, theirs.pk], action="warn")
+
+    page = html(response)
+    assert f'value="{theirs.pk}"' not in page
+    assert "Someone else&#x27;s secret case" not in page and "secret case" not in page
+    assert Case.objects.get(pk=theirs.pk).status == CaseStatus.OPEN
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "member", "moderator of another team"])
+def test_only_the_queues_moderators_reach_its_bulk_bar(spam, hate, persona):
+    case = content_case(spam)
+    browsers = {
+        "anonymous": Client,
+        "member": lambda: signed_in(make_member()),
+        "moderator of another team": lambda: signed_in(make_moderator(team=make_team(hate))),
+    }
+    browser = browsers[persona]()
+
+    response = browser.post(
+        reverse("moderation:bulk", args=[spam.slug]),
+        {"cases": [case.pk], "action": "warn", "confirm": "1"},
+    )
+
+    assert response.status_code == (302 if persona == "anonymous" else 404)
+    if persona == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+    assert not BulkDecision.objects.exists()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    "ids", [["1" * 30], ["-1"], ["x"], [str(n) for n in range(10**6, 10**6 + 990)]]
+)
+def test_odd_or_unknown_case_ids_are_a_clear_refusal(spam, spam_moderator, ids):
+    content_case(spam)
+    browser = signed_in(spam_moderator)
+
+    response = refused_bulk(browser, spam, cases=ids, action="warn")
+
+    assert response.status_code == 200
+    assert "This bulk decision cannot go ahead:" in bulk_bar(html(response))
+    assert not BulkDecision.objects.exists()
+
+
+def test_more_fields_than_a_request_may_carry_are_a_400(spam, spam_moderator):
+    case = content_case(spam)
+    browser = signed_in(spam_moderator)
+    ids = [case.pk, *range(10**6, 10**6 + 1200)]
+
+    response = browser.post(
+        reverse("moderation:bulk", args=[spam.slug]),
+        {"cases": ids, "action": "warn", "confirm": "1"},
+    )
+
+    assert response.status_code == 400
+    assert not BulkDecision.objects.exists()
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
+
+
+# === The admin's home by task and its section pages ==============================================
+
+SECTION_SLUGS = ["policies", "people", "records", "delivery", "access", "other", "nothing-here"]
+
+
+def open_sections(user) -> set[str]:
+    """The section pages this person's admin home links to."""
+    page = html(signed_in(user).get(reverse("admin:index")))
+    return set(re.findall(r'href="/admin/section/([a-z-]+)/"', page))
+
+
+@pytest.mark.parametrize("slug", SECTION_SLUGS)
+@pytest.mark.parametrize("persona", ["anonymous", "member", "unverified staff"])
+def test_a_section_page_is_for_staff_who_passed_the_second_factor(spam_moderator, persona, slug):
+    if persona == "anonymous":
+        browser = Client()
+    elif persona == "member":
+        browser = signed_in(make_member())
+    else:
+        browser = signed_in(spam_moderator)
+        session = browser.session
+        del session[DEVICE_ID_SESSION_KEY]
+        session.save()
+
+    response = browser.get(f"/admin/section/{slug}/")
+
+    assert response.status_code == 302
+    assert "/section/" not in response["Location"].split("?")[0]
+
+
+@pytest.mark.parametrize("persona", ["moderator", "senior", "lead", "ts-admin", "superuser"])
+def test_each_person_opens_the_section_pages_their_home_links_and_no_other(
+    spam_moderator, senior, lead, ts_admin, superuser, persona
+):
+    person = {
+        "moderator": spam_moderator,
+        "senior": senior,
+        "lead": lead,
+        "ts-admin": ts_admin,
+        "superuser": superuser,
+    }[persona]
+    linked = open_sections(person)
+    browser = signed_in(person)
+
+    for slug in SECTION_SLUGS:
+        page = browser.get(reverse("admin:section", args=[slug]))
+        assert page.status_code == (200 if slug in linked else 404), slug
+        if page.status_code == 200:
+            # A section page links to what the person may open, nothing else.
+            for href in re.findall(r'href="(/admin/[a-z]+/[a-z]+/)"', html(page)):
+                assert browser.get(href).status_code == 200, href
+    assert "records" in linked or persona in {"moderator", "senior", "lead"}
+    assert ("records" in linked) == (persona in {"ts-admin", "superuser"})
+    assert ("access" in linked) == (persona in {"ts-admin", "superuser"})
+
+
+# === E-mail files of the quick start =============================================================
+
+
+def written_files(folder) -> list:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize(
+    "subject", ["../../../../tmp/hellomod-owned", "/etc/passwd", "..\\..\\boot.ini", "a" * 5000]
+)
+def test_an_e_mail_file_lands_in_the_mail_folder_whatever_its_subject(tmp_path, caplog, subject):
+    folder = tmp_path / "mail"
+    backend = FileAndLogLineBackend(file_path=str(folder))
+
+    with caplog.at_level(logging.INFO, logger="hellomod.mail"):
+        sent = backend.send_messages(
+            [EmailMessage(subject=subject, body="Hello", to=["member@example.com"])]
+        )
+
+    assert sent == 1
+    (only,) = written_files(tmp_path)
+    assert only.parent == folder
+    assert subject not in only.name and ".." not in only.name
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "hellomod.mail"]
+    assert line == f"e-mail to member@example.com written to {only}"
+
+
+@pytest.mark.parametrize(
+    ("subject", "to"),
+    [
+        ("Case 12 · Spam\r\nBcc: list@evil.example", "member@example.com"),
+        ("Case 12 · Spam\nX-Injected: 1", "member@example.com"),
+        ("Hello", "member@example.com\r\nBcc: list@evil.example"),
+        ("Hello", "member@example.com\ne-mail to boss@example.com written to var/mail/x"),
+    ],
+    ids=["subject-crlf", "subject-lf", "to-crlf", "to-forged-log-line"],
+)
+def test_a_header_with_a_line_break_is_refused_and_never_logged_as_written(
+    tmp_path, caplog, subject, to
+):
+    backend = FileAndLogLineBackend(file_path=str(tmp_path / "mail"))
+
+    message = EmailMessage(subject=subject, body="Hello", to=[to])
+
+    with (
+        caplog.at_level(logging.INFO, logger="hellomod.mail"),
+        pytest.raises((BadHeaderError, ValueError)),
+    ):
+        backend.send_messages([message])
+
+    assert not [r for r in caplog.records if r.name == "hellomod.mail"]
+    for path in written_files(tmp_path):
+        text = path.read_bytes()
+        assert b"Bcc:" not in text and b"X-Injected" not in text
+
+
+def test_the_quick_start_writes_mail_only_when_told_to(settings):
+    # The suite keeps Django's in-memory outbox; only the quick start (DEBUG, no EMAIL_BACKEND)
+    # writes files. No test mail may land in a folder someone reads.
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+    mail.send_mail("Hello", "Body", None, ["member@example.com"])
+    assert len(mail.outbox) == 1
