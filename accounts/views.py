@@ -5,6 +5,7 @@ to do here, and an authenticator can only be replaced from a session that passed
 """
 
 from base64 import b32encode
+from functools import wraps
 
 import django_otp
 import segno
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services, staff_sessions
 from accounts.forms import AuthenticatorForm, SecondFactorForm
+from accounts.languages import staff_language
 
 # Fresh recovery codes wait here between the request that made them and the page that shows
 # them, which shows them once.
@@ -46,6 +49,21 @@ def _to(view_name: str, next_url: str) -> HttpResponse:
     return redirect(f"{reverse(view_name)}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
 
 
+def _staff_page(view):
+    """Pages staff alone read, outside /moderation/ and /admin/: written in the staff languages,
+    as those are (a reader of Arabic would get English words laid out right to left)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        language = staff_language(translation.get_language() or settings.LANGUAGE_CODE)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        request.staff_page = True  # the language menu offers the staff languages here
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _staff_only(request: HttpRequest) -> None:
     if not services.needs_second_factor(request.user):
         raise Http404
@@ -60,6 +78,7 @@ def _signed_in(request: HttpRequest, device) -> None:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@_staff_page
 def second_factor(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
@@ -132,6 +151,7 @@ def _grouped(secret: str) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@_staff_page
 def set_up(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
@@ -177,6 +197,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@_staff_page
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     user = request.user
@@ -203,6 +224,17 @@ def set_language(request: HttpRequest) -> HttpResponse:
     person the choice saved on their profile, so that their messages follow it too."""
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    # A staff session that has not passed the second factor changes its page's language (the
+    # cookie) but writes nothing to the account, whose language is that of its alerts.
+    short_of_second_factor = (
+        settings.STAFF_TWO_FACTOR
+        and services.needs_second_factor(request.user)
+        and not staff_sessions.is_verified(request.session)
+    )
+    if (
+        request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and not short_of_second_factor
+    ):
         services.set_language(request.user, language)
     return response

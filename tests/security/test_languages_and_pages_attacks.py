@@ -9,7 +9,9 @@ length or a time; a whole duration posted past Python's range breaking the admin
 breaks, which stop every e-mail whose subject names the category, and invisible direction
 overrides, which turn the text after them around, typed into category and reason names; the
 platform's token changing the language of staff accounts, in which their emergency alerts are
-then written); the others pin defences that the feature tests do not check yet.
+then written, and a staff session short of the second factor doing the same through the menu;
+the second factor's pages, which staff alone read, drawn in a member language); the others pin
+defences that the feature tests do not check yet.
 """
 
 import io
@@ -281,6 +283,58 @@ def test_staff_pages_stay_in_the_staff_languages_whatever_the_reader_asks(
         menu = re.findall(r'<option value="([^"]+)" lang=', html(page))
         if menu:  # the moderation pages' own menu offers the staff languages alone
             assert set(menu) <= set(settings.STAFF_LANGUAGES), path
+
+
+def unverified(user: User) -> Client:
+    """A staff member's browser signed in with the password alone: no second factor yet."""
+    browser = signed_in(user)
+    session = browser.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+    return browser
+
+
+@pytest.mark.parametrize(
+    ("path", "passed"),
+    [
+        (reverse("accounts:second-factor"), False),
+        (reverse("accounts:second-factor-set-up"), True),
+        (reverse("accounts:recovery-codes"), True),
+    ],
+)
+def test_the_second_factors_pages_are_staff_pages_in_a_staff_language(spam_moderator, path, passed):
+    # Staff alone read them, so they are translated into the staff languages alone: an Arabic
+    # reader got English words laid out right to left.
+    User.objects.filter(pk=spam_moderator.pk).update(preferred_language="ar")
+    person = User.objects.get(pk=spam_moderator.pk)
+    browser = signed_in(person) if passed else unverified(person)
+
+    page = browser.get(path)
+
+    assert page.status_code == 200
+    assert page_language(page) == ("en", "ltr")
+    menu = re.findall(r'<option value="([^"]+)" lang=', html(page))
+    assert set(menu) == set(settings.STAFF_LANGUAGES)
+
+
+def test_a_password_alone_does_not_change_a_staff_members_saved_language(spam_moderator):
+    # Without the second factor a staff session may pick the language of the page it is on
+    # (the cookie), but writes nothing to the account: its language chooses that of its alerts.
+    browser = unverified(spam_moderator)
+
+    response = browser.post(reverse("set_language"), {"language": "hi", "next": "/"})
+
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "hi"
+    assert User.objects.get(pk=spam_moderator.pk).preferred_language == "en"
+
+
+def test_a_staff_member_past_the_second_factor_saves_their_language(spam_moderator):
+    browser = signed_in(spam_moderator)
+
+    browser.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+
+    assert User.objects.get(pk=spam_moderator.pk).preferred_language == "zh-hans"
 
 
 @pytest.mark.parametrize(
@@ -1203,10 +1257,7 @@ def test_a_section_page_is_for_staff_who_passed_the_second_factor(spam_moderator
     elif persona == "member":
         browser = signed_in(make_member())
     else:
-        browser = signed_in(spam_moderator)
-        session = browser.session
-        del session[DEVICE_ID_SESSION_KEY]
-        session.save()
+        browser = unverified(spam_moderator)
 
     response = browser.get(f"/admin/section/{slug}/")
 
