@@ -73,8 +73,9 @@ def text_problem(value: str, *, one_line: bool) -> str | None:
     """Why an admin's name or description cannot be shown as typed, or None."""
     if any(char in DIRECTION_CONTROLS for char in value):
         return gettext(
-            "Remove the invisible direction characters (U+202A to U+202E, U+2066 to U+2069): "
-            "each language's direction is set by hellomod itself."
+            "This text holds invisible direction characters (U+202A to U+202E, U+2066 to "
+            "U+2069), which turn the text after them around: type it again without them. "
+            "hellomod sets each language's direction itself."
         )
     welcome = () if one_line else ("\n", "\r", "\t")
     if any(unicodedata.category(char) in BREAKS and char not in welcome for char in value):
