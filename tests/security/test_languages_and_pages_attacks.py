@@ -1055,6 +1055,33 @@ def test_a_forged_lease_neither_gives_the_case_back_nor_breaks(held, spam_modera
     assert holder_of(held) == before
 
 
+def test_nobody_but_the_holder_keeps_a_case_alive(held, spam_team, senior):
+    before = holder_of(held)
+
+    for someone in (make_moderator(team=spam_team), senior):
+        answer = signed_in(someone).post(reverse("moderation:lease", args=[held.pk]))
+        assert answer.status_code == 409
+        assert "taken_over" not in answer.json()
+    assert holder_of(held) == before
+
+
+def test_the_takers_name_reaches_the_former_holder_as_text(held, spam_moderator, spam_team, spam):
+    taker = make_moderator(role="Senior moderator", team=spam_team, display_name=XSS)
+    holder = signed_in(spam_moderator)
+    take_over_case(case_id=held.pk, moderator=taker, holder_id=spam_moderator.pk)
+
+    renewal = holder.post(reverse("moderation:lease", args=[held.pk]))
+    queue = html(holder.get(reverse("moderation:queue", args=[spam.slug])))
+    case_page = html(holder.get(reverse("moderation:case", args=[held.pk])))
+
+    # JSON for the page's script, which shows it with textContent; HTML escaped on the pages.
+    assert renewal.status_code == 409 and XSS in renewal.json()["error"]
+    assert renewal["Content-Type"] == "application/json"
+    for page in (queue, case_page):
+        assert "<svg onload" not in page and "<script>alert(2)" not in page
+        assert "&lt;svg onload=alert(1)&gt;" in page
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_take_over_and_the_holders_decision_at_once_leave_one_outcome(spam, spam_team):
     holder = make_moderator(team=spam_team, display_name="Moderator Mo")
