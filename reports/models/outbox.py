@@ -179,5 +179,11 @@ class NotificationTemplate(models.Model):
                         "count": len(unknown),
                     },
                 )
+        # An e-mail's subject is one header line: a line break would stop every message of
+        # this event in this language from being sent.
+        if "subject" not in errors and any(c in (self.subject or "") for c in "\r\n"):
+            errors["subject"] = ValidationError(
+                _("Write the subject on one line."), code="subject_line_break"
+            )
         if errors:
             raise ValidationError(errors)

@@ -542,3 +542,13 @@ def test_a_member_cannot_reach_the_admin_at_all(client, member):
     response = client.get(reverse(ADD_URL))
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("subject", ["Hola\r\nBcc: everyone@example.com", "Two\nlines"])
+def test_a_subject_on_two_lines_is_refused(subject):
+    row = NotificationTemplate(event="report_received", language="es", subject=subject, body="Hi")
+
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+
+    assert refused.value.message_dict == {"subject": ["Write the subject on one line."]}
