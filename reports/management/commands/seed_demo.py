@@ -13,13 +13,14 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F, Model, Q
+from django.db.models import Count, F, Model, Q
 from django.utils import timezone
 from PIL import Image
 
 from accounts.languages import supported_language
 from accounts.models import Team, TeamMembership, User
 from accounts.services import platform_account
+from reports.effects.outbox import publish
 from reports.evidence import CleanImage, clean_image
 from reports.management.demo_data import (
     CATEGORY_WEIGHTS,
@@ -443,9 +444,16 @@ class Command(BaseCommand):
         for the lease's length after the seed."""
         if Case.objects.filter(status=CaseStatus.CLAIMED).exists():
             return
+        # One reporter and not yet due: neither triage nor the overdue sweep moves it on.
         case = (
-            Case.objects.filter(category__slug="spam-solicitation", status=CaseStatus.OPEN)
-            .order_by("opened_at")
+            Case.objects.filter(
+                category__slug="spam-solicitation",
+                status=CaseStatus.OPEN,
+                due_at__gt=timezone.now() + timedelta(hours=1),
+            )
+            .annotate(reporters=Count("reports__reporter", distinct=True))
+            .filter(reporters=1)
+            .order_by("-opened_at")
             .first()
         )
         if case is not None:
@@ -554,10 +562,14 @@ class Command(BaseCommand):
         Case.objects.filter(pk=decision.case_id).update(
             resolved_at=F("resolved_at") - by, first_action_at=F("first_action_at") - by
         )
-        # Its undo window is long over: the members hear of it as soon as the worker runs.
-        OutboxMessage.objects.filter(
+        # Its undo window is long over: the members hear of it as soon as the worker runs (the
+        # message handed over again now; the first hand-over waits for the window's end).
+        notices = OutboxMessage.objects.filter(
             topic="notify_decision", status="pending", payload__decision_id=decision.pk
-        ).update(available_at=timezone.now())
+        )
+        notices.update(available_at=timezone.now())
+        for pk in notices.values_list("pk", flat=True):
+            publish(pk)
 
     @staticmethod
     def _backdate(report: Report, when) -> None:
