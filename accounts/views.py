@@ -223,7 +223,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """The language menu: Django's own view (the cookie, the way back), and for a signed-in
     person the choice saved on their profile, so that their messages follow it too."""
     response = i18n.set_language(request)
-    language = request.POST.get("language", "")
+    # "zh-Hans" is the site's "zh-hans": the cookie takes either, the profile the site's code.
+    language = request.POST.get("language", "").lower()
     # A staff session that has not passed the second factor changes its page's language (the
     # cookie) but writes nothing to the account, whose language is that of its alerts.
     short_of_second_factor = (

@@ -177,3 +177,13 @@ def test_a_member_who_kept_their_language_is_sent_the_statement_as_decided(spam)
     )
     assert told.body == decision.statement_of_reasons
     assert "Hat 40 Mitgliedern denselben Link geschickt." in told.body
+
+
+@pytest.mark.parametrize(("code", "saved"), [("zh-Hans", "zh-hans"), ("EN", "en"), ("Ar", "ar")])
+def test_a_code_in_other_letters_is_saved_as_the_sites(client, code, saved):
+    lin = make_member(preferred_language="ko")
+    client.force_login(lin)
+
+    choose(client, code)
+
+    assert User.objects.get(pk=lin.pk).preferred_language == saved

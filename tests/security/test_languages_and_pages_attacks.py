@@ -185,7 +185,7 @@ def test_the_language_menu_changes_nothing_on_a_get(client, member):
 
 @pytest.mark.parametrize(
     "code",
-    ["nl", "xx", "tr", "EN", "zh", "../../etc/passwd", "es\x00", "a" * 5000, "ar;q=1", ""],
+    ["nl", "xx", "tr", "zh", "../../etc/passwd", "es\x00", "a" * 5000, "ar;q=1", ""],
 )
 def test_a_code_that_is_no_site_language_changes_nothing_and_breaks_nothing(member, code):
     User.objects.filter(pk=member.pk).update(preferred_language="es")
