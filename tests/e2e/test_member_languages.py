@@ -10,29 +10,15 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from accounts.models import User
-from reports.effects.outbox import run_message
-from reports.models import Decision, OutboxMessage, Report
+from reports.models import Decision, Report
 from reports.services.decisions.decide import decide
 from reports.texts import messages as texts
 from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
 from tests.e2e.test_sign_in_and_admin import sign_in
 from tests.i18n.mixing import foreign_parts, latin_words
+from tests.i18n.telling import tell_members_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def run_outbox() -> None:
-    """What the worker does with everything due now (the undo window already passed)."""
-    while message := OutboxMessage.objects.filter(status="pending").order_by("pk").first():
-        run_message(message.pk)
-
-
-def _settled(decision: Decision) -> None:
-    """Move a decision ten minutes back: its undo window is over and the members may be told."""
-    earlier = decision.starts_at - timedelta(minutes=10)
-    Decision.objects.filter(pk=decision.pk).update(starts_at=earlier, created_at=earlier)
-    Report.objects.filter(case_id=decision.case_id).update(resolved_at=earlier)
-    OutboxMessage.objects.filter(status="pending").update(available_at=earlier)
 
 
 def suspend_and_tell(case_id: int, category) -> Decision:
@@ -44,8 +30,7 @@ def suspend_and_tell(case_id: int, category) -> Decision:
         duration=timedelta(days=7),
         facts="",
     )
-    _settled(decision)
-    run_outbox()
+    tell_members_now(decision)
     return decision
 
 

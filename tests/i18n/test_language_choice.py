@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.models import User
-from reports.effects.outbox import run_message
-from reports.models import Decision, Notification, OutboxMessage
+from reports.models import Decision, Notification
 from reports.services.decisions.decide import decide
 from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
 from tests.i18n.mixing import latin_words
+from tests.i18n.telling import tell_members_now
 
 pytestmark = pytest.mark.django_db
 
@@ -120,15 +120,6 @@ def test_every_page_names_its_favicon_and_the_icon_is_served(client):
     assert icon.status_code == 200
 
 
-def _tell_now(decision) -> None:
-    """The undo window is over: the worker tells the members."""
-    earlier = decision.starts_at - timedelta(minutes=10)
-    Decision.objects.filter(pk=decision.pk).update(starts_at=earlier, created_at=earlier)
-    OutboxMessage.objects.filter(status="pending").update(available_at=timezone.now())
-    while message := OutboxMessage.objects.filter(status="pending").order_by("pk").first():
-        run_message(message.pk)
-
-
 def test_a_member_who_changes_language_before_being_told_reads_the_statement_in_the_new_one(
     spam,
 ):
@@ -146,7 +137,7 @@ def test_a_member_who_changes_language_before_being_told_reads_the_statement_in_
     english = decision.statement_of_reasons
     User.objects.filter(pk=member.pk).update(preferred_language="ja")
 
-    _tell_now(decision)
+    tell_members_now(decision)
 
     told = Notification.objects.get(
         recipient=member, event="statement_of_reasons", channel="in_app"
@@ -170,7 +161,7 @@ def test_a_member_who_kept_their_language_is_sent_the_statement_as_decided(spam)
         facts="Hat 40 Mitgliedern denselben Link geschickt.",
     )
 
-    _tell_now(decision)
+    tell_members_now(decision)
 
     told = Notification.objects.get(
         recipient=member, event="statement_of_reasons", channel="in_app"

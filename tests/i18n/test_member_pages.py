@@ -9,15 +9,14 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
-from reports.effects.outbox import run_message
-from reports.models import Decision, OutboxMessage, Report
+from reports.models import Decision
 from reports.services.appeals.filing import appeal_decision
 from reports.services.decisions.decide import decide
 from tests.conftest import make_content, make_member, make_moderator, make_report, make_team
 from tests.i18n.mixing import NON_LATIN, english_clauses, latin_words
+from tests.i18n.telling import tell_members_now
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +38,6 @@ def english_left(text: str, *known: str) -> list[str]:
     for value in sorted(known, key=len, reverse=True):
         text = text.replace(value, " ")
     return [word for word in latin_words(text) if word not in SHARED]
-
-
-def _settle(decision: Decision) -> None:
-    earlier = decision.starts_at - timedelta(minutes=10)
-    Decision.objects.filter(pk=decision.pk).update(starts_at=earlier, created_at=earlier)
-    Report.objects.filter(case_id=decision.case_id).update(resolved_at=earlier)
-    OutboxMessage.objects.filter(status="pending").update(available_at=timezone.now())
-    while message := OutboxMessage.objects.filter(status="pending").order_by("pk").first():
-        run_message(message.pk)
 
 
 def english_clauses_in(text: str, english: str, *known: str) -> list[str]:
@@ -83,11 +73,11 @@ def test_every_member_page_reads_in_the_members_language(client, spam, language)
         duration=timedelta(days=7),
         facts="",
     )
-    _settle(decision)
-    _settle(Decision.objects.get(case_id=cleared.case_id))
+    tell_members_now(decision)
+    tell_members_now(Decision.objects.get(case_id=cleared.case_id))
     decision.refresh_from_db()
     appeal = appeal_decision(appellant=member, decision=decision, statement="请再看一次。")
-    _settle(decision)
+    tell_members_now(decision)
     client.force_login(member)
 
     pages = {
