@@ -80,9 +80,13 @@ else
 endif
 
 # The benchmark: a fresh PostgreSQL database (its name must contain "bench") and Redis database,
-# BENCH_REPORTS reports seeded with COPY, then every hot path measured beside its anchor.
+# BENCH_REPORTS reports seeded with COPY, then every hot path measured beside its anchor, what
+# each operation costs, and the capacity model computed from it.
 # Needs wrk (Debian package `wrk`) for the intake load. Writes bench/results.json.
 BENCH_REPORTS ?= 1000000
+# Growth mode: the queue page, next case and intake measured first at these volumes too, each in
+# a fresh database, and their cost at BENCH_REPORTS compared with it (empty: no growth run).
+BENCH_GROWTH ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hellomod_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
 BENCH_ENV := $(SERVER_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
@@ -91,7 +95,7 @@ BENCH_ENV := $(SERVER_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_
 bench: install
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	mkdir -p var/bench
-	$(BENCH_ENV) $(BIN)/python -m bench --reports $(BENCH_REPORTS) $(ARGS)
+	$(BENCH_ENV) $(BIN)/python -m bench --reports $(BENCH_REPORTS) --growth $(BENCH_GROWTH) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -25,6 +25,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--depth", type=int, default=10_000, help="rows before the deep page")
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--paced-claims", type=int, default=1_000)
+    parser.add_argument("--paced-rate", type=float, default=150.0, help="claims/s offered")
     parser.add_argument("--naive-claims", type=int, default=2_000)
     parser.add_argument("--intake-seconds", type=int, default=20)
     # Three gunicorn workers served the most reports/s on 2 cores shared with PostgreSQL
@@ -41,6 +42,16 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--flood-reports", type=int, default=300, help="reports on one decided moment"
     )
+    parser.add_argument(
+        "--growth",
+        type=int,
+        nargs="*",
+        default=[],
+        help="smaller volumes measured first, each in a fresh database (queue page, next case, "
+        "intake), to compare with the full run",
+    )
+    parser.add_argument("--nothing-tasks", type=int, default=10_000, help="delivery's anchor")
+    parser.add_argument("--operations", type=int, default=200, help="each, for the unit costs")
     parser.add_argument("--output", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser.parse_args()
@@ -152,21 +163,74 @@ class Bars:
         self.bars = {}
 
 
+def _seeding(seeded) -> dict:
+    return {
+        "members": seeded.members,
+        "contents": seeded.contents,
+        "cases": seeded.cases,
+        "open_cases": seeded.open_cases,
+        "reports": seeded.reports,
+        "decisions": seeded.decisions,
+        "seconds": round(seeded.seconds, 1),
+        "reports_per_second": round(seeded.reports / seeded.seconds),
+    }
+
+
+def _fresh_run(volume: int, bars: "Bars", phase) -> tuple[object, dict]:
+    """A fresh database and Redis, migrated and seeded with `volume` reports."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    from bench.seed import seed
+
+    connections.close_all()
+    _fresh_database(os.environ["DATABASE_URL"])
+    _forget_earlier_runs()
+    call_command("migrate", verbosity=0)
+    phase(f"seeding {volume:,} reports")
+    seeded = seed(volume, progress=bars.advance)
+    return seeded, _seeding(seeded)
+
+
+def _growing_paths(args, seeded, bars, phase) -> dict:
+    """The paths whose cost must not grow with the data: queue page, next case, intake."""
+    from bench import measure
+
+    out = {}
+    phase("queue page, its anchors, admin changelists, raw SQL")
+    out["queue_page"] = measure.queue_pages(
+        seeded, samples=args.samples, depth=args.depth, progress=bars.at
+    )
+    phase("next case: 50 moderators at once, paced, naive")
+    out["next_case"] = measure.next_case(
+        seeded,
+        claims=args.claims,
+        paced_claims=args.paced_claims,
+        paced_rate=args.paced_rate,
+        naive_claims=args.naive_claims,
+        progress=bars.at,
+    )
+    phase("intake under gunicorn, with wrk, beside the floor")
+    out["intake"] = measure.intake(
+        seeded,
+        seconds=args.intake_seconds,
+        workers=args.web_workers,
+        connections_=args.connections,
+    )
+    return out
+
+
 def main() -> None:
     args = _arguments()
     _fresh_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    from bench import figures, lanes, measure
-    from bench.report import table, verdicts
-    from bench.seed import seed
+    from bench import costs, figures, lanes, measure
+    from bench.report import growth, table, verdicts
 
-    _forget_earlier_runs()
-    call_command("migrate", verbosity=0)
     bars = Bars(args.quiet)
     started = time.monotonic()
 
@@ -174,42 +238,24 @@ def main() -> None:
         bars.close()
         print(f"· {title} ({time.monotonic() - started:.0f} s)", file=sys.stderr, flush=True)
 
-    phase(f"seeding {args.reports:,} reports")
-    seeded = seed(args.reports, progress=bars.advance)
     results: dict = {
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-        "seeding": {
-            "members": seeded.members,
-            "contents": seeded.contents,
-            "cases": seeded.cases,
-            "open_cases": seeded.open_cases,
-            "reports": seeded.reports,
-            "decisions": seeded.decisions,
-            "seconds": round(seeded.seconds, 1),
-            "reports_per_second": round(seeded.reports / seeded.seconds),
-        },
+        "growth": {},
     }
-    phase("queue page, admin changelists, raw SQL")
-    results["queue_page"] = measure.queue_pages(
-        seeded, samples=args.samples, depth=args.depth, progress=bars.at
-    )
-    phase("next case: 50 moderators at once")
-    results["next_case"] = measure.next_case(
-        seeded,
-        claims=args.claims,
-        paced_claims=args.paced_claims,
-        naive_claims=args.naive_claims,
-        progress=bars.at,
-    )
-    phase("intake under gunicorn, with wrk")
-    results["intake"] = measure.intake(
-        seeded,
-        seconds=args.intake_seconds,
-        workers=args.web_workers,
-        connections_=args.connections,
-    )
+    for volume in sorted(v for v in set(args.growth) if v < args.reports):
+        seeded, seeding = _fresh_run(volume, bars, phase)
+        results["growth"][str(volume)] = {
+            "seeding": seeding,
+            **_growing_paths(args, seeded, bars, phase),
+        }
+    seeded, results["seeding"] = _fresh_run(args.reports, bars, phase)
+    results.update(_growing_paths(args, seeded, bars, phase))
     phase("escalation sweep")
     results["sweep"] = measure.sweep(overdue=args.overdue)
+    phase("delivery's anchor: tasks that do nothing, on the same worker")
+    results["nothing_tasks"] = measure.nothing_tasks(
+        tasks=args.nothing_tasks, concurrency=args.worker_concurrency
+    )
     phase("delivery through the outbox and a Celery worker")
     results["delivery"] = measure.delivery(
         seeded,
@@ -231,8 +277,13 @@ def main() -> None:
     results["floods"] = measure.flood(seeded, reports=args.flood_reports, progress=bars.at)
     phase("daily figures: built, rerun, and the dashboard and the report reading them")
     results["figures"] = figures.figures(seeded, samples=args.samples, progress=bars.at)
+    phase(f"what one report, claim, decision and notification cost ({args.operations} each)")
+    results["operations"] = costs.operations(seeded, count=args.operations, progress=bars.at)
+    results["storage"] = costs.storage(seeded)
     bars.close()
+    results["growth_ratios"] = growth(results)
     results["targets"] = verdicts(results)
+    results["capacity"] = costs.capacity(results)
     results["machine"] = _machine(connection)
     results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["total_seconds"] = round(time.monotonic() - started, 1)

@@ -28,7 +28,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from bench.measure import ROOT, Progress, _environment, _wait_for, queue_emails, summary
+from bench.measure import (
+    ROOT,
+    Progress,
+    _environment,
+    _wait_for,
+    peak_memory_mib,
+    queue_emails,
+    summary,
+)
 from bench.seed import Seeded
 from reports.effects import outbox
 from reports.effects.notifications import notify
@@ -264,6 +272,7 @@ def emergencies(
             if drained is not None and not _due_and_pending().exists():
                 break
             time.sleep(0.5)
+        result["worker_memory"] = [peak_memory_mib(worker.pid) for worker in workers]
     finally:
         sweeper.stop()
         for worker in workers:

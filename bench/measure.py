@@ -31,6 +31,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.services import needs_second_factor
+from bench.costs import MachineCPU, process_cpu_ms, wal_position, wal_since
 from bench.models import FloorRow
 from bench.seed import Seeded
 from reports.effects.notifications import notify
@@ -171,6 +172,7 @@ def queue_pages(seeded: Seeded, *, samples: int, depth: int, progress: Progress)
         return call
 
     pages = {
+        "bare_page": _get(client, reverse("bench-bare")),
         "queue_first": _get(client, url),
         "queue_deep": _get(client, deep_url),
         "sql_first": raw(first_sql),
@@ -245,24 +247,37 @@ def _give_back_claims() -> int:
 
 
 def next_case(
-    seeded: Seeded, *, claims: int, paced_claims: int, naive_claims: int, progress: Progress
+    seeded: Seeded,
+    *,
+    claims: int,
+    paced_claims: int,
+    paced_rate: float,
+    naive_claims: int,
+    progress: Progress,
 ) -> dict:
     """50 moderators, one process and one connection each, asking for the next case.
 
     - "hellomod": all of them at once, each asking again as soon as they have a case: the
       throughput, and the latency of a queue 50 deep (Little's law: about 50 / throughput);
-    - "paced" and "busy": each asks after a pause of 0.5 s, or 0.25 s, on average (about 100
-      and 200 claims/s together; a team of 50 deciding a case a minute each asks about once a
-      second): the latency a moderator sees while the machine also serves the others;
+    - "paced": each asks after a random pause (exponential) whose mean makes `paced_rate`
+      claims/s together (150: a team of 50 deciding a case a minute each asks about once a
+      second, so three times that): the latency a moderator sees while the others are served;
     - "naive": all at once, through a read-then-update claimer without a lock.
+
+    Each run claims at most 80 % of the waiting cases (the claims are given back between
+    runs): a queue that runs dry would measure an empty queue.
     """
     context = multiprocessing.get_context("fork")
-    result = {"moderators": len(seeded.moderators)}
+    waiting = Case.objects.filter(
+        category_id=seeded.spam_category_id, tier=Tier.FRONTLINE, status=CaseStatus.OPEN
+    ).count()
+    most = max(1, int(0.8 * waiting))
+    moderators = len(seeded.moderators)
+    result = {"moderators": moderators, "waiting": waiting}
     runs = (
-        ("hellomod", False, 0.0, claims),
-        ("paced", False, 0.5, paced_claims),
-        ("busy", False, 0.25, paced_claims),
-        ("naive", True, 0.0, naive_claims),
+        ("hellomod", False, 0.0, min(claims, most)),
+        ("paced", False, moderators / paced_rate, min(paced_claims, most)),
+        ("naive", True, 0.0, min(naive_claims, most)),
     )
     for label, naive, think, target in runs:
         _give_back_claims()
@@ -413,6 +428,38 @@ def _wrk(port: int, path: str, requests: Path, *, seconds: int, connections_: in
 WARM_UP_SECONDS = 2
 
 
+def _under_load(server_pid: int, load: Callable[[], dict]) -> dict:
+    """Run a load against the server and add what each request cost the machine: CPU of the
+    server's processes, of PostgreSQL, of the load generator, and WAL written."""
+    import resource
+
+    servers = _family(server_pid)
+    server_before = process_cpu_ms(servers)
+    generator = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = MachineCPU()
+    wal = wal_position()
+    result = load()
+    cpu = machine.since()
+    wal_bytes = wal_since(wal)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    generator_ms = (
+        after.ru_utime + after.ru_stime - generator.ru_utime - generator.ru_stime
+    ) * 1000
+    answered = max(1, result["requests"])
+    result.update(
+        {
+            "server_cpu_ms_per_request": round(
+                (process_cpu_ms(servers) - server_before) / answered, 2
+            ),
+            "postgres_cpu_ms_per_request": round(cpu.postgres_ms / answered, 2),
+            "load_generator_cpu_ms_per_request": round(generator_ms / answered, 2),
+            "machine_cpu_ms_per_request": round(cpu.busy_ms / answered, 2),
+            "wal_bytes_per_request": round(wal_bytes / answered),
+        }
+    )
+    return result
+
+
 def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> dict:
     """POST /api/v1/reports/ under gunicorn with wrk, beside the floor endpoint."""
     if shutil.which("wrk") is None:
@@ -450,20 +497,22 @@ def intake(seeded: Seeded, *, seconds: int, workers: int, connections_: int) -> 
         # Both endpoints warm up first: each worker has imported, connected and planned.
         for path in ("/api/v1/reports/", "/bench/floor/"):
             _wrk(port, path, warm_up_file, seconds=WARM_UP_SECONDS, connections_=connections_)
-        reports_before = Report.objects.count()
-        floor_before = FloorRow.objects.count()
         result = {"workers": workers, "connections": connections_, "seconds": seconds}
-        result["hellomod"] = _wrk(
-            port, "/api/v1/reports/", requests_file, seconds=seconds, connections_=connections_
-        )
-        result["hellomod"]["rows_written"] = Report.objects.count() - reports_before
-        result["floor"] = _wrk(
-            port, "/bench/floor/", requests_file, seconds=seconds, connections_=connections_
-        )
-        result["floor"]["rows_written"] = FloorRow.objects.count() - floor_before
+        for label, path, rows in (
+            ("hellomod", "/api/v1/reports/", Report.objects),
+            ("floor", "/bench/floor/", FloorRow.objects),
+        ):
+            before = rows.count()
+            result[label] = _under_load(
+                server.pid,
+                lambda path=path: _wrk(
+                    port, path, requests_file, seconds=seconds, connections_=connections_
+                ),
+            )
+            result[label]["rows_written"] = rows.count() - before
+        result["web_worker_memory"] = peak_memory_mib(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
         requests_file.unlink(missing_ok=True)
         warm_up_file.unlink(missing_ok=True)
     result["server_errors_logged"] = log.read_text(errors="replace").count("Traceback")
@@ -524,13 +573,17 @@ def queue_emails(
     subject: str,
     body: str,
     together: bool,
+    skip: int = 0,
 ) -> list[str]:
-    """One e-mail to each of `count` members, 500 to a transaction; returns the outbox keys.
+    """One e-mail to each of `count` members (after the first `skip`), 500 to a transaction;
+    returns the outbox keys.
 
     `together` publishes each transaction's messages in batches, as a sweep or a decision with
     many reporters does; otherwise each is its own task.
     """
-    recipients = list(User.objects.filter(pk__gte=seeded.first_member).order_by("pk")[:count])
+    recipients = list(
+        User.objects.filter(pk__gte=seeded.first_member).order_by("pk")[skip : skip + count]
+    )
     keys = []
     for start in range(0, len(recipients), 500):
         with transaction.atomic(), batched() if together else contextlib.nullcontext():
@@ -548,6 +601,118 @@ def queue_emails(
                 ]
         progress(f"{event} queued", min(start + 500, len(recipients)), len(recipients))
     return keys
+
+
+def _worker(concurrency: int, mail_dir: Path, log: Path) -> subprocess.Popen:
+    """A Celery worker as production runs one: prefork, on the bench's default queue."""
+    return subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hellomod",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            "--loglevel=WARNING",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=_environment(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_dir),
+        ),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def _family(pid: int) -> list[int]:
+    """A process and every process under it."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    family, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        family.append(current)
+        todo += children.get(current, [])
+    return family
+
+
+def peak_memory_mib(pid: int) -> dict[str, float]:
+    """The peak resident memory (VmHWM) of the largest process of a family, and of them all.
+
+    Forked workers share their parent's pages until they write them: the sum counts those
+    twice, the largest process is what one worker needs.
+    """
+    peaks = []
+    for member in _family(pid):
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return {
+        "largest_process_mib": round(max(peaks, default=0.0), 1),
+        "processes": len(peaks),
+        "all_processes_mib": round(sum(peaks), 1),
+    }
+
+
+def _stop(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def nothing_tasks(*, tasks: int, concurrency: int) -> dict:
+    """The anchor of delivery: tasks that do nothing, through the same broker and worker.
+
+    A stamp task runs before them and one after (prefetch is 1): the span between the two is
+    what the worker took for the tasks.
+    """
+    import redis
+
+    from bench.tasks import nothing, stamp
+    from hellomod.celery import app
+
+    app.control.purge()
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete("bench:nothing:first", "bench:nothing:last")
+    with app.producer_or_acquire() as producer:
+        stamp.apply_async(("bench:nothing:first",), producer=producer)
+        for _ in range(tasks):
+            nothing.apply_async(producer=producer)
+        stamp.apply_async(("bench:nothing:last",), producer=producer)
+    mail_dir = Path(tempfile.mkdtemp(prefix="bench-mail-"))
+    log = Path(tempfile.mkstemp(prefix="bench-worker-", suffix=".log")[1])
+    worker = _worker(concurrency, mail_dir, log)
+    try:
+        _wait_for(lambda: client.exists("bench:nothing:last"), timeout=600, what="no-op tasks")
+        memory = peak_memory_mib(worker.pid)
+    finally:
+        _stop(worker)
+    first = float(client.get("bench:nothing:first"))
+    last = float(client.get("bench:nothing:last"))
+    shutil.rmtree(mail_dir, ignore_errors=True)
+    log.unlink(missing_ok=True)
+    return {
+        "tasks": tasks,
+        "worker_concurrency": concurrency,
+        "seconds": round(last - first, 3),
+        "per_second": round(tasks / (last - first), 1),
+        "worker_memory": memory,
+    }
 
 
 def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: Progress) -> dict:
@@ -572,30 +737,9 @@ def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: 
     ours = OutboxMessage.objects.filter(idempotency_key__in=keys)
     total = ours.count()
     log = Path(tempfile.mkstemp(prefix="bench-worker-", suffix=".log")[1])
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "hellomod",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={concurrency}",
-            "--loglevel=WARNING",
-            "--without-mingle",
-            "--without-gossip",
-            "--without-heartbeat",
-        ],
-        cwd=ROOT,
-        env=_environment(
-            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            EMAIL_FILE_PATH=str(mail_dir),
-        ),
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    busy = MachineCPU()
+    wal = wal_position()
+    worker = _worker(concurrency, mail_dir, log)
     try:
         deadline = time.monotonic() + 600
         done = 0
@@ -603,9 +747,11 @@ def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: 
             time.sleep(0.5)
             done = ours.filter(status=DeliveryStatus.DONE).count()
             progress("notifications delivered", done, total)
+        memory = peak_memory_mib(worker.pid)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        _stop(worker)
+    cpu = busy.since()
+    wal_bytes = wal_since(wal)
     times = sorted(ours.filter(status=DeliveryStatus.DONE).values_list("processed_at", flat=True))
     span = (times[-1] - times[0]).total_seconds() if len(times) > 1 else 0.0
     sent = sum(path.read_text(errors="replace").count("\nSubject: ") for path in mail_dir.iterdir())
@@ -618,6 +764,10 @@ def delivery(seeded: Seeded, *, notifications: int, concurrency: int, progress: 
         "worker_concurrency": concurrency,
         "seconds": round(span, 3),
         "per_second": round(len(times) / span, 1) if span else None,
+        "worker_memory": memory,
+        "machine_cpu_ms_per_notification": round(cpu.busy_ms / max(1, len(times)), 2),
+        "postgres_cpu_ms_per_notification": round(cpu.postgres_ms / max(1, len(times)), 2),
+        "wal_bytes_per_notification": round(wal_bytes / max(1, len(times))),
     }
 
 

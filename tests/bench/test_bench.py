@@ -45,7 +45,8 @@ def results(tmp_path_factory) -> dict:
         "--claims", "60", "--paced-claims", "20", "--naive-claims", "30", "--intake-seconds", "2",
         "--web-workers", "2", "--overdue", "60", "--notifications", "100",
         "--backlog", "300", "--emergencies", "3", "--lost", "10", "--sweep-seconds", "1",
-        "--flood-reports", "30",
+        "--flood-reports", "30", "--growth", "1000", "--nothing-tasks", "100",
+        "--operations", "10",
         "--output", str(output),
     ]  # fmt: skip
     try:
@@ -55,7 +56,7 @@ def results(tmp_path_factory) -> dict:
             env=env,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=600,
             check=False,
         )
     finally:
@@ -78,7 +79,14 @@ def test_seeds_the_volume_asked_for_with_many_reports_per_case(results):
 
 def test_measures_the_queue_page_beside_the_admin_and_the_raw_query(results):
     queue = results["queue_page"]
-    for name in ("queue_first", "queue_deep", "sql_first", "sql_deep", "admin_first"):
+    for name in (
+        "bare_page",
+        "queue_first",
+        "queue_deep",
+        "sql_first",
+        "sql_deep",
+        "admin_first",
+    ):
         assert queue[name]["n"] == 10
         assert 0 < queue[name]["p50_ms"] <= queue[name]["p95_ms"] <= queue[name]["max_ms"]
     assert queue["stock_admin_first"]["n"] == 10
@@ -90,9 +98,11 @@ def test_measures_the_queue_page_beside_the_admin_and_the_raw_query(results):
 def test_next_case_never_hands_a_case_out_twice(results):
     claims = results["next_case"]
     assert claims["moderators"] == 50
-    for run, claimed in (("hellomod", 60), ("paced", 20), ("busy", 20), ("naive", 30)):
-        assert claims[run]["claims"] == claimed
-    for run in ("hellomod", "paced", "busy"):
+    # Each run claims at most 80 % of the waiting cases, so that the queue never runs dry.
+    most = int(0.8 * claims["waiting"])
+    for run, claimed in (("hellomod", 60), ("paced", 20), ("naive", 30)):
+        assert claims[run]["claims"] == min(claimed, most)
+    for run in ("hellomod", "paced"):
         assert claims[run]["handed_out_twice"] == 0
 
 
@@ -104,7 +114,13 @@ def test_intake_writes_a_report_for_every_request_answered(results):
         assert figures["requests"] > 0
         # wrk counts answered requests; the server may have answered a few more as it stopped.
         assert figures["rows_written"] >= figures["requests"]
+        # What each request cost the machine was measured while it ran.
+        assert figures["server_cpu_ms_per_request"] > 0
+        assert figures["wal_bytes_per_request"] > 0
     assert intake["server_errors_logged"] == 0
+    memory = intake["web_worker_memory"]
+    assert memory["processes"] == 3  # the master and two workers
+    assert 20 < memory["largest_process_mib"] < memory["all_processes_mib"]
 
 
 def test_a_flood_on_a_decided_moment_joins_it_and_is_timed_beside_ordinary_intake(results):
@@ -125,6 +141,47 @@ def test_every_notification_is_emailed_once(results):
     delivery = results["delivery"]
     assert delivery["notifications"] == delivery["delivered"] == delivery["emails_written"] == 100
     assert delivery["per_second"] > 0
+    assert delivery["worker_memory"]["largest_process_mib"] > 20
+
+
+def test_delivery_is_measured_beside_tasks_that_do_nothing_on_the_same_worker(results):
+    nothing = results["nothing_tasks"]
+    assert nothing["tasks"] == 100
+    assert nothing["seconds"] > 0 and nothing["per_second"] > 0
+    assert "no-op tasks" in results["printed"]
+
+
+def test_each_operation_is_costed_and_the_capacity_model_uses_those_figures(results):
+    operations = results["operations"]
+    for name in ("report", "claim", "decision"):
+        assert operations[name]["count"] == 10
+    assert operations["notification"]["count"] == 10
+    for name in ("report", "claim", "decision", "notification"):
+        cost = operations[name]
+        assert cost["statements"] >= 1
+        assert cost["python_cpu_ms"] > 0
+        assert cost["wal_bytes"] > 0
+    capacity = results["capacity"]
+    reports = capacity["per_month"]["reports"]
+    assert reports == 40_000_000 * 0.005
+    # The Celery CPU of a month is the measured cost of a notification times how many there are.
+    expected = capacity["per_month"]["notifications"] * operations["notification"]["python_cpu_ms"]
+    assert capacity["cpu_core_seconds_per_month"]["celery"] == round(expected / 1000)
+    storage = results["storage"]
+    assert storage["reports_report"]["rows"] >= REPORTS
+    assert capacity["stored_bytes_per_month"] > 0
+
+
+def test_growth_mode_measures_the_growing_paths_at_each_volume(results):
+    smaller = results["growth"]["1000"]
+    assert smaller["seeding"]["reports"] == 1000
+    for path in ("queue_page", "next_case", "intake"):
+        assert path in smaller
+    assert smaller["next_case"]["hellomod"]["handed_out_twice"] == 0
+    ratios = results["growth_ratios"]["1000"]
+    for path in ("queue page p50 ms", "next case ms per claim, 50 at once", "intake ms per report"):
+        assert ratios[path]["ratio"] == round(ratios[path]["large"] / ratios[path]["small"], 2)
+    assert "Growth (cost at the full volume" in results["printed"]
 
 
 def test_emergencies_are_alerted_behind_the_backlog_and_each_message_runs_once(results):
@@ -159,7 +216,9 @@ def test_prints_one_table_and_records_the_machine(results):
     assert machine["cores"] >= 1
     assert machine["postgresql"]
     assert machine["memory_mib"] > 0
-    assert len(results["targets"]) == 16
+    # The issue's 13 targets and the 3 growth ratios, then the 10 of earlier issues.
+    assert [t["wave"] for t in results["targets"]].count("this wave") == 16
+    assert [t["wave"] for t in results["targets"]].count("earlier") == 10
 
 
 def test_the_figures_are_built_once_and_read_by_the_dashboard_and_the_report(results):
