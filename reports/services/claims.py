@@ -4,18 +4,25 @@ A senior may take over a case another moderator holds; the page the holder leave
 case back, unless a newer page of the same case (a reload, another tab) renewed the lease since.
 """
 
+import json
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.db import connection, transaction
 from django.db.models import Exists, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from reports.models import AuditAction, Case, CaseStatus, Category, Decision, Tier
+from reports.models import AuditAction, AuditEvent, Case, CaseStatus, Category, Decision, Tier
 from reports.models.choices import WAITING_CASE_STATUSES
-from reports.permissions import can_view_case, moderated_categories, works_escalated
+from reports.permissions import (
+    can_view_case,
+    is_policy_admin,
+    moderated_categories,
+    works_escalated,
+)
 from reports.selectors.queues import QUEUE_ORDER, emergency_cases, on_call
 from reports.services.audit import record_event
 
@@ -27,12 +34,8 @@ def workable_tiers(moderator: User) -> list[int]:
     return [Tier.FRONTLINE]
 
 
-def _first_waiting(cases: QuerySet[Case], *, moderator: User) -> Case | None:
-    """Lock the first of these cases, in the queue's order, that nobody holds or is locking.
-
-    SKIP LOCKED lets any number of moderators ask at once: each gets a different case, and
-    nobody waits for another's transaction.
-    """
+def _waiting(cases: QuerySet[Case], *, moderator: User) -> QuerySet[Case]:
+    """The cases among these that wait for this moderator, in the queue's order."""
     # A ban this moderator proposed waits for someone else's second look.
     own_proposals = Decision.objects.filter(
         awaiting_confirmation=True,
@@ -45,22 +48,167 @@ def _first_waiting(cases: QuerySet[Case], *, moderator: User) -> Case | None:
         .exclude(pk__in=own_proposals.values("case_id"))
         # A case reopened on a reporter's review goes to anyone but the moderator who decided it.
         .exclude(not_for=moderator)
-        .select_for_update(skip_locked=True)
         .order_by(*QUEUE_ORDER)
-        .first()
     )
 
 
-def _on_call_emergency(moderator: User) -> Case | None:
-    """The waiting emergency due first, if this moderator is on call in any of their teams.
+def _on_call_emergencies(moderator: User) -> QuerySet[Case]:
+    """The emergencies of every category this moderator works, if they are on call in any of
+    their teams; none otherwise. Whether they are on call is a condition of the query."""
+    return emergency_cases(moderator).filter(Exists(on_call(moderator)))
 
-    One query: whether they are on call is a condition of it, not a query of its own.
+
+def _quoted(model, *fields: str) -> list[str]:
+    return [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
+
+
+_CASE = connection.ops.quote_name(Case._meta.db_table)
+_CASE_COLUMNS = ", ".join(
+    connection.ops.quote_name(field.column) for field in Case._meta.concrete_fields
+)
+_AUDIT = connection.ops.quote_name(AuditEvent._meta.db_table)
+_AUDIT_COLUMNS = ", ".join(
+    _quoted(
+        AuditEvent,
+        "created_at",
+        "actor",
+        "actor_label",
+        "action",
+        "case",
+        "category",
+        "target_type",
+        "target_id",
+        "before",
+        "after",
+        "message",
+    )
+)
+_STATUS, _CLAIMED_BY, _LEASE, _FIRST_ACTION = _quoted(
+    Case, "status", "claimed_by", "lease_expires_at", "first_action_at"
+)
+# The write of a claim, after the lanes it picks from (`picked`: the case's id, status and
+# holder before, locked): the case is leased, and its audit event written, in one statement,
+# so a claim is one round trip and its own transaction. Only names of the models' tables and
+# columns are written into it; every value is a parameter.
+_CLAIM = f"""
+picked AS ({{picked}}),
+claimed AS (
+    UPDATE {_CASE} SET {_STATUS} = %s, {_CLAIMED_BY} = %s, {_LEASE} = %s,
+        {_FIRST_ACTION} = COALESCE({_CASE}.{_FIRST_ACTION}, %s)
+    FROM picked WHERE {_CASE}."id" = picked."id"
+    RETURNING {_CASE}.*, picked.{_STATUS} AS before_status,
+        picked.{_CLAIMED_BY} AS before_claimed_by
+),
+audit AS (
+    INSERT INTO {_AUDIT} ({_AUDIT_COLUMNS})
+    SELECT %s, %s, '', %s, claimed."id", NULL, %s, claimed."id"::text,
+        jsonb_build_object(
+            'status', claimed.before_status, 'claimed_by', claimed.before_claimed_by
+        ),
+        %s::jsonb, ''
+    FROM claimed
+)
+SELECT {_CASE_COLUMNS} FROM claimed
+"""  # noqa: S608
+
+
+def _lane(cases: QuerySet[Case]) -> tuple[str, list] | None:
+    """The first of these cases, in their order, that no other claim is locking, locked until
+    the claim commits; None when the lane is certain to be empty (a moderator of no team).
+
+    SKIP LOCKED lets any number of moderators ask at once: each gets a different case, and
+    nobody waits for another's transaction.
     """
-    lane = emergency_cases(moderator).filter(Exists(on_call(moderator)))
-    return _first_waiting(lane, moderator=moderator)
+    try:
+        sql, params = cases.values("id", "status", "claimed_by_id")[:1].query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    # The claim writes no key column: NO KEY UPDATE, so that a report filed on the case
+    # meanwhile (a foreign key to it) is not kept waiting.
+    lock = connection.ops.for_update_sql(skip_locked=True, of=(_CASE,), no_key=True)
+    return f"{sql} {lock}", list(params)
 
 
-@transaction.atomic
+def _picking(lanes: list[QuerySet[Case]]) -> tuple[str, tuple] | None:
+    """The statement's WITH queries that pick a case from the first lane that has one (`picked`
+    among them), and their parameters; None when every lane is certain to be empty."""
+    compiled = [lane for lane in map(_lane, lanes) if lane is not None]
+    if not compiled:
+        return None
+    ctes, params, picked = [], [], []
+    for n, (sql, lane_params) in enumerate(compiled):
+        ctes.append(f"lane_{n} AS ({sql})")
+        params += lane_params
+        # PostgreSQL reads a WITH query only as far as it is asked to: a lane whose condition
+        # fails (an earlier lane found a case) is never read, and locks nothing.
+        read = f"SELECT * FROM lane_{n}"  # noqa: S608 (names of our own making)
+        if n:
+            read += " WHERE " + " AND ".join(f"NOT EXISTS (SELECT FROM lane_{m})" for m in range(n))
+        picked.append(read)
+    sql = "WITH " + ",\n".join(ctes) + "," + _CLAIM.format(picked=" UNION ALL ".join(picked))
+    return sql, tuple(params)
+
+
+# A queue's lanes compiled, per moderator and queue: building and compiling the querysets
+# costs more CPU than the whole claim does in PostgreSQL. The key holds everything the SQL is
+# made of (who asks, with which standing, which queue); the teams and on-call rota are read by
+# the statement itself, so a change to them is seen at once.
+_COMPILED: dict[tuple, tuple[str, tuple] | None] = {}
+_COMPILED_MOST = 2048
+
+
+def _compiled(key: tuple | None, lanes: Callable[[], list[QuerySet[Case]]]):
+    if key is None:
+        return _picking(lanes())
+    try:
+        return _COMPILED[key]
+    except KeyError:
+        if len(_COMPILED) >= _COMPILED_MOST:
+            _COMPILED.clear()
+        found = _COMPILED[key] = _picking(lanes())
+        return found
+
+
+def _standing(moderator: User) -> tuple:
+    """What, besides their id, decides the SQL of a moderator's lanes (moderated_categories,
+    works_escalated): a moderator whose role changes gets their lanes compiled anew."""
+    return (
+        moderator.is_active,
+        moderator.is_staff,
+        is_policy_admin(moderator),
+        moderator.has_perm("reports.work_queue"),
+        works_escalated(moderator),
+    )
+
+
+def _claim_first(
+    lanes: Callable[[], list[QuerySet[Case]]],
+    *,
+    moderator: User,
+    now: datetime,
+    key: tuple | None = None,
+) -> Case | None:
+    """Lease to this moderator the first waiting case of the first of these lanes that has one,
+    on the record; None when every lane is empty.
+
+    One statement, which is its own transaction when no other surrounds it. `key`, when given,
+    names the lanes for the cache of their compiled SQL (see _COMPILED).
+    """
+    picking = _compiled(key, lanes)
+    if picking is None:
+        return None
+    sql, params = picking
+    lease = now + settings.CASE_LEASE
+    after = {"status": CaseStatus.CLAIMED, "lease_expires_at": lease}
+    claim = [CaseStatus.CLAIMED.value, moderator.pk, lease, now]
+    audit = [now, moderator.pk, AuditAction.CASE_CLAIMED.value, Case._meta.model_name]
+    audit.append(json.dumps(after, cls=AuditEvent._meta.get_field("after").encoder))
+    case = next(iter(Case.objects.raw(sql, [*params, *claim, *audit])), None)
+    if case is not None:
+        case.claimed_by = moderator
+    return case
+
+
 def claim_next_case(
     *,
     moderator: User,
@@ -73,52 +221,45 @@ def claim_next_case(
     The queue is a category, optionally narrowed to one content language and to some tiers,
     in the queue's order (selectors.queues.QUEUE_ORDER). A moderator on call is handed the
     emergencies of every category they work first, whichever queue they asked.
+
+    One statement when a case is handed out; the team check is one of its conditions, and is
+    asked on its own only when nothing was, to tell an empty queue from another team's.
     """
-    if not moderated_categories(moderator).filter(pk=category.pk).exists():
+    workable = tuple(t for t in workable_tiers(moderator) if tiers is None or t in tiers)
+
+    def lanes() -> list[QuerySet[Case]]:
+        ours = Exists(moderated_categories(moderator).filter(pk=category.pk))
+        waiting = Case.objects.filter(ours, category=category, tier__in=workable)
+        if language:
+            waiting = waiting.filter(language=language)
+        lanes = [_waiting(waiting, moderator=moderator)]
+        if works_escalated(moderator):
+            emergencies = _on_call_emergencies(moderator).filter(ours)
+            lanes.insert(0, _waiting(emergencies, moderator=moderator))
+        return lanes
+
+    key = ("queue", moderator.pk, _standing(moderator), category.pk, workable, language or "")
+    case = _claim_first(lanes, moderator=moderator, now=timezone.now(), key=key)
+    if case is None and not moderated_categories(moderator).filter(pk=category.pk).exists():
         raise PermissionDenied("This queue belongs to another team.")
-    now = timezone.now()
-    if works_escalated(moderator) and (case := _on_call_emergency(moderator)) is not None:
-        return _lease(case, moderator=moderator, now=now)
-    waiting = Case.objects.filter(
-        category=category,
-        tier__in=[t for t in workable_tiers(moderator) if tiers is None or t in tiers],
-    )
-    if language:
-        waiting = waiting.filter(language=language)
-    case = _first_waiting(waiting, moderator=moderator)
-    if case is None:
-        return None
-    return _lease(case, moderator=moderator, now=now)
+    return case
 
 
-@transaction.atomic
 def claim_next_emergency(*, moderator: User) -> Case | None:
     """Lease the waiting emergency due first, in any category this moderator works, or None."""
     if not works_escalated(moderator):
         raise PermissionDenied("Emergencies are worked by senior moderators.")
-    case = _first_waiting(emergency_cases(moderator), moderator=moderator)
-    if case is None:
-        return None
-    return _lease(case, moderator=moderator, now=timezone.now())
-
-
-def _lease(case: Case, *, moderator: User, now) -> Case:
-    """Hand a locked case to a moderator for CASE_LEASE, on the record."""
-    before = {"status": case.status, "claimed_by": case.claimed_by_id}
-    case.status = CaseStatus.CLAIMED
-    case.claimed_by = moderator
-    case.lease_expires_at = now + settings.CASE_LEASE
-    case.first_action_at = case.first_action_at or now
-    case.save(update_fields=["status", "claimed_by", "lease_expires_at", "first_action_at"])
-    record_event(
-        action=AuditAction.CASE_CLAIMED,
-        target=case,
-        actor=moderator,
-        case=case,
-        before=before,
-        after={"status": case.status, "lease_expires_at": case.lease_expires_at},
+    return _claim_first(
+        lambda: [_waiting(emergency_cases(moderator), moderator=moderator)],
+        moderator=moderator,
+        now=timezone.now(),
+        key=("emergencies", moderator.pk, _standing(moderator)),
     )
-    return case
+
+
+def _lease(case: Case, *, moderator: User, now: datetime) -> Case:
+    """Hand a case this transaction has locked to a moderator for CASE_LEASE, on the record."""
+    return _claim_first(lambda: [Case.objects.filter(pk=case.pk)], moderator=moderator, now=now)
 
 
 def _held_by(case_id: int, moderator: User) -> Case | None:
