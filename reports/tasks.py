@@ -1,10 +1,6 @@
 """Celery tasks: each takes ids, calls a service, and is safe to run twice."""
 
-import logging
-import time
-
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 
 from reports.effects import notifications, outbox
 from reports.services import enforcement, escalation, figures, statements, sweeps
@@ -15,8 +11,6 @@ def run_outbox_message(message_id: int) -> str:
     return outbox.run_message(message_id)
 
 
-logger = logging.getLogger(__name__)
-
 # A batch stops after this long; what it did not reach stays pending for the dispatch sweep,
 # well inside the task's time limits even when a mail server answers slowly.
 BATCH_SECONDS = 60
@@ -24,32 +18,8 @@ BATCH_SECONDS = 60
 
 @shared_task(acks_late=True)
 def run_outbox_messages(message_ids: list[int]) -> dict[str, int]:
-    """A batch of messages, each run in its own transaction, as run_outbox_message would.
-
-    What the batch leaves (out of time, or the database failed) is marked unpublished: the
-    broker no longer holds it, so the next sweep sends it.
-    """
-    outcomes: dict[str, int] = {}
-    unsent: list[int] = []
-    deadline = time.monotonic() + BATCH_SECONDS
-    for index, message_id in enumerate(message_ids):
-        if time.monotonic() > deadline:
-            unsent += message_ids[index:]
-            outcomes["left"] = len(message_ids) - index
-            break
-        try:
-            outcome = outbox.run_message(message_id)
-        except SoftTimeLimitExceeded:
-            outbox.mark_unpublished(unsent + message_ids[index + 1 :])
-            raise
-        except Exception:  # the database itself failed: leave this one to the sweep, go on
-            logger.exception("outbox message %s could not be run", message_id)
-            outcome = "error"
-            unsent.append(message_id)
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    if unsent:
-        outbox.mark_unpublished(unsent)
-    return outcomes
+    """A batch of messages, each run at most once; e-mails several to a transaction."""
+    return outbox.run_messages(message_ids, seconds=BATCH_SECONDS)
 
 
 @shared_task

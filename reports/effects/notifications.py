@@ -5,19 +5,21 @@ are sent by the outbox (`deliver_notification`), so a change that rolls back sen
 a task delivered twice sends once. The idempotency key names the event and the recipient.
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, TeamMembership, User
-from reports.effects.outbox import batched, enqueue, handles
+from reports.effects.outbox import Together, batched, enqueue, handles, handles_together
 from reports.models import (
     Case,
     Channel,
@@ -36,6 +38,8 @@ from reports.texts import messages as texts
 from reports.texts.durations import describe_duration, local_time
 from reports.texts.statements import statement_as_sent
 from reports.texts.welfare import right_now
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -93,43 +97,101 @@ def notification_dead(*, notification_id: int, error: str, attempts: int) -> Non
 
 @handles("deliver_notification", on_dead=notification_dead)
 def deliver_notification(*, notification_id: int) -> None:
-    notification = (
-        Notification.objects.select_for_update()
-        .select_related("recipient")
-        .filter(pk=notification_id, status=DeliveryStatus.PENDING)
-        .first()
-    )
-    if notification is None:
-        return
-    email_message(notification).send()
-    notification.status = DeliveryStatus.DONE
-    notification.sent_at = timezone.now()
-    notification.attempts += 1
-    notification.save(update_fields=["status", "sent_at", "attempts"])
+    """Send one e-mail (a retry, a sweep's resend); a batch sends through `EmailDelivery`."""
+    delivery = EmailDelivery()
+    try:
+        delivery.lock([{"notification_id": notification_id}])
+        delivery.run(0)
+        delivery.finish([0])
+    finally:
+        delivery.close()
+
+
+@handles_together("deliver_notification")
+class EmailDelivery(Together):
+    """The e-mails of a batch of notifications, over one connection to the mail server.
+
+    A group's notifications are read and locked in one query and marked sent in one UPDATE. A
+    notification found sent already (or dead) is not sent again: its message has nothing left
+    to do. The HTML part is rendered once per language and text within the batch: a decision's
+    or a sweep's notices to many people often say the same thing.
+    """
+
+    def __init__(self) -> None:
+        self.connection = get_connection()
+        self.notifications: list[Notification | None] = []
+        self.html: dict[tuple[str, str, str], str] = {}
+
+    def lock(self, payloads: list[dict]) -> None:
+        ids = [payload["notification_id"] for payload in payloads]
+        found = {
+            notification.pk: notification
+            for notification in Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .only("subject", "body", "language", "recipient__email")
+            .filter(pk__in=ids, status=DeliveryStatus.PENDING)
+        }
+        self.notifications = [found.get(pk) for pk in ids]
+
+    def run(self, index: int) -> None:
+        notification = self.notifications[index]
+        if notification is None:
+            return
+        key = (notification.language, notification.subject, notification.body)
+        if key not in self.html:
+            self.html[key] = email_html(notification)
+        message = email_message(notification, html=self.html[key])
+        message.connection = self.connection
+        try:
+            # Opened once for the batch: each message's own send would open and close it.
+            self.connection.open()
+            message.send()
+        except Exception:
+            # The connection may be what failed: the next e-mail opens a new one.
+            self.close()
+            raise
+
+    def finish(self, indexes: list[int]) -> None:
+        sent = [self.notifications[i].pk for i in indexes if self.notifications[i] is not None]
+        if sent:
+            Notification.objects.filter(pk__in=sent).update(
+                status=DeliveryStatus.DONE, sent_at=timezone.now(), attempts=F("attempts") + 1
+            )
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except Exception:
+            logger.warning("closing the connection to the mail server failed", exc_info=True)
 
 
 SITE_NAME = "hellomod"
 
 
-def email_message(notification: Notification) -> EmailMultiAlternatives:
-    """The e-mail of a notification: its plain text, and the same text as HTML.
+def email_html(notification: Notification) -> str:
+    """The HTML part of a notification's e-mail, in its language."""
+    with translation.override(texts.supported_language(notification.language)):
+        return render_to_string(
+            "emails/notification.html",
+            {"subject": notification.subject, "body": notification.body, "site_name": SITE_NAME},
+        )
+
+
+def email_message(notification: Notification, *, html: str | None = None) -> EmailMultiAlternatives:
+    """The e-mail of a notification: its plain text, and the same text as HTML (`html`, when
+    rendered already).
 
     The body is plain text written by templates and moderators; the HTML part escapes it and
     only turns line breaks into paragraphs, so nothing in it can become markup. No external
     images or style sheets: mail clients block them and they would tell a tracker who read it.
     """
-    with translation.override(texts.supported_language(notification.language)):
-        html = render_to_string(
-            "emails/notification.html",
-            {"subject": notification.subject, "body": notification.body, "site_name": SITE_NAME},
-        )
     message = EmailMultiAlternatives(
         notification.subject,
         notification.body,
         settings.DEFAULT_FROM_EMAIL,
         [notification.recipient.email],
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(email_html(notification) if html is None else html, "text/html")
     return message
 
 
