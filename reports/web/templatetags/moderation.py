@@ -1,9 +1,14 @@
 """Small template helpers of the moderator's pages."""
 
 from datetime import datetime
+from html import escape as esc
 
 from django import template
+from django.conf import settings
+from django.utils import formats
 from django.utils.dateparse import parse_datetime, parse_duration
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from reports.selectors.languages import language_name, language_names
 from reports.texts.durations import due_in, span
@@ -101,3 +106,94 @@ def taken_over_notice(context) -> dict:
     if at is None:
         return {}
     return {"notice": {"case": notice.get("case"), "by": notice.get("by", ""), "at": at}}
+
+
+def _number(value: int) -> str:
+    """A count as the templates write one (localized, grouped only if the site groups)."""
+    return formats.localize(value) if settings.USE_THOUSAND_SEPARATOR else str(value)
+
+
+@register.simple_tag
+def queue_table_rows(rows, *, across: bool = False, selectable: bool = False, ticked=()) -> str:
+    """The queue table's body rows (`rows` from selectors.queues.queue_rows), a <tr> each.
+
+    Every queue page writes fifty of them per request. Written here in one pass they cost a
+    twentieth of the same markup drawn by thirty template nodes a row (or by format_html, whose
+    checks on each value cost more than the row itself). Every value from a row goes through
+    `esc` (the standard library's escape, which Django's own escape calls); the rest is this
+    function's markup and the catalogues' words.
+    """
+    after_title = esc(gettext("Reports after the decision"))
+    expert = (
+        f'<div><span class="tag flagger">{esc(gettext("Trusted flagger · expert"))}</span></div>'
+    )
+    lines = []
+    for row in rows:
+        url = esc(row.url)
+        cells = [f'<tr data-href="{url}" class="tier-{row.tier:d}">']
+        if selectable:
+            checked = " checked" if row.pk in ticked else ""
+            cells.append(
+                f'<td><input type="checkbox" name="cases" value="{row.pk:d}" '
+                f'aria-label="{esc(row.select_label)}"{checked}></td>'
+            )
+        tier = ""
+        if row.tier_label and not across:
+            tier = f' <span class="tag tier">{esc(row.tier_label)}</span>'
+        cells.append(f'<td class="num">{_number(row.priority)}{tier}</td>')
+        cells.append(f'<td class="due{" late" if row.late else ""}">{esc(row.due)}</td>')
+        if across:
+            cells.append(f"<td>{esc(row.category)}</td>")
+        after = ""
+        if n := row.additional_reports:
+            words = ngettext("+%(n)s after the decision", "+%(n)s after the decision", n)
+            words = esc(words % {"n": _number(n)})
+            after = f'<div class="muted" title="{after_title}">{words}</div>'
+        cells.append(f'<td class="num">{_number(row.report_count)}{after}</td>')
+        cells.append(f'<td class="num">{_number(row.distinct_reporters)}</td>')
+        reason = f'<div class="muted">{esc(row.reason)}</div>' if row.reason else ""
+        cells.append(f"<td>{esc(row.reported)}{reason}{expert if row.expert_notice else ''}</td>")
+        kind = (
+            f'<div><span class="tag kind">{esc(row.kind_tag)}</span></div>' if row.kind_tag else ""
+        )
+        cells.append(
+            f'<td><a href="{url}">{esc(row.member)}</a>'
+            f'<div class="muted">{esc(row.public_id)}</div>{kind}</td>'
+        )
+        language = (
+            f'<span class="tag lang">{esc(row.language)}</span> ' if row.language_code else ""
+        )
+        snippet = ""
+        if row.snippet:
+            snippet = f'<span lang="{esc(row.language_code)}">{esc(row.snippet)}</span>'
+        cells.append(f'<td class="snippet-cell">{language}{snippet}</td>')
+        status = esc(row.status)
+        cells.append(
+            f'<td><span class="tag">{status}</span></td>' if row.held else f"<td>{status}</td>"
+        )
+        cells.append("</tr>")
+        lines.append("".join(cells))
+    return mark_safe("\n".join(lines))  # noqa: S308 (every value above is escaped)
+
+
+@register.simple_tag
+def filter_choices(field) -> str:
+    """A filter's options (a select's) or boxes (several checks'), from filters.FilterField.
+
+    The language filter alone has some hundred and fifty options: written in one pass, each
+    value and label escaped.
+    """
+    if field.kind == "checks":
+        id_, name = esc(field.id), esc(field.name)
+        html = "".join(
+            f'<div><label for="{id_}_{n}"><input type="checkbox" name="{name}" '
+            f'value="{esc(value)}" id="{id_}_{n}"{" checked" if chosen else ""}> '
+            f"{esc(label)}</label></div>"
+            for n, (value, label, chosen) in enumerate(field.choices)
+        )
+    else:
+        html = "".join(
+            f'<option value="{esc(value)}"{" selected" if chosen else ""}>{esc(label)}</option>'
+            for value, label, chosen in field.choices
+        )
+    return mark_safe(html)  # noqa: S308 (every value and label is escaped)

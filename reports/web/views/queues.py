@@ -124,9 +124,7 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     query.pop("after", None)
     params = queue_params(request)
     rows = queue_rows(
-        page,
-        viewer=request.user,
-        case_url=lambda pk: in_queue(reverse("moderation:case", args=[pk]), params),
+        page, viewer=request.user, case_url=_case_urls(params), reason_names=filters.reason_names
     )
     # A bulk choice that was refused comes back as it was chosen, with why (see `bulk`).
     kept = request.session.pop(_kept_key(category), None) or {}
@@ -154,6 +152,17 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _case_urls(params: dict[str, object]):
+    """Each row's link to its case page in this queue: the URL is reversed once per page, and
+    the row's case id set in its place."""
+    marker = "9876543210"
+    head, found, tail = reverse("moderation:case", args=[int(marker)]).rpartition(marker)
+    tail = in_queue(tail, params)
+    if not found:  # not expected: the case's id is part of its URL
+        return lambda pk: in_queue(reverse("moderation:case", args=[pk]), params)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 @moderator_required
