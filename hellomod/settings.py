@@ -199,7 +199,8 @@ if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss"):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping one Redis client per pool rather than one per operation.
+            "BACKEND": "hellomod.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "hellomod"),
         }

@@ -1,8 +1,10 @@
 """Per-reporter limit on intake: at most N reports in any 60 minutes (a sliding window).
 
 Each reporter's window is a Redis sorted set of the instants of their reports. One Lua script
-drops what left the window, counts, and adds the new report only if there is room, so web
-processes on any number of machines never let a reporter past the limit together. Without Redis
+reads the reporter's limit, drops what left the window, counts, and adds the new report only if
+there is room: one round trip, and web processes on any number of machines never let a reporter
+past the limit together. The admins' limits wait in Redis beside the windows, read from the
+database once a minute and again after each change. Without Redis
 (the quick-start run, LocMem cache) the same window lives in the process's cache under a lock;
 production refuses to start without REDIS_URL, so that case is a single process.
 """
@@ -12,6 +14,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, cache, caches
@@ -21,24 +24,30 @@ from django.utils.translation import ngettext
 WINDOW_SECONDS = 3600
 _WINDOW_MS = WINDOW_SECONDS * 1000
 
-# KEYS[1]: the reporter's window. ARGV: now (ms), window (ms), limit, member, "1" to take a
-# place or "0" only to look. Answers {1, 0} when there was room (and a place was taken when
-# asked), {0, ms until a place frees} when there was none.
+# KEYS[1]: the reporter's window; KEYS[2]: the admins' limits (a hash by audience, with a
+# "loaded" field once read from the database). ARGV: now (ms), window (ms), the audience, the
+# limit when the admins set none, member, "1" to take a place or "0" only to look. Answers
+# {1, 0, limit} when there was room (and a place was taken when asked), {0, ms until a place
+# frees, limit} when there was none, {-1, 0, 0} when the limits are to be read again.
 _WINDOW_SCRIPT = """
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
+local limits = redis.call('HMGET', KEYS[2], 'loaded', ARGV[3])
+if not limits[1] then
+  return {-1, 0, 0}
+end
+local limit = tonumber(limits[2] or ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local used = redis.call('ZCARD', KEYS[1])
 if used >= limit then
   local freeing = redis.call('ZRANGE', KEYS[1], used - limit, used - limit, 'WITHSCORES')
-  return {0, tonumber(freeing[2]) + window - now}
+  return {0, tonumber(freeing[2]) + window - now, limit}
 end
-if ARGV[5] == '1' then
-  redis.call('ZADD', KEYS[1], now, ARGV[4])
+if ARGV[6] == '1' then
+  redis.call('ZADD', KEYS[1], now, ARGV[5])
   redis.call('PEXPIRE', KEYS[1], window)
 end
-return {1, 0}
+return {1, 0, limit}
 """
 
 
@@ -71,29 +80,40 @@ class Place:
 
 LIMITS_KEY = "intake-rate-limits"
 LIMITS_SECONDS = 60
+# The same limits, as the window script reads them in Redis.
+SCRIPT_LIMITS_KEY = "intake-rate-limits-by-audience"
+
+
+def _limits_in_database() -> dict[str, int]:
+    from reports.models import RateLimit
+
+    return dict(RateLimit.objects.values_list("audience", "reports_per_hour"))
 
 
 def configured_limits() -> dict[str, int]:
-    """The admins' limits, read at most once a minute per process (and after each change)."""
-    from reports.models import RateLimit
-
-    return cache.get_or_set(
-        LIMITS_KEY,
-        lambda: dict(RateLimit.objects.values_list("audience", "reports_per_hour")),
-        LIMITS_SECONDS,
-    )
+    """The admins' limits, read at most once a minute (and after each change)."""
+    return cache.get_or_set(LIMITS_KEY, _limits_in_database, LIMITS_SECONDS)
 
 
 def forget_limits() -> None:
     """Call after changing a limit: the next report reads the new one."""
     cache.delete(LIMITS_KEY)
+    backend = caches["default"]
+    if counts_in_redis(backend):
+        full_key = backend.make_and_validate_key(SCRIPT_LIMITS_KEY)
+        backend._cache.get_client(full_key, write=True).delete(full_key)
+
+
+def _audience(reporter) -> tuple[str, int]:
+    """The reporter's audience, and its limit when the admins set none."""
+    if reporter.is_trusted_flagger:
+        return "trusted_flaggers", settings.TRUSTED_FLAGGER_REPORTS_PER_HOUR
+    return "members", settings.REPORTS_PER_HOUR
 
 
 def limit_for(reporter) -> int:
-    limits = configured_limits()
-    if reporter.is_trusted_flagger:
-        return limits.get("trusted_flaggers", settings.TRUSTED_FLAGGER_REPORTS_PER_HOUR)
-    return limits.get("members", settings.REPORTS_PER_HOUR)
+    audience, default = _audience(reporter)
+    return configured_limits().get(audience, default)
 
 
 def counts_in_redis(backend: BaseCache) -> bool:
@@ -114,16 +134,34 @@ def _seconds(ms: int) -> int:
     return max(1, math.ceil(ms / 1000))
 
 
-def _in_redis(backend: RedisCache, key: str, *, now_ms: int, limit: int, take: bool) -> str | int:
-    """A new place's member when there was room, else ms until a place frees."""
-    full_key = backend.make_and_validate_key(key)
+_scripts: dict[int, Any] = {}
+
+
+def _window_script(client) -> Any:
+    """The window script, registered once per Redis client (the cache keeps its clients)."""
+    script = _scripts.get(id(client))
+    if script is None or script.registered_client is not client:
+        script = _scripts[id(client)] = client.register_script(_WINDOW_SCRIPT)
+    return script
+
+
+def _in_redis(backend: RedisCache, reporter, *, now_ms: int, take: bool) -> tuple[str | int, int]:
+    """(a new place's member when there was room, else ms until a place frees; the limit)."""
+    full_key = backend.make_and_validate_key(_key(reporter.pk))
+    limits_key = backend.make_and_validate_key(SCRIPT_LIMITS_KEY)
     client = backend._cache.get_client(full_key, write=True)
+    script = _window_script(client)
     member = f"{now_ms}:{uuid.uuid4().hex}"
-    script = client.register_script(_WINDOW_SCRIPT)
-    room, wait_ms = script(
-        keys=[full_key], args=[now_ms, _WINDOW_MS, limit, member, "1" if take else "0"]
-    )
-    return member if room else int(wait_ms)
+    audience, default = _audience(reporter)
+    args = [now_ms, _WINDOW_MS, audience, default, member, "1" if take else "0"]
+    room, wait_ms, limit = script(keys=[full_key, limits_key], args=args)
+    if room == -1:
+        # Not in Redis (a minute has passed, or an admin changed one): read them once more.
+        limits = {"loaded": 1, **_limits_in_database()}
+        with client.pipeline(transaction=True) as pipe:
+            pipe.hset(limits_key, mapping=limits).expire(limits_key, LIMITS_SECONDS).execute()
+        room, wait_ms, limit = script(keys=[full_key, limits_key], args=args)
+    return (member if room == 1 else int(wait_ms)), int(limit)
 
 
 _local_lock = threading.Lock()
@@ -146,9 +184,11 @@ def _in_process(backend: BaseCache, key: str, *, now_ms: int, limit: int, take: 
 def _window(reporter, *, now: datetime | None, take: bool) -> Place:
     backend = caches["default"]
     key = _key(reporter.pk)
-    limit = limit_for(reporter)
-    run = _in_redis if counts_in_redis(backend) else _in_process
-    outcome = run(backend, key, now_ms=_ms(now), limit=limit, take=take)
+    if counts_in_redis(backend):
+        outcome, limit = _in_redis(backend, reporter, now_ms=_ms(now), take=take)
+    else:
+        limit = limit_for(reporter)
+        outcome = _in_process(backend, key, now_ms=_ms(now), limit=limit, take=take)
     if isinstance(outcome, int):
         raise RateLimited(limit, retry_after=_seconds(outcome))
     return Place(key=key, member=outcome)

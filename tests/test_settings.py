@@ -112,7 +112,7 @@ def test_redis_url_drives_broker_and_cache():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "redis://127.0.0.1:6379/3",
-        "django.core.cache.backends.redis.RedisCache",
+        "hellomod.cache.RedisCache",
     ]
 
 

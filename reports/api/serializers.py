@@ -214,4 +214,6 @@ class ReportSerializer(serializers.Serializer):
         )
 
     def get_evidence_count(self, report) -> int:
-        return len(report.evidence.all())
+        # Intake knows how many screenshots a report it just wrote has; others are counted.
+        counted = getattr(report, "evidence_count", None)
+        return counted if counted is not None else len(report.evidence.all())

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import MemberStatus, User
 from reports import ratelimit
-from reports.effects.outbox import batched, enqueue
+from reports.effects.outbox import Message, enqueue_many
 from reports.evidence import CleanImage
 from reports.models import (
     AuditAction,
@@ -29,7 +29,7 @@ from reports.models import (
 )
 from reports.models.choices import OPEN_CASE_STATUSES
 from reports.selectors.flaggers import flagger_organisation_of, is_expert
-from reports.services.audit import record_event
+from reports.services.audit import audit_event, record_events
 from reports.services.collapse import decided_case_to_join, join_decided_case, takes_no_triage
 from reports.services.screenshots import store_screenshot
 from reports.storable import storable_text, unstorable_message
@@ -118,19 +118,134 @@ def _open_case_for_update(
     )
 
 
+def _new_case(
+    *,
+    category: Category,
+    subject: User,
+    content: Content | None,
+    reason: Reason | None,
+    reporter: User | None,
+    now: datetime,
+) -> Case:
+    """The case a first report opens, not yet written, already counting that report."""
+    sla = reason.effective_sla if reason else category.sla
+    return Case(
+        category=category,
+        subject=subject,
+        content=content,
+        reason=reason,
+        status=CaseStatus.OPEN,
+        language=content.language if content else "",
+        opened_at=now,
+        last_reported_at=now,
+        due_at=now + sla,
+        report_count=1,
+        distinct_reporters=1 if reporter is not None else 0,
+    )
+
+
+def _sql_list(statuses) -> str:
+    """Statuses (our own constants, letters only) as an SQL list."""
+    assert all(str(status).isalpha() for status in statuses)
+    return "(" + ", ".join(f"'{status}'" for status in statuses) + ")"
+
+
+def _open_or_lock_case(case: Case, *, unless_decided: bool) -> tuple[Case | None, bool]:
+    """One statement: the open case on the new case's subject and category, locked, or else
+    the new case inserted; (None, False) when neither (see _join_or_open_case).
+
+    `unless_decided`: insert nothing either when a decided case on the same subject and
+    category exists, for the caller to ask whether the report joins it (services/collapse.py),
+    nor when the open case changed while this statement waited to lock it.
+    The insert is ON CONFLICT DO NOTHING on the partial unique index of open cases, so a
+    concurrent first report that wins the race makes this one insert nothing, never fail.
+    """
+    connection = transaction.get_connection()
+    meta = Case._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    # Written out, as in the partial unique indexes, for ON CONFLICT to find its index.
+    open_statuses = _sql_list(OPEN_CASE_STATUSES)
+    # An open case the lock did not return was decided or closed while this statement waited
+    # for it: then too the steps one by one, which see what it became.
+    blocking = _sql_list((CaseStatus.DECIDED, *OPEN_CASE_STATUSES))
+    fields = [f for f in meta.concrete_fields if f.column]
+    returned = ", ".join(quote(f.column) for f in fields)
+    inserted = [f for f in fields if not f.primary_key]
+    insert_values = [f.get_db_prep_save(getattr(case, f.attname), connection) for f in inserted]
+    if case.content_id is None:
+        same = f"{quote('content_id')} IS NULL AND {quote('subject_id')} = %s"
+        same_params: list = [case.subject_id]
+        target = (
+            f"({quote('category_id')}, {quote('subject_id')}) "
+            f"WHERE {quote('status')} IN {open_statuses} AND {quote('content_id')} IS NULL"
+        )
+    else:
+        same = f"{quote('content_id')} = %s AND {quote('subject_id')} = %s"
+        same_params = [case.content_id, case.subject_id]
+        target = (
+            f"({quote('category_id')}, {quote('content_id')}) "
+            f"WHERE {quote('status')} IN {open_statuses} AND {quote('content_id')} IS NOT NULL"
+        )
+    same = f"{quote('category_id')} = %s AND {same}"
+    same_params = [case.category_id, *same_params]
+    sql = (
+        f"WITH open_case AS ("  # noqa: S608
+        f"SELECT {returned} FROM {table} WHERE {same} AND {quote('status')} IN {open_statuses} "
+        f"FOR UPDATE"
+        f"), decided AS ("
+        f"SELECT 1 FROM {table} WHERE %s AND {same} AND {quote('status')} IN {blocking} LIMIT 1"
+        f"), opened AS ("
+        f"INSERT INTO {table} ({', '.join(quote(f.column) for f in inserted)}) "
+        f"SELECT {', '.join(['%s'] * len(inserted))} "
+        f"WHERE NOT EXISTS (SELECT 1 FROM open_case) AND NOT EXISTS (SELECT 1 FROM decided) "
+        f"ON CONFLICT {target} DO NOTHING RETURNING {returned}"
+        f") SELECT {returned}, false FROM open_case UNION ALL SELECT {returned}, true FROM opened"
+    )
+    params = [*same_params, unless_decided, *same_params, *insert_values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None, False
+    found = Case.from_db(connection.alias, [f.attname for f in fields], row[:-1])
+    # The rows' relations are those at hand, as Case.objects.create would leave them.
+    found.category, found.subject, found.content = case.category, case.subject, case.content
+    if found.reason_id == case.reason_id:
+        found.reason = case.reason
+    return found, row[-1]
+
+
 def _join_or_open_case(
     *,
     category: Category,
     subject: User,
     content: Content | None,
     reason: Reason | None,
+    reporter: User | None,
     now: datetime,
 ) -> tuple[Case, bool]:
     """The open case for this subject and category, locked; opened if there is none.
 
     With none open, a case decided 'no violation' within the policy's window is joined instead
-    (services/collapse.py): the case is returned closed, and not opened again.
+    (services/collapse.py): the case is returned closed, and not opened again. A case this
+    opens already counts the report (report_count and distinct_reporters).
+
+    One statement when the subject has no decided case here (nearly always): it locks the open
+    case or inserts the new one. Otherwise, or when a concurrent first report opened the case
+    since that statement began, the steps one by one.
     """
+    new = _new_case(
+        category=category,
+        subject=subject,
+        content=content,
+        reason=reason,
+        reporter=reporter,
+        now=now,
+    )
+    case, opened = _open_or_lock_case(new, unless_decided=True)
+    if case is not None:
+        return case, opened
     case = _open_case_for_update(category=category, subject=subject, content=content)
     if case is not None:
         return case, False
@@ -139,27 +254,12 @@ def _join_or_open_case(
     )
     if decided is not None:
         return decided, False
-    sla = reason.effective_sla if reason else category.sla
-    try:
-        # A savepoint, so that losing the race to a concurrent first report is recoverable.
-        with transaction.atomic():
-            case = Case.objects.create(
-                category=category,
-                subject=subject,
-                content=content,
-                reason=reason,
-                status=CaseStatus.OPEN,
-                language=content.language if content else "",
-                opened_at=now,
-                last_reported_at=now,
-                due_at=now + sla,
-            )
-    except IntegrityError:
+    case, opened = _open_or_lock_case(new, unless_decided=False)
+    if case is None:  # a concurrent first report opened it since: join that one
         case = _open_case_for_update(category=category, subject=subject, content=content)
         if case is None:
-            raise
-        return case, False
-    return case, True
+            raise IntegrityError("the open case was neither found nor opened")
+    return case, opened
 
 
 def _more_urgent(reason: Reason | None, than: Reason | None) -> bool:
@@ -240,22 +340,29 @@ def submit_report(
             )
             for image in evidence:
                 _attach(report, image, stored)
-            # Triage and the receipt travel to the worker in one task.
-            with batched():
-                if not takes_no_triage(report):
-                    enqueue(
+            if evidence and getattr(report, "evidence_count", None) is not None:
+                report.evidence_count += len(evidence)
+            # Triage and the receipt: one INSERT, and to the worker in one task.
+            messages = []
+            if not takes_no_triage(report):
+                messages.append(
+                    Message(
                         "triage_case",
                         key=f"triage_case:report:{report.pk}:{report.updated_at.isoformat()}",
                         payload={"case_id": report.case_id, "report_id": report.pk},
                         # A critical reason (self-harm, a threat) is triaged ahead of other work.
                         urgent=reason is not None and reason.is_critical,
                     )
-                if reporter is not None:
-                    enqueue(
+                )
+            if reporter is not None:
+                messages.append(
+                    Message(
                         "notify_report_received",
                         key=f"notify_report_received:report:{report.pk}",
                         payload={"report_id": report.pk},
                     )
+                )
+            enqueue_many(messages)
     except BaseException:
         # Nothing half-written: no place used in the rate limit, no file without its row.
         if place is not None:
@@ -284,8 +391,15 @@ def _save(
 ) -> Report:
     now = timezone.now()
     case, opened = _join_or_open_case(
-        category=category, subject=subject, content=content, reason=reason, now=now
+        category=category,
+        subject=subject,
+        content=content,
+        reason=reason,
+        reporter=reporter,
+        now=now,
     )
+    # The report's events, written together at the end.
+    events = []
 
     existing = None
     if reporter is not None and not opened:
@@ -293,6 +407,9 @@ def _save(
 
     if existing is not None:
         report = existing
+        # Its member and category are those at hand: the answer names them without a query.
+        if report.subject_id == subject.pk and report.category_id == category.pk:
+            report.subject, report.category = subject, category
         before = {"description": report.description, "reason": report.reason_id}
         if description.strip():
             combined = f"{report.description}\n\n{description}".strip()
@@ -314,13 +431,15 @@ def _save(
             report.reason = reason
         report.also_blocked = report.also_blocked or also_blocked
         report.save(update_fields=["description", "reason", "also_blocked", "updated_at"])
-        record_event(
-            action=AuditAction.REPORT_AMENDED,
-            target=report,
-            actor=reporter,
-            case=case,
-            before=before,
-            after={"description": report.description, "reason": report.reason_id},
+        events.append(
+            audit_event(
+                action=AuditAction.REPORT_AMENDED,
+                target=report,
+                actor=reporter,
+                case=case,
+                before=before,
+                after={"description": report.description, "reason": report.reason_id},
+            )
         )
     elif case.status == CaseStatus.DECIDED:
         report = join_decided_case(
@@ -353,30 +472,38 @@ def _save(
             flagger_organisation=organisation,
             expert_notice=organisation is not None and is_expert(organisation, category),
         )
-        Case.objects.filter(pk=case.pk).update(
-            report_count=F("report_count") + 1,
-            distinct_reporters=F("distinct_reporters") + (1 if reporter is not None else 0),
-            last_reported_at=now,
-        )
-        record_event(
-            action=AuditAction.REPORT_SUBMITTED,
-            target=report,
-            actor=reporter,
-            actor_label="" if reporter else "automatic detection",
-            case=case,
-            after={"category": category.slug, "reason": reason.slug if reason else None},
+        # Nothing is on the report yet but the screenshots submit_report attaches next.
+        report.evidence_count = 0
+        if not opened:  # a case opened for this report counts it already
+            Case.objects.filter(pk=case.pk).update(
+                report_count=F("report_count") + 1,
+                distinct_reporters=F("distinct_reporters") + (1 if reporter is not None else 0),
+                last_reported_at=now,
+            )
+        events.append(
+            audit_event(
+                action=AuditAction.REPORT_SUBMITTED,
+                target=report,
+                actor=reporter,
+                actor_label="" if reporter else "automatic detection",
+                case=case,
+                after={"category": category.slug, "reason": reason.slug if reason else None},
+            )
         )
 
     if case.status != CaseStatus.DECIDED and _more_urgent(reason, case.reason):
         sla = reason.effective_sla
         Case.objects.filter(pk=case.pk).update(reason=reason, due_at=min(case.due_at, now + sla))
     if opened:
-        record_event(
-            action=AuditAction.CASE_OPENED,
-            target=case,
-            actor=reporter,
-            actor_label="" if reporter else "automatic detection",
-            case=case,
-            after={"category": category.slug, "subject": subject.public_id},
+        events.append(
+            audit_event(
+                action=AuditAction.CASE_OPENED,
+                target=case,
+                actor=reporter,
+                actor_label="" if reporter else "automatic detection",
+                case=case,
+                after={"category": category.slug, "subject": subject.public_id},
+            )
         )
+    record_events(events)
     return report
