@@ -22,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, TeamMembership, User
@@ -197,6 +198,21 @@ def after_cursor(cases: QuerySet[Case], cursor: QueueCursor) -> QuerySet:
     )
 
 
+# What a queue page reads of its cases and of the rows joined to them: what queue_rows shows
+# and the cursor; not the rest of five wide tables.
+ROW_COLUMNS = (
+    *("tier", "priority", "due_at", "status", "kind", "language", "report_count"),
+    *("distinct_reporters", "additional_reports", "reason", "subject", "content", "claimed_by"),
+    *("subject__display_name", "subject__username", "subject__public_id"),
+    *("content__kind", "content__language", "content__text"),
+    *("claimed_by__display_name", "claimed_by__username"),
+)
+_JOINED_COLUMNS = (
+    *("reason__name", "reason__translations"),
+    *("category", "category__name", "category__translations"),
+)
+
+
 @dataclass
 class QueuePage:
     cases: list[Case]
@@ -219,9 +235,12 @@ def queue_page(
     cases = cases.annotate(
         has_expert_notice=Exists(Report.objects.filter(case=OuterRef("pk"), expert_notice=True))
     )
-    columns = ("subject", "content", "reason", "claimed_by")
+    # A category's page names the reasons from the category's own list (queue_rows'
+    # `reason_names`); a page across categories reads them with the rows.
+    columns = ("subject", "content", "claimed_by")
     if across_categories:
-        columns += ("category",)
+        columns += ("reason", "category")
+    cases = cases.only(*ROW_COLUMNS, *_JOINED_COLUMNS if across_categories else ())
     if position is None:
         rows = list(cases.select_related(*columns).order_by(*QUEUE_ORDER)[: size + 1])
     else:
@@ -275,13 +294,40 @@ class QueueRow:
     additional_reports: int = 0
 
 
-def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str]) -> list[QueueRow]:
-    """The page's cases as table rows; each label is translated once per page, not per row."""
-    kinds = {value: str(label) for value, label in ContentKind.choices}
-    statuses = {value: str(label) for value, label in CaseStatus.choices}
-    tiers = {value: str(label) for value, label in Tier.choices}
+# The rows' fixed labels in each reader's language, named once per process: the catalogues do
+# not change while it runs.
+_ROW_LABELS: dict[str | None, tuple[dict, dict, dict, dict]] = {}
+
+
+def _row_labels() -> tuple[dict, dict, dict, dict]:
+    """Content kinds, case statuses, tiers and case kinds, in the reader's language."""
+    language = get_language()
+    labels = _ROW_LABELS.get(language)
+    if labels is None:
+        labels = _ROW_LABELS[language] = (
+            {value: str(label) for value, label in ContentKind.choices},
+            {value: str(label) for value, label in CaseStatus.choices},
+            {value: str(label) for value, label in Tier.choices},
+            {CaseKind.PATTERN: _("Pattern"), CaseKind.MISUSE: _("Misuse")},
+        )
+    return labels
+
+
+def queue_rows(
+    page: QueuePage,
+    *,
+    viewer: User,
+    case_url: Callable[[int], str],
+    reason_names: dict[int, str] | None = None,
+) -> list[QueueRow]:
+    """The page's cases as table rows; each label is translated once per page, not per row.
+
+    `reason_names`: a category's reasons by id, named in the reader's language (CaseFilter's), for
+    a page of that category; a page across categories reads each case's reason with the case.
+    """
+    reasons = dict(reason_names or ())
+    kinds, statuses, tiers, kind_tags = _row_labels()
     member, yours, select = _("Member"), _("yours"), _("Select case %(n)s")
-    kind_tags = {CaseKind.PATTERN: _("Pattern"), CaseKind.MISUSE: _("Misuse")}
     languages: dict[str, str] = {}
     rows = []
     for case in page.cases:
@@ -289,6 +335,8 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
         code = (content.language if content else "") or case.language
         if code not in languages:
             languages[code] = language_name(code)
+        if case.reason_id is not None and case.reason_id not in reasons:
+            reasons[case.reason_id] = case.reason.display_name
         if holder is None:
             status = statuses[case.status]
         else:
@@ -308,7 +356,7 @@ def queue_rows(page: QueuePage, *, viewer: User, case_url: Callable[[int], str])
                 language=languages[code],
                 language_code=code,
                 reported=kinds[content.kind] if content else member,
-                reason=case.reason.display_name if case.reason else "",
+                reason=reasons[case.reason_id] if case.reason_id is not None else "",
                 member=subject.display_name or subject.username,
                 public_id=subject.public_id,
                 snippet=content.snippet if content else "",
