@@ -460,9 +460,10 @@ STAFF_IDLE_TIMEOUT = timedelta(minutes=env_int("STAFF_IDLE_MINUTES", 30, minimum
 # REST framework ---------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    # The app and the platform authenticate with a token; the browsable docs use the session.
+    # The app and the platform authenticate with a token (read with its member and their
+    # permissions in one query); the browsable docs use the session.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "reports.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -5,12 +5,10 @@ import contextlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from reports.api.authentication import TokenAuthentication
 from reports.api.errors import ReportLimitReached
 from reports.api.negotiation import UnknownFormatIsNotAcceptable
 from reports.api.pagination import NewestFirst
@@ -66,8 +64,6 @@ class ReportViewSet(
 ):
     """Members' reports: send one, list your own, read one of yours by reference."""
 
-    # The token, its member and their permissions in one query: intake is the busiest path.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
     content_negotiation_class = UnknownFormatIsNotAcceptable
     lookup_field = "reference"
     lookup_value_regex = r"R-[0-9A-Z]{4}-[0-9A-Z]{4}"
