@@ -24,6 +24,20 @@ def moderated_categories(user: User) -> QuerySet[Category]:
     return Category.objects.filter(teams__members=user).distinct()
 
 
+def moderated_category_list(user: User) -> list[Category]:
+    """The categories of `moderated_categories`, read once for this user object.
+
+    A request's user is built for that request: a page that checks the moderator and then
+    looks up its category reads them once.
+    """
+    cached = getattr(user, "_moderated_category_list", None)
+    if cached is None:
+        cached = list(moderated_categories(user))
+        if user.is_authenticated:
+            user._moderated_category_list = cached
+    return cached
+
+
 def reads_figures(user: User) -> bool:
     """Leads, T&S admins and superusers: the dashboard and the transparency report."""
     return (
@@ -73,7 +87,10 @@ def get_case_for_moderator(user: User, case_id: int, *, queryset=None) -> Case:
 
 
 def get_category_for_moderator(user: User, slug: str) -> Category:
-    return get_object_or_404(moderated_categories(user), slug=slug)
+    for category in moderated_category_list(user):
+        if category.slug == slug:
+            return category
+    raise Http404("No such category in this moderator's queues.")
 
 
 def get_member_for_moderator(user: User, public_id: str) -> User:

@@ -14,10 +14,11 @@ from tests.reports.test_moderation_pages import content_case, member_case
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, permissions, the moderator check, the category, its reasons (the reason filter's
-# options and the rows' reason names), one page of cases with their member, content and holder,
-# and the unread alerts of the navigation.
-QUEUE_PAGE_STATEMENTS = 8
+# Session, user, permissions, the moderator's categories (read once for the moderator check and
+# the page's category), the category's reasons (the reason filter's options and the rows' reason
+# names), one page of cases with their member, content and holder, and the unread alerts of the
+# navigation.
+QUEUE_PAGE_STATEMENTS = 7
 
 
 def test_the_queue_page_reads_the_same_statements_for_one_case_or_fifty(

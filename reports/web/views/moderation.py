@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.languages import LANGUAGE_CODES
 from reports.models import AuditEvent, Case, Tier
-from reports.permissions import moderated_categories
+from reports.permissions import moderated_categories, moderated_category_list
 from reports.services.claims import claim_next_case, workable_tiers
 
 
@@ -28,7 +28,7 @@ def moderator_required(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not moderated_categories(request.user).exists():
+        if not moderated_category_list(request.user):
             raise Http404("Not a moderator.")
         return view(request, *args, **kwargs)
 

@@ -17,7 +17,7 @@ from reports.models.choices import OPEN_CASE_STATUSES, SANCTIONS
 from reports.permissions import (
     get_category_for_moderator,
     is_policy_admin,
-    moderated_categories,
+    moderated_category_list,
     queue_cases,
     reads_figures,
     visible_cases,
@@ -50,7 +50,7 @@ from reports.web.views.moderation import (
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    if not moderated_categories(request.user).exists():
+    if not moderated_category_list(request.user):
         # A lead who works no queue of their own starts at the figures.
         if reads_figures(request.user):
             return redirect("moderation:dashboard")
