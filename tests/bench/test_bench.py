@@ -158,7 +158,8 @@ def test_each_operation_is_costed_and_the_capacity_model_uses_those_figures(resu
     assert operations["notification"]["count"] == 10
     for name in ("report", "claim", "decision", "notification"):
         cost = operations[name]
-        assert cost["statements"] >= 1
+        # A notification's statements are its group's, shared by the e-mails sent together.
+        assert cost["statements"] > 0
         assert cost["python_cpu_ms"] > 0
         assert cost["wal_bytes"] > 0
     capacity = results["capacity"]
