@@ -192,8 +192,13 @@ def _fresh_run(volume: int, bars: "Bars", phase) -> tuple[object, dict]:
     return seeded, _seeding(seeded)
 
 
-def _growing_paths(args, seeded, bars, phase) -> dict:
-    """The paths whose cost must not grow with the data: queue page, next case, intake."""
+def _growing_paths(args, seeded, bars, phase, *, claims: int | None = None) -> dict:
+    """The paths whose cost must not grow with the data: queue page, next case, intake.
+
+    `claims`: as many claims as a smaller volume's queue allowed, so that each volume's
+    claimers do the same work (a claim's cost rises as a burst of claims leaves dead index
+    entries ahead of the queue, until vacuum).
+    """
     from bench import measure
 
     out = {}
@@ -204,7 +209,7 @@ def _growing_paths(args, seeded, bars, phase) -> dict:
     phase("next case: 50 moderators at once, paced, naive")
     out["next_case"] = measure.next_case(
         seeded,
-        claims=args.claims,
+        claims=min(args.claims, claims or args.claims),
         paced_claims=args.paced_claims,
         paced_rate=args.paced_rate,
         naive_claims=args.naive_claims,
@@ -249,7 +254,8 @@ def main() -> None:
             **_growing_paths(args, seeded, bars, phase),
         }
     seeded, results["seeding"] = _fresh_run(args.reports, bars, phase)
-    results.update(_growing_paths(args, seeded, bars, phase))
+    smaller = [g["next_case"]["hellomod"]["claims"] for g in results["growth"].values()]
+    results.update(_growing_paths(args, seeded, bars, phase, claims=min(smaller, default=None)))
     phase("escalation sweep")
     results["sweep"] = measure.sweep(overdue=args.overdue)
     phase("delivery's anchor: tasks that do nothing, on the same worker")
