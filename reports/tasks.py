@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from reports.effects import notifications, outbox
+from reports.effects import notifications, outbox, outbox_groups
 from reports.services import enforcement, escalation, figures, statements, sweeps
 
 
@@ -19,7 +19,7 @@ BATCH_SECONDS = 60
 @shared_task(acks_late=True)
 def run_outbox_messages(message_ids: list[int]) -> dict[str, int]:
     """A batch of messages, each run at most once; e-mails several to a transaction."""
-    return outbox.run_messages(message_ids, seconds=BATCH_SECONDS)
+    return outbox_groups.run_messages(message_ids, seconds=BATCH_SECONDS)
 
 
 @shared_task

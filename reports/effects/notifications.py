@@ -19,7 +19,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import Team, TeamMembership, User
-from reports.effects.outbox import Together, batched, enqueue, handles, handles_together
+from reports.effects.outbox import batched, enqueue, handles
+from reports.effects.outbox_groups import Together, handles_together
 from reports.models import (
     Case,
     Channel,

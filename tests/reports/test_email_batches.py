@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports import tasks
-from reports.effects import notifications, outbox
+from reports.effects import notifications, outbox, outbox_groups
 from reports.effects.notifications import notify
 from reports.models import Channel, DeliveryStatus, Notification, OutboxMessage
 from tests.concurrency import run_at_once
@@ -73,7 +73,7 @@ def test_a_batch_costs_six_statements_per_group_of_emails():
     # Per group: open the transaction, lock its messages, lock their notifications, mark the
     # notifications sent, mark the messages done, commit (savepoints here, inside the test's
     # transaction). 25 e-mails are 3 groups: 18 statements, where one at a time took 150.
-    assert len(queries) == 6 * math.ceil(len(ids) / outbox.GROUP_SIZE) == 18
+    assert len(queries) == 6 * math.ceil(len(ids) / outbox_groups.GROUP_SIZE) == 18
     assert outcomes == {"done": 25}
     assert addresses() == sorted(person.email for person in people)
     assert set(Notification.objects.values_list("status", "attempts").distinct()) == {
